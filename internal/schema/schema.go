@@ -1,0 +1,248 @@
+// Package schema reflects JSON Schemas (2020-12) from Go types and validates
+// documents against them, reporting every failing JSON pointer with the rule
+// it breaks as a [socialrx.Error].
+//
+// Conventions the reflector applies to every socialrx type:
+//   - a type with a method EnumValues() []string becomes a string enum;
+//   - [socialrx.Date] is a string with format "date", time.Time "date-time",
+//     uuid.UUID "uuid";
+//   - objects forbid unknown properties; fields without omitempty/omitzero
+//     are required;
+//   - descriptions come from doc comments when the module's source is at
+//     hand (it is when tests regenerate the committed schema files).
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/invopop/jsonschema"
+	sj "github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/socialrx/socialrx"
+)
+
+// ModulePath is the import path of the socialrx module.
+const ModulePath = "github.com/socialrx/socialrx"
+
+// BaseID is the URI prefix of every published schema's $id.
+const BaseID = "https://github.com/socialrx/socialrx/schemas/"
+
+type enumer interface{ EnumValues() []string }
+
+var (
+	enumerType = reflect.TypeOf((*enumer)(nil)).Elem()
+	dateType   = reflect.TypeOf(socialrx.Date{})
+	timeType   = reflect.TypeOf(time.Time{})
+	uuidType   = reflect.TypeOf(uuid.UUID{})
+	rawType    = reflect.TypeOf(json.RawMessage{})
+)
+
+var (
+	commentsOnce sync.Once
+	comments     map[string]string
+)
+
+// goComments reads the doc comments of the module's source, found by
+// walking up from the working directory to go.mod. Without source (an
+// installed binary) it returns an empty map.
+func goComments() map[string]string {
+	commentsOnce.Do(func() {
+		comments = map[string]string{}
+		wd, err := os.Getwd()
+		if err != nil {
+			return
+		}
+		root, rel := wd, "."
+		for {
+			if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+				break
+			}
+			parent := filepath.Dir(root)
+			if parent == root {
+				return
+			}
+			rel = filepath.Join(rel, "..")
+			root = parent
+		}
+		sub, _ := filepath.Rel(root, wd)
+		r := &jsonschema.Reflector{CommentMap: comments}
+		// AddGoComments keys by base joined with each file's directory
+		// relative to the working directory; base "module/sub" and path
+		// "../.." clean to "module/<dir>".
+		_ = r.AddGoComments(ModulePath+"/"+filepath.ToSlash(sub), rel)
+	})
+	return comments
+}
+
+// Reflector returns the reflector with the socialrx conventions.
+func Reflector() *jsonschema.Reflector {
+	cm := goComments()
+	r := &jsonschema.Reflector{ExpandedStruct: true, CommentMap: cm}
+	r.Mapper = func(t reflect.Type) *jsonschema.Schema {
+		desc := cm[t.PkgPath()+"."+t.Name()]
+		switch {
+		case t == dateType:
+			return &jsonschema.Schema{Type: "string", Format: "date", Description: "A calendar date, YYYY-MM-DD."}
+		case t == timeType:
+			return &jsonschema.Schema{Type: "string", Format: "date-time", Description: "An RFC 3339 timestamp."}
+		case t == uuidType:
+			return &jsonschema.Schema{Type: "string", Format: "uuid"}
+		case t == rawType:
+			return &jsonschema.Schema{}
+		case t.Kind() == reflect.String && t.Implements(enumerType):
+			vals := reflect.Zero(t).Interface().(enumer).EnumValues()
+			s := &jsonschema.Schema{Type: "string", Description: desc}
+			for _, v := range vals {
+				s.Enum = append(s.Enum, v)
+			}
+			return s
+		}
+		return nil
+	}
+	return r
+}
+
+// Reflect returns the schema of v's type as indented JSON, with $id
+// BaseID+name+".schema.json".
+func Reflect(name string, v any) ([]byte, error) {
+	r := Reflector()
+	s := r.Reflect(v)
+	s.ID = jsonschema.ID(BaseID + name + ".schema.json")
+	if s.Title == "" {
+		s.Title = name
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Validator validates documents against one compiled schema.
+type Validator struct {
+	schema *sj.Schema
+}
+
+// Compile compiles a schema document (JSON). url names it in errors and
+// references; documents without $schema are read as draft 2020-12. Formats
+// (date, date-time, email, uri, uuid …) are asserted.
+func Compile(url string, schemaJSON []byte) (*Validator, error) {
+	doc, err := sj.UnmarshalJSON(bytes.NewReader(schemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", url, err)
+	}
+	c := sj.NewCompiler()
+	c.DefaultDraft(sj.Draft2020)
+	c.AssertFormat()
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("schema %s: %w", url, err)
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s: %w", url, err)
+	}
+	return &Validator{schema: s}, nil
+}
+
+// MustCompile is Compile for schemas embedded in the binary; it panics on error.
+func MustCompile(url string, schemaJSON []byte) *Validator {
+	v, err := Compile(url, schemaJSON)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Validate checks one JSON document. It returns nil, or a CodeInvalid
+// [socialrx.Error] whose Fields hold every failing JSON pointer and rule;
+// malformed JSON is reported at pointer "" .
+func (v *Validator) Validate(doc []byte) error {
+	inst, err := sj.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		return socialrx.Invalid(socialrx.Field("", "malformed JSON: %v", err))
+	}
+	return v.ValidateValue(inst)
+}
+
+// ValidateValue checks a decoded document (as from sj.UnmarshalJSON or
+// encoding/json with UseNumber).
+func (v *Validator) ValidateValue(inst any) error {
+	err := v.schema.Validate(inst)
+	if err == nil {
+		return nil
+	}
+	var ve *sj.ValidationError
+	if !errors.As(err, &ve) {
+		return socialrx.Errorf(socialrx.CodeInvalid, "%v", err)
+	}
+	return socialrx.Invalid(Fields(ve)...)
+}
+
+var printer = message.NewPrinter(language.English)
+
+// Fields flattens a validation error tree to one field error per failing
+// pointer and rule (a missing or unknown property is named at its own
+// pointer), de-duplicated and sorted.
+func Fields(ve *sj.ValidationError) []socialrx.FieldError {
+	seen := map[socialrx.FieldError]bool{}
+	var out []socialrx.FieldError
+	add := func(f socialrx.FieldError) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	var walk func(e *sj.ValidationError)
+	walk = func(e *sj.ValidationError) {
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		loc := Pointer(e.InstanceLocation)
+		switch k := e.ErrorKind.(type) {
+		case *kind.Required:
+			for _, m := range k.Missing {
+				add(socialrx.Field(loc+"/"+escape(m), "required"))
+			}
+		case *kind.AdditionalProperties:
+			for _, p := range k.Properties {
+				add(socialrx.Field(loc+"/"+escape(p), "unknown field"))
+			}
+		default:
+			add(socialrx.Field(loc, e.ErrorKind.LocalizedString(printer)))
+		}
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Pointer joins tokens into a JSON pointer (RFC 6901).
+func Pointer(tokens []string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(escape(t))
+	}
+	return b.String()
+}
+
+func escape(t string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
+}
