@@ -78,7 +78,7 @@ func (e *Error) Error() string {
 			b.WriteString(f.String())
 		}
 	}
-	if e.Err != nil {
+	if e.Err != nil && e.Message == "" {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}

@@ -77,3 +77,20 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = v
 	return nil
 }
+
+// Enum is a string type that lists its values, as every socialrx enum does
+// (JSON Schema reflection reads EnumValues too).
+type Enum interface {
+	~string
+	EnumValues() []string
+}
+
+// ValidEnum reports whether v is one of its type's values.
+func ValidEnum[T Enum](v T) bool {
+	for _, s := range v.EnumValues() {
+		if s == string(v) {
+			return true
+		}
+	}
+	return false
+}

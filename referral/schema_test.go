@@ -1,0 +1,53 @@
+package referral_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
+	"github.com/socialrx/socialrx/referral"
+)
+
+func TestSchemasFresh(t *testing.T) {
+	schema.CheckFresh(t, "referral.schema.json", "referral", referral.Referral{})
+	schema.CheckFresh(t, "onward_referral.schema.json", "onward_referral", referral.OnwardReferral{})
+	schema.CheckFresh(t, "partner_view.schema.json", "partner_view", referral.PartnerView{})
+}
+
+func TestSchemaDescribesEnumsFormatsAndSensitivity(t *testing.T) {
+	s := string(referral.ReferralSchema)
+	for _, want := range []string{`"format": "date"`, `"format": "date-time"`, `"format": "email"`, `"format": "uuid"`,
+		`"practice_staff"`, `"loneliness_isolation"`, `"x-sensitive": true`, `"additionalProperties": false`,
+		`"declined_by_person"`, `NHSNumber is ten digits`} {
+		assert.Contains(t, s, want)
+	}
+}
+
+func TestValidDocumentValidates(t *testing.T) {
+	doc, err := os.ReadFile("testdata/referral_valid.json")
+	require.NoError(t, err)
+	require.NoError(t, referral.Validate(doc))
+}
+
+func TestFiveErrorsReportFivePaths(t *testing.T) {
+	doc, err := os.ReadFile("testdata/referral_five_errors.json")
+	require.NoError(t, err)
+	err = referral.Validate(doc)
+	require.Error(t, err)
+	assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
+	var paths []string
+	for _, f := range socialrx.ErrorFields(err) {
+		paths = append(paths, f.Path)
+	}
+	assert.Equal(t, []string{
+		"/needs/1",
+		"/person/date_of_birth",
+		"/person/nhs_number",
+		"/referrer/kind",
+		"/unexpected",
+	}, paths)
+}

@@ -1,0 +1,165 @@
+package referral
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/socialrx/socialrx"
+)
+
+// Policy holds the service's configurable timings. The zero Policy means
+// the defaults ([DefaultPolicy]).
+type Policy struct {
+	// CheckInAfterDays is when a signpost check-in falls due (default 28: 4 weeks).
+	CheckInAfterDays int `json:"check_in_after_days,omitempty"`
+	// CheckInByDays is when a missed check-in becomes overdue (default 42: 6 weeks).
+	CheckInByDays int `json:"check_in_by_days,omitempty"`
+	// ChaseWorkingDays are the working days after which a partner that has
+	// not acted on an onward referral is chased (default 6, then 9).
+	ChaseWorkingDays []int `json:"chase_working_days,omitempty"`
+	// Holidays are dates that are not working days (bank holidays).
+	Holidays []socialrx.Date `json:"holidays,omitempty"`
+}
+
+// DefaultPolicy returns the default timings: check in after 4 weeks, by 6
+// weeks; chase partners after 6 and 9 working days.
+func DefaultPolicy() Policy {
+	return Policy{CheckInAfterDays: 28, CheckInByDays: 42, ChaseWorkingDays: []int{6, 9}}
+}
+
+func (p Policy) withDefaults() Policy {
+	d := DefaultPolicy()
+	if p.CheckInAfterDays <= 0 {
+		p.CheckInAfterDays = d.CheckInAfterDays
+	}
+	if p.CheckInByDays < p.CheckInAfterDays {
+		p.CheckInByDays = max(d.CheckInByDays, p.CheckInAfterDays)
+	}
+	if len(p.ChaseWorkingDays) == 0 {
+		p.ChaseWorkingDays = d.ChaseWorkingDays
+	}
+	return p
+}
+
+// CheckInResult is what a check-in after a signpost found.
+type CheckInResult string
+
+// The check-in results.
+const (
+	CheckInStillGoing    CheckInResult = "attending"
+	CheckInWentStopped   CheckInResult = "attended_then_stopped"
+	CheckInNotAttended   CheckInResult = "not_attended"
+	CheckInNotSuitable   CheckInResult = "not_suitable"
+	CheckInNoContact     CheckInResult = "could_not_contact"
+	CheckInNeedsReferral CheckInResult = "needs_onward_referral"
+)
+
+// EnumValues lists the check-in results, for JSON Schema.
+func (CheckInResult) EnumValues() []string {
+	return []string{"attending", "attended_then_stopped", "not_attended", "not_suitable", "could_not_contact", "needs_onward_referral"}
+}
+
+// CheckIn is the result of checking in with the person after a signpost.
+type CheckIn struct {
+	At     time.Time     `json:"at"`
+	By     string        `json:"by"`
+	Result CheckInResult `json:"result"`
+	Note   string        `json:"note,omitempty"`
+}
+
+// Signpost is light-touch support: the person is told about a directory
+// service and goes on their own; the link worker checks in later.
+type Signpost struct {
+	// ID is a UUID.
+	ID string `json:"id" jsonschema:"format=uuid"`
+	// ServiceID names the directory service.
+	ServiceID string `json:"service_id" jsonschema:"minLength=1"`
+	// GivenAt is when the person was signposted.
+	GivenAt time.Time `json:"given_at"`
+	// GivenBy is the link worker.
+	GivenBy string `json:"given_by"`
+	// Note says what was agreed.
+	Note string `json:"note,omitempty"`
+	// CheckInDue is when the check-in falls due.
+	CheckInDue socialrx.Date `json:"check_in_due"`
+	// CheckInBy is when a missed check-in becomes overdue.
+	CheckInBy socialrx.Date `json:"check_in_by"`
+	// CheckIn is the check-in's result, once done.
+	CheckIn *CheckIn `json:"check_in,omitempty"`
+}
+
+// Signpost records a signpost to a directory service and returns it, with
+// its check-in dates from the policy. Codes: forbidden (not a link worker
+// or admin), invalid (no service, a referral that is not accepted or
+// active, a bad time).
+func (r *Referral) Signpost(serviceID string, by Actor, at, now time.Time, note string, p Policy) (Signpost, error) {
+	if !mayChangeStatus(by) {
+		return Signpost{}, socialrx.Errorf(socialrx.CodeForbidden, "a %q actor may not signpost", by.Role)
+	}
+	var errs []socialrx.FieldError
+	if strings.TrimSpace(serviceID) == "" {
+		errs = append(errs, socialrx.Field("/service_id", "required"))
+	}
+	if r.Status != StatusAccepted && r.Status != StatusActive {
+		errs = append(errs, socialrx.Field("/status", "a %s referral cannot be signposted; it must be accepted or active", r.Status))
+	}
+	errs = append(errs, r.checkWhen("/given_at", at, now)...)
+	if err := socialrx.Invalid(errs...); err != nil {
+		return Signpost{}, err
+	}
+	p = p.withDefaults()
+	d := socialrx.DateOf(at.UTC())
+	s := Signpost{ID: uuid.NewString(), ServiceID: serviceID, GivenAt: at.UTC(), GivenBy: by.ID, Note: note,
+		CheckInDue: d.AddDays(p.CheckInAfterDays), CheckInBy: d.AddDays(p.CheckInByDays)}
+	r.Signposts = append(r.Signposts, s)
+	r.History = append(r.History, Event{Type: EventSignpost, At: s.GivenAt, Actor: by, From: r.Status, To: r.Status, Episode: r.Episode, Signpost: s.ID, Note: serviceID})
+	return s, nil
+}
+
+// RecordCheckIn records the result of a signpost's check-in. Codes:
+// forbidden, not_found (no such signpost), invalid (unknown result, already
+// checked in, a bad time).
+func (r *Referral) RecordCheckIn(signpostID string, res CheckInResult, by Actor, at, now time.Time, note string) error {
+	if !mayChangeStatus(by) {
+		return socialrx.Errorf(socialrx.CodeForbidden, "a %q actor may not record a check-in", by.Role)
+	}
+	i := -1
+	for j := range r.Signposts {
+		if r.Signposts[j].ID == signpostID {
+			i = j
+		}
+	}
+	if i < 0 {
+		return socialrx.Errorf(socialrx.CodeNotFound, "no signpost %q on referral %s", signpostID, r.ID)
+	}
+	p := path("/signposts", i) + "/check_in"
+	var errs []socialrx.FieldError
+	if !socialrx.ValidEnum(res) {
+		errs = append(errs, socialrx.Field(p+"/result", "unknown check-in result %q", string(res)))
+	}
+	if r.Signposts[i].CheckIn != nil {
+		errs = append(errs, socialrx.Field(p, "already recorded"))
+	}
+	errs = append(errs, r.checkWhen(p+"/at", at, now)...)
+	if err := socialrx.Invalid(errs...); err != nil {
+		return err
+	}
+	r.Signposts[i].CheckIn = &CheckIn{At: at.UTC(), By: by.ID, Result: res, Note: note}
+	r.History = append(r.History, Event{Type: EventCheckIn, At: at.UTC(), Actor: by, From: r.Status, To: r.Status, Episode: r.Episode, Signpost: signpostID, Note: string(res)})
+	return nil
+}
+
+// DueCheckIns returns the signposts whose check-in is due on or before the
+// date of now and not yet done, with whether each is overdue.
+func (r *Referral) DueCheckIns(now time.Time) (due []Signpost, overdue []bool) {
+	today := socialrx.DateOf(now.UTC())
+	for _, s := range r.Signposts {
+		if s.CheckIn == nil && !s.CheckInDue.After(today) {
+			due = append(due, s)
+			overdue = append(overdue, today.After(s.CheckInBy))
+		}
+	}
+	return due, overdue
+}
