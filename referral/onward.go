@@ -132,6 +132,8 @@ type OnwardReferral struct {
 	Feedback []Feedback `json:"feedback,omitempty"`
 	// History is every status change, oldest first.
 	History []TaskEvent `json:"history"`
+	// Chased counts the reminders sent to the partner while it had not acted.
+	Chased int `json:"chased,omitempty"`
 }
 
 // NewOnwardReferral refers the person on to a partner's service. The
@@ -348,4 +350,25 @@ func (o *OnwardReferral) Overdue(now time.Time, p Policy) int {
 		}
 	}
 	return n
+}
+
+// ChasesDue returns how many chase reminders have fallen due and not been
+// sent (see [OnwardReferral.Overdue]), and when the next falls due (nil if
+// none will).
+func (o *OnwardReferral) ChasesDue(now time.Time, p Policy) (due int, next *time.Time) {
+	if o.Status != TaskRequested {
+		return 0, nil
+	}
+	due = o.Overdue(now, p) - o.Chased
+	dates := o.ChaseDates(p)
+	if i := o.Chased + max(due, 0); i < len(dates) {
+		t := dates[i].Time()
+		next = &t
+	}
+	return max(due, 0), next
+}
+
+// MarkChased records that chase reminder number n (1-based) was sent.
+func (o *OnwardReferral) MarkChased(n int) {
+	o.Chased = max(o.Chased, n)
 }

@@ -277,3 +277,24 @@ func TestDecodeOnwardReferral(t *testing.T) {
 	assert.True(t, paths["/id"])
 	assert.True(t, paths["/partner"])
 }
+
+func TestChasesDueAndMarkChased(t *testing.T) {
+	o, _ := onward(t) // requested Monday 2 November 2026; chase on 10 and 13 November
+	at := func(s string) time.Time { return socialrx.MustParseDate(s).Time().Add(9 * time.Hour) }
+	due, next := o.ChasesDue(at("2026-11-09"), referral.Policy{})
+	assert.Equal(t, 0, due)
+	require.NotNil(t, next)
+	assert.Equal(t, at("2026-11-10").Truncate(24*time.Hour), *next)
+
+	due, next = o.ChasesDue(at("2026-11-13"), referral.Policy{})
+	assert.Equal(t, 2, due, "a scheduler that was down catches up")
+	assert.Nil(t, next)
+	o.MarkChased(1)
+	due, next = o.ChasesDue(at("2026-11-10"), referral.Policy{})
+	assert.Equal(t, 0, due)
+	assert.Equal(t, at("2026-11-13").Truncate(24*time.Hour), *next)
+	o.MarkChased(2)
+	due, next = o.ChasesDue(at("2026-11-30"), referral.Policy{})
+	assert.Equal(t, 0, due)
+	assert.Nil(t, next)
+}

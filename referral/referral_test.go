@@ -294,3 +294,37 @@ func TestRedactedClearsSensitiveFields(t *testing.T) {
 	assert.Equal(t, []referral.ContactMethod{"phone", "letter"}, p.Contact.Methods)
 	assert.True(t, p.WantsEscort)
 }
+
+func TestRemindersOnceEach(t *testing.T) {
+	r := active(t)
+	at := t0.Add(3 * time.Hour)
+	s, err := r.Signpost("svc-walks", worker, at, at, "", referral.Policy{})
+	require.NoError(t, err)
+	day := func(s string) time.Time { return socialrx.MustParseDate(s).Time().Add(8 * time.Hour) }
+
+	due, next := r.Reminders(day("2026-11-29"))
+	assert.Empty(t, due)
+	assert.Equal(t, socialrx.MustParseDate("2026-11-30").Time(), *next)
+
+	due, next = r.Reminders(day("2026-11-30"))
+	assert.Equal(t, []referral.Reminder{{SignpostID: s.ID}}, due)
+	require.NoError(t, r.MarkReminded(due[0], day("2026-11-30")))
+	due, next = r.Reminders(day("2026-11-30"))
+	assert.Empty(t, due, "sent once")
+	assert.Equal(t, socialrx.MustParseDate("2026-12-15").Time(), *next, "again the day after the check-in-by date")
+
+	due, _ = r.Reminders(day("2026-12-15"))
+	assert.Equal(t, []referral.Reminder{{SignpostID: s.ID, Overdue: true}}, due)
+	require.NoError(t, r.MarkReminded(due[0], day("2026-12-15")))
+	due, next = r.Reminders(day("2027-01-01"))
+	assert.Empty(t, due)
+	assert.Nil(t, next)
+	assert.Equal(t, socialrx.CodeNotFound, socialrx.ErrorCode(r.MarkReminded(referral.Reminder{SignpostID: "x"}, day("2027-01-01"))))
+
+	s2, err := r.Signpost("svc-choir", worker, at, at, "", referral.Policy{})
+	require.NoError(t, err)
+	now := day("2026-12-20")
+	require.NoError(t, r.RecordCheckIn(s2.ID, referral.CheckInNotAttended, worker, now, now, ""))
+	due, _ = r.Reminders(now)
+	assert.Empty(t, due, "no reminder for a check-in already done")
+}

@@ -88,6 +88,10 @@ type Signpost struct {
 	CheckInBy socialrx.Date `json:"check_in_by"`
 	// CheckIn is the check-in's result, once done.
 	CheckIn *CheckIn `json:"check_in,omitempty"`
+	// RemindedDue and RemindedOverdue are when the link worker was
+	// reminded that the check-in fell due and became overdue.
+	RemindedDue     *time.Time `json:"reminded_due,omitempty"`
+	RemindedOverdue *time.Time `json:"reminded_overdue,omitempty"`
 }
 
 // Signpost records a signpost to a directory service and returns it, with
@@ -162,4 +166,60 @@ func (r *Referral) DueCheckIns(now time.Time) (due []Signpost, overdue []bool) {
 		}
 	}
 	return due, overdue
+}
+
+// Reminder is a check-in reminder that has fallen due and not been sent.
+type Reminder struct {
+	SignpostID string `json:"signpost_id"`
+	// Overdue is false for "the check-in is due" and true for "it is overdue".
+	Overdue bool `json:"overdue"`
+}
+
+// Reminders returns the check-in reminders that have fallen due by now and
+// have not been marked sent, and when the next one falls due (nil if none
+// will). A reminder falls due on the check-in date and, if still not done,
+// again the day after the check-in-by date.
+func (r *Referral) Reminders(now time.Time) (due []Reminder, next *time.Time) {
+	if !r.Open() {
+		return nil, nil
+	}
+	today := socialrx.DateOf(now.UTC())
+	for _, s := range r.Signposts {
+		if s.CheckIn != nil {
+			continue
+		}
+		for _, rm := range []struct {
+			on   socialrx.Date
+			sent *time.Time
+			over bool
+		}{{s.CheckInDue, s.RemindedDue, false}, {s.CheckInBy.AddDays(1), s.RemindedOverdue, true}} {
+			switch {
+			case rm.sent != nil:
+			case !rm.on.After(today):
+				due = append(due, Reminder{SignpostID: s.ID, Overdue: rm.over})
+			default:
+				if t := rm.on.Time(); next == nil || t.Before(*next) {
+					next = &t
+				}
+			}
+		}
+	}
+	return due, next
+}
+
+// MarkReminded records that a reminder was sent, so it is not sent again.
+// Codes: not_found (no such signpost).
+func (r *Referral) MarkReminded(rm Reminder, at time.Time) error {
+	for i := range r.Signposts {
+		if s := &r.Signposts[i]; s.ID == rm.SignpostID {
+			t := at.UTC()
+			if rm.Overdue {
+				s.RemindedOverdue = &t
+			} else {
+				s.RemindedDue = &t
+			}
+			return nil
+		}
+	}
+	return socialrx.Errorf(socialrx.CodeNotFound, "no signpost %q on referral %s", rm.SignpostID, r.ID)
 }
