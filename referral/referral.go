@@ -63,14 +63,15 @@ type Referrer struct {
 // Referral is a referral of one person to the social prescribing service,
 // from receipt to close, possibly over several episodes.
 type Referral struct {
-	// ID is a UUID.
-	ID string `json:"id" jsonschema:"format=uuid"`
+	// ID is a UUID; a new referral without one gets one.
+	ID string `json:"id,omitempty" jsonschema:"format=uuid"`
 	// Version counts stored changes; the store sets it (compare-and-swap).
 	Version int64 `json:"version,omitempty"`
-	// Episode is 1 for the first episode and goes up when a closed referral is re-opened.
-	Episode int `json:"episode" jsonschema:"minimum=1"`
-	// Status is where the referral is in its lifecycle.
-	Status Status `json:"status"`
+	// Episode is 1 for the first episode and goes up when a closed
+	// referral is re-opened; a new referral has none yet.
+	Episode int `json:"episode,omitempty" jsonschema:"minimum=1"`
+	// Status is where the referral is in its lifecycle; a new referral has none yet.
+	Status Status `json:"status,omitempty"`
 	// Referrer is who referred the person.
 	Referrer Referrer `json:"referrer"`
 	// Person is who is referred.
@@ -86,8 +87,9 @@ type Referral struct {
 	Consents Consents `json:"consents"`
 	// Owner is the link worker (or team) responsible, once accepted.
 	Owner string `json:"owner,omitempty"`
-	// ReceivedAt is when the service received the referral.
-	ReceivedAt time.Time `json:"received_at"`
+	// ReceivedAt is when the service received the referral; a new referral
+	// without one is received when it is created.
+	ReceivedAt time.Time `json:"received_at,omitzero"`
 	// Signposts are the light-touch signposts given, with their check-ins.
 	Signposts []Signpost `json:"signposts,omitempty"`
 	// History is every state change, oldest first; it is never rewritten.
@@ -133,7 +135,7 @@ func New(in Referral, by Actor, now time.Time) (*Referral, error) {
 // returns the normalised person.
 func (r *Referral) check(now time.Time) (Person, []socialrx.FieldError) {
 	var errs []socialrx.FieldError
-	if _, err := uuid.Parse(r.ID); err != nil {
+	if _, err := uuid.Parse(r.ID); err != nil && r.ID != "" {
 		errs = append(errs, socialrx.Field("/id", "must be a UUID"))
 	}
 	if !socialrx.ValidEnum(r.Referrer.Kind) {
@@ -171,14 +173,15 @@ func (r *Referral) check(now time.Time) (Person, []socialrx.FieldError) {
 }
 
 // Check checks a referral held in memory against every rule that does
-// not depend on its history (the checks [New] makes, at time now). Codes: invalid.
+// not depend on its history (the checks [New] makes, at time now). A
+// referral not yet received (no status) passes too. Codes: invalid.
 func (r *Referral) Check(now time.Time) error {
 	_, errs := r.check(now)
-	if !socialrx.ValidEnum(r.Status) {
+	if r.Status != "" && !socialrx.ValidEnum(r.Status) {
 		errs = append(errs, socialrx.Field("/status", "unknown status %q", string(r.Status)))
 	}
-	if r.Episode < 1 {
-		errs = append(errs, socialrx.Field("/episode", "must be at least 1"))
+	if r.Episode < 0 || (r.Status != "" && r.Episode < 1) {
+		errs = append(errs, socialrx.Field("/episode", "must be at least 1 once a referral has a status"))
 	}
 	return socialrx.Invalid(errs...)
 }

@@ -1,6 +1,7 @@
 package referral_test
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -50,4 +51,23 @@ func TestFiveErrorsReportFivePaths(t *testing.T) {
 		"/referrer/kind",
 		"/unexpected",
 	}, paths)
+}
+
+func TestNewReferralDocumentNeedsNoServerFields(t *testing.T) {
+	doc, err := os.ReadFile("testdata/referral_valid.json")
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(doc, &m))
+	for _, k := range []string{"id", "status", "episode", "received_at"} {
+		delete(m, k)
+	}
+	b, _ := json.Marshal(m)
+	require.NoError(t, referral.Validate(b))
+	in, err := referral.Decode(b, t0)
+	require.NoError(t, err)
+	r, err := referral.New(*in, gp, t0)
+	require.NoError(t, err)
+	assert.Equal(t, referral.StatusReceived, r.Status)
+	assert.Equal(t, t0, r.ReceivedAt)
+	assert.NotEmpty(t, r.ID)
 }
