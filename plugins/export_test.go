@@ -49,9 +49,12 @@ func NewPipe(t testing.TB, cfg ServeConfig, ccfg ClientConfig) *Client {
 // rawCodec sends bytes as they are.
 type rawCodec struct{}
 
-func (rawCodec) Marshal(v any) ([]byte, error)      { return *(v.(*[]byte)), nil }
-func (rawCodec) Unmarshal(data []byte, v any) error { *(v.(*[]byte)) = append([]byte(nil), data...); return nil }
-func (rawCodec) Name() string                       { return "proto" }
+func (rawCodec) Marshal(v any) ([]byte, error) { return *(v.(*[]byte)), nil }
+func (rawCodec) Unmarshal(data []byte, v any) error {
+	*(v.(*[]byte)) = append([]byte(nil), data...)
+	return nil
+}
+func (rawCodec) Name() string { return "proto" }
 
 // InvokeRaw sends body as the request of method over c's connection, as a
 // broken or hostile host would, and returns the error mapped as a call's.
