@@ -1,0 +1,103 @@
+package host
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// RolePublic is the role of a caller with no token: the ORUK read API only.
+const RolePublic referral.Role = "public"
+
+// Principal is who is calling: a token's id, role and, for partners and
+// referrers, organisation.
+type Principal struct {
+	ID           string        `json:"id"`
+	Role         referral.Role `json:"role"`
+	Organisation string        `json:"organisation,omitempty"`
+}
+
+// Actor returns the principal as the actor domain events record.
+func (p Principal) Actor() referral.Actor {
+	return referral.Actor{ID: p.ID, Role: p.Role, Organisation: p.Organisation}
+}
+
+// Token is one configured bearer token: the SHA-256 of its secret (never
+// the secret itself) and who it stands for.
+type Token struct {
+	// SHA256 is the hex SHA-256 of the token's secret.
+	SHA256       string        `json:"sha256"`
+	ID           string        `json:"id"`
+	Role         referral.Role `json:"role"`
+	Organisation string        `json:"organisation,omitempty"`
+}
+
+// HashToken returns the hex SHA-256 of a token secret, as configured.
+func HashToken(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// Tokens authenticates bearer tokens against configured hashes.
+type Tokens struct {
+	tokens []Token
+}
+
+// NewTokens checks the configured tokens. Codes: invalid (a bad hash, no
+// id, an unknown role, or a partner or referrer without organisation).
+func NewTokens(ts []Token) (*Tokens, error) {
+	var errs []socialrx.FieldError
+	seen := map[string]bool{}
+	for i, t := range ts {
+		p := "/tokens/" + strconv.Itoa(i)
+		if b, err := hex.DecodeString(t.SHA256); err != nil || len(b) != sha256.Size {
+			errs = append(errs, socialrx.Field(p+"/sha256", "must be 64 hex digits"))
+		}
+		if t.ID == "" {
+			errs = append(errs, socialrx.Field(p+"/id", "required"))
+		}
+		if seen[t.ID] {
+			errs = append(errs, socialrx.Field(p+"/id", "token id %q is used twice", t.ID))
+		}
+		seen[t.ID] = true
+		switch t.Role {
+		case referral.RoleAdmin, referral.RoleLinkWorker, referral.RoleCommissioner:
+		case referral.RolePartner, referral.RoleReferrer:
+			if t.Organisation == "" {
+				errs = append(errs, socialrx.Field(p+"/organisation", "required for role %s", t.Role))
+			}
+		default:
+			errs = append(errs, socialrx.Field(p+"/role", "unknown role %q", string(t.Role)))
+		}
+	}
+	if err := socialrx.Invalid(errs...); err != nil {
+		return nil, err
+	}
+	return &Tokens{tokens: append([]Token(nil), ts...)}, nil
+}
+
+// Authenticate returns the principal of an Authorization header value
+// ("Bearer <secret>"). An empty header is the public principal; a wrong
+// or malformed one returns ok false.
+func (t *Tokens) Authenticate(header string) (p Principal, ok bool) {
+	if header == "" {
+		return Principal{Role: RolePublic}, true
+	}
+	secret, found := strings.CutPrefix(header, "Bearer ")
+	if !found || secret == "" {
+		return Principal{}, false
+	}
+	sum := sha256.Sum256([]byte(secret))
+	for _, tok := range t.tokens {
+		want, _ := hex.DecodeString(tok.SHA256)
+		if subtle.ConstantTimeCompare(sum[:], want) == 1 {
+			return Principal{ID: tok.ID, Role: tok.Role, Organisation: tok.Organisation}, true
+		}
+	}
+	return Principal{}, false
+}

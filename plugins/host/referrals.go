@@ -1,0 +1,301 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// staff are the roles that work referrals.
+var staff = []referral.Role{referral.RoleAdmin, referral.RoleLinkWorker}
+
+// referralDoc is the stored document of a referral, with its filter fields.
+func (s *Service) referralDoc(r *referral.Referral) plugins.Document {
+	d := plugins.Document{Kind: plugins.KindReferral, ID: r.ID, Version: r.Version, Status: string(r.Status),
+		Owner: r.Owner, Person: personKey(r.Person), Data: mustJSON(r)}
+	due, next := r.Reminders(s.now())
+	d.DueAt = dueAt(len(due) > 0, next, s.now())
+	return d
+}
+
+// referralOutbox is what the events appended to a referral cause: a domain
+// event on the bus for each, the referrer's notice for accept, decline and
+// close, and the coded events for the GP record.
+func (s *Service) referralOutbox(r *referral.Referral, from int) []plugins.OutboxMessage {
+	var out []plugins.OutboxMessage
+	for i := from; i < len(r.History); i++ {
+		e := r.History[i]
+		key := fmt.Sprintf("referral:%s:%d", r.ID, i)
+		typ := "referral." + string(e.To)
+		if e.Type != referral.EventStatus && e.Type != "" {
+			typ = "referral." + string(e.Type)
+		}
+		out = append(out, event(key+":event", typ, map[string]any{"referral_id": r.ID, "status": r.Status, "episode": e.Episode, "reason": e.Reason, "at": e.At}))
+		if n, ok := referral.ReferrerNotice(r, e); ok && n.To.Email != "" {
+			out = append(out, message(key+":referrer", plugins.Message{
+				To:      plugins.Recipient{Role: plugins.RoleReferrer, ID: n.To.OrganisationCode, Name: n.To.Name, Address: n.To.Email},
+				Channel: plugins.ChannelEmail, Event: n.Event, Subject: n.Subject, Body: n.Body}))
+		}
+		for j, ce := range referral.ClinicalEvents(r, e) {
+			if ce.NHSNumber == "" {
+				continue
+			}
+			k := fmt.Sprintf("%s:clinical:%d", key, j)
+			out = append(out, plugins.OutboxMessage{ID: newID(), IdempotencyKey: k, Target: "clinical", Payload: mustJSON(plugins.CodedEvent{
+				IdempotencyKey: k, NHSNumber: ce.NHSNumber, SNOMED: ce.SNOMED, Display: ce.Display, Date: ce.Date, ReferralID: ce.ReferralID})})
+		}
+	}
+	return out
+}
+
+// storeEvents mirrors referral history entries into the store's event log.
+func storeEvents(typ string, from int, history []referral.Event) []plugins.Event {
+	var out []plugins.Event
+	for _, e := range history[from:] {
+		t := typ + "." + string(e.To)
+		if e.Type != referral.EventStatus && e.Type != "" {
+			t = typ + "." + string(e.Type)
+		}
+		out = append(out, plugins.Event{Type: t, Actor: e.Actor.ID, At: e.At, Data: mustJSON(e)})
+	}
+	return out
+}
+
+// CreateReferral receives a referral: it validates it, stores it (status
+// received) and queues a notice to the link worker team, which names any
+// open referral that looks like the same person. A repeated idempotency key
+// by the same principal with the same request returns the first referral;
+// with a different request it is a conflict. Referrers, link workers and admins may
+// create. Codes: forbidden, invalid, conflict (the id exists), unavailable.
+func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.Referral, idempotencyKey string) (*referral.Referral, error) {
+	if err := forbid(p, "create referrals", referral.RoleReferrer, referral.RoleLinkWorker, referral.RoleAdmin, referral.RoleSystem); err != nil {
+		return nil, err
+	}
+	storeKey, idemEvents := idempotency(p, idempotencyKey, in)
+	if in.ID == "" {
+		in.ID = newID()
+	}
+	now := s.now()
+	r, err := referral.New(in, p.Actor(), now)
+	if err != nil {
+		return nil, err
+	}
+	dups, err := s.openReferralsOf(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	body := fmt.Sprintf("A new %s referral (%s) from %s is waiting to be accepted or declined.", r.Urgency, r.ID, r.Referrer.Name)
+	if len(dups) > 0 {
+		ids := make([]string, len(dups))
+		for i, d := range dups {
+			ids[i] = d.ReferralID
+		}
+		body += " It may be a duplicate of open referral " + strings.Join(ids, ", ") + "."
+	}
+	out := dropTeam(append(s.referralOutbox(r, 0), message("referral:"+r.ID+":new", plugins.Message{To: s.o.Team, Channel: plugins.ChannelEmail,
+		Event: "referral.received", Subject: "New referral", Body: body})))
+	d, err := s.o.Store.Create(ctx, plugins.Write{Document: s.referralDoc(r), Events: append(idemEvents, storeEvents("referral", 0, r.History)...), Outbox: s.stamp(out), IdempotencyKey: storeKey})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkReplay(ctx, d, idemEvents); err != nil {
+		return nil, err
+	}
+	var stored referral.Referral
+	if err := decodeDoc(d, &stored); err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, p, "create", plugins.KindReferral, stored.ID); err != nil {
+		s.o.Logger.Error("audit write failed", "err", err)
+	}
+	return &stored, nil
+}
+
+// openReferralsOf finds open referrals that look like the same person.
+func (s *Service) openReferralsOf(ctx context.Context, r *referral.Referral) ([]referral.Duplicate, error) {
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Person: personKey(r.Person), Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	others := make([]referral.Referral, 0, len(pg.Documents))
+	for _, d := range pg.Documents {
+		var o referral.Referral
+		if err := decodeDoc(d, &o); err != nil {
+			return nil, err
+		}
+		others = append(others, o)
+	}
+	return referral.FindDuplicates(r, others), nil
+}
+
+// decodeDoc decodes a stored document into v and sets its version.
+func decodeDoc(d plugins.Document, v any) error {
+	if err := strictJSON(d.Data, v); err != nil {
+		return socialrx.Errorf(socialrx.CodeInternal, "stored %s %s does not decode: %v", d.Kind, d.ID, err)
+	}
+	switch x := v.(type) {
+	case *referral.Referral:
+		x.Version = d.Version
+	case *referral.OnwardReferral:
+		x.Version = d.Version
+	}
+	return nil
+}
+
+// Outcome is what a referrer may read of their own referral: where it
+// stands and why, and nothing of the plan or the person's details.
+type Outcome struct {
+	ID         string          `json:"id"`
+	Status     referral.Status `json:"status"`
+	ReceivedAt time.Time       `json:"received_at"`
+	// Steps are the status changes, with reasons.
+	Steps []OutcomeStep `json:"steps"`
+}
+
+// OutcomeStep is one status change in an [Outcome].
+type OutcomeStep struct {
+	At     time.Time       `json:"at"`
+	Status referral.Status `json:"status"`
+	Reason referral.Reason `json:"reason,omitempty"`
+}
+
+func outcomeOf(r *referral.Referral) Outcome {
+	o := Outcome{ID: r.ID, Status: r.Status, ReceivedAt: r.ReceivedAt}
+	for _, e := range r.History {
+		if e.Type == referral.EventStatus || e.Type == "" {
+			o.Steps = append(o.Steps, OutcomeStep{At: e.At, Status: e.To, Reason: e.Reason})
+		}
+	}
+	return o
+}
+
+// GetReferral returns a referral to a link worker or admin, or its
+// [Outcome] to the referrer who made it (the second result; the first is
+// then nil). Codes: forbidden (anyone else, or another referrer's
+// referral), not_found, unavailable.
+func (s *Service) GetReferral(ctx context.Context, p Principal, id string) (*referral.Referral, *Outcome, error) {
+	if err := forbid(p, "read referrals", referral.RoleAdmin, referral.RoleLinkWorker, referral.RoleReferrer); err != nil {
+		return nil, nil, err
+	}
+	var r referral.Referral
+	d, err := s.o.Store.Get(ctx, plugins.KindReferral, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := decodeDoc(d, &r); err != nil {
+		return nil, nil, err
+	}
+	if p.Role == referral.RoleReferrer {
+		if len(r.History) == 0 || r.History[0].Actor.ID != p.ID {
+			return nil, nil, socialrx.Errorf(socialrx.CodeForbidden, "referral %s was not made by %s", id, p.ID)
+		}
+		o := outcomeOf(&r)
+		return nil, &o, s.audit(ctx, p, "read_outcome", plugins.KindReferral, id)
+	}
+	if err := s.audit(ctx, p, "read", plugins.KindReferral, id); err != nil {
+		return nil, nil, err
+	}
+	return &r, nil, nil
+}
+
+// ListReferrals returns a page of referrals for link workers and admins,
+// filtered by status and owner. Codes: forbidden, invalid, unavailable.
+func (s *Service) ListReferrals(ctx context.Context, p Principal, status referral.Status, owner, cursor string, limit int) ([]referral.Referral, string, error) {
+	if err := forbid(p, "list referrals", staff...); err != nil {
+		return nil, "", err
+	}
+	if status != "" && !socialrx.ValidEnum(status) {
+		return nil, "", socialrx.Invalid(socialrx.Field("/status", "unknown status %q", string(status)))
+	}
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Status: string(status), Owner: owner, Cursor: cursor, Limit: limit})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]referral.Referral, len(pg.Documents))
+	for i, d := range pg.Documents {
+		if err := decodeDoc(d, &out[i]); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := s.audit(ctx, p, "list", plugins.KindReferral, "status="+string(status)); err != nil {
+		return nil, "", err
+	}
+	return out, pg.Next, nil
+}
+
+// UpdateReferral loads a referral, applies fn to it, and stores it with
+// the events fn appended and the messages they cause, in one atomic write
+// compare-and-swapped on version (0 skips the check: the version just
+// read is used). fn receives the current time. Only link workers and
+// admins may change referrals. Codes: forbidden, not_found, conflict
+// (stale version), invalid (from fn), unavailable.
+func (s *Service) UpdateReferral(ctx context.Context, p Principal, id string, version int64, what string, fn func(r *referral.Referral, now time.Time) error) (*referral.Referral, error) {
+	if err := forbid(p, what, staff...); err != nil {
+		return nil, err
+	}
+	var r referral.Referral
+	d, err := s.o.Store.Get(ctx, plugins.KindReferral, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeDoc(d, &r); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(d, version); err != nil {
+		return nil, err
+	}
+	from := len(r.History)
+	if err := fn(&r, s.now()); err != nil {
+		return nil, err
+	}
+	nd, err := s.o.Store.Update(ctx, plugins.Write{Document: s.referralDoc(&r), Events: storeEvents("referral", from, r.History), Outbox: s.stamp(s.referralOutbox(&r, from))})
+	if err != nil {
+		return nil, err
+	}
+	var stored referral.Referral
+	if err := decodeDoc(nd, &stored); err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, p, what, plugins.KindReferral, id); err != nil {
+		s.o.Logger.Error("audit write failed", "err", err)
+	}
+	return &stored, nil
+}
+
+// ChangeReferralStatus applies a status change (accept, decline, start,
+// hold, resume, close, re-open) as the principal, now. See [Service.UpdateReferral].
+func (s *Service) ChangeReferralStatus(ctx context.Context, p Principal, id string, version int64, to referral.Status, reason referral.Reason, note string) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, id, version, "change_status", func(r *referral.Referral, now time.Time) error {
+		return r.Apply(referral.Change{To: to, Reason: reason, Note: note, By: p.Actor(), At: now}, now)
+	})
+}
+
+// Signpost signposts the person to a directory service. See [Service.UpdateReferral].
+func (s *Service) Signpost(ctx context.Context, p Principal, id string, version int64, serviceID, note string) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, id, version, "signpost", func(r *referral.Referral, now time.Time) error {
+		_, err := r.Signpost(serviceID, p.Actor(), now, now, note, s.o.Policy)
+		return err
+	})
+}
+
+// CheckIn records a signpost's check-in. See [Service.UpdateReferral].
+func (s *Service) CheckIn(ctx context.Context, p Principal, id string, version int64, signpostID string, res referral.CheckInResult, note string) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, id, version, "check_in", func(r *referral.Referral, now time.Time) error {
+		return r.RecordCheckIn(signpostID, res, p.Actor(), now, now, note)
+	})
+}
+
+// RecordConsent records or withdraws one of the person's consents. See [Service.UpdateReferral].
+func (s *Service) RecordConsent(ctx context.Context, p Principal, id string, version int64, kind referral.ConsentKind, given, withdraw bool, scope referral.ShareScope, note string) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, id, version, "consent", func(r *referral.Referral, now time.Time) error {
+		if withdraw {
+			return r.WithdrawConsent(kind, p.Actor(), now, now, note)
+		}
+		return r.RecordConsent(kind, given, scope, p.Actor(), now, now)
+	})
+}

@@ -1,0 +1,73 @@
+package host
+
+import (
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// StatusChange asks to move a referral to another status.
+type StatusChange struct {
+	// To is the new status.
+	To referral.Status `json:"to"`
+	// Reason is required for declined, on_hold and closed.
+	Reason referral.Reason `json:"reason,omitempty"`
+	// Note says more in words.
+	Note string `json:"note,omitempty"`
+}
+
+// ConsentChange records or withdraws one of the person's consents.
+type ConsentChange struct {
+	// Kind names the consent.
+	Kind referral.ConsentKind `json:"kind"`
+	// Given is the person's answer (ignored when withdrawing).
+	Given bool `json:"given,omitempty"`
+	// Scope applies to share_with_partners only.
+	Scope referral.ShareScope `json:"scope,omitempty"`
+	// Withdraw withdraws a consent given earlier.
+	Withdraw bool `json:"withdraw,omitempty"`
+	// Note says why, for a withdrawal.
+	Note string `json:"note,omitempty"`
+}
+
+// SignpostRequest signposts the person to a directory service.
+type SignpostRequest struct {
+	ServiceID string `json:"service_id" jsonschema:"minLength=1"`
+	Note      string `json:"note,omitempty"`
+}
+
+// CheckInRequest records the result of a signpost's check-in.
+type CheckInRequest struct {
+	Result referral.CheckInResult `json:"result"`
+	Note   string                 `json:"note,omitempty"`
+}
+
+// OnwardRequest refers the person on to a partner's service.
+type OnwardRequest struct {
+	// ServiceID is the directory service.
+	ServiceID string `json:"service_id" jsonschema:"minLength=1"`
+	// Partner is the organisation that runs it.
+	Partner string `json:"partner" jsonschema:"minLength=1"`
+	// Needs are what the person wants help with there; absent means the referral's needs.
+	Needs []socialrx.Need `json:"needs,omitempty"`
+	// Note is what the link worker asks of the partner.
+	Note string `json:"note,omitempty"`
+}
+
+// TaskChange moves an onward referral along the closed loop.
+type TaskChange struct {
+	To     referral.TaskStatus   `json:"to"`
+	Reason referral.RejectReason `json:"reason,omitempty"`
+	Note   string                `json:"note,omitempty"`
+}
+
+// AttendanceRequest reports a session the person attended or missed.
+type AttendanceRequest struct {
+	Date     socialrx.Date `json:"date"`
+	Attended bool          `json:"attended"`
+	Note     string        `json:"note,omitempty"`
+}
+
+// FeedbackRequest adds feedback on an onward referral.
+type FeedbackRequest struct {
+	Text string `json:"text" jsonschema:"minLength=1"`
+}

@@ -1,0 +1,195 @@
+// Package host is the reference socialrx host: an application service
+// ([Service]) that carries a referral through the whole journey over the
+// plugin contracts, an HTTP API over it ([NewHandler]), an outbox worker
+// and a scheduler, bearer-token authorisation and an audit log.
+//
+// Embedders may use [Service] without HTTP: every method takes the calling
+// [Principal], applies the domain rules of packages referral, plan,
+// directory and outcomes, checks who may do what, and stores through a
+// [plugins.Store], queuing in the same atomic write the messages the
+// change causes (outbox). [Service.DeliverOutbox] sends them through the
+// plugins; [Service.RunScheduler] finds work that has fallen due.
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// KindAudit is the store kind of audit entries; they are only ever created.
+const KindAudit plugins.Kind = "audit"
+
+// Options configure a [Service].
+type Options struct {
+	// Store keeps everything. Required.
+	Store plugins.Store
+	// Messenger and Clinical deliver outbox messages; either may be nil,
+	// and their messages then wait in the outbox.
+	Messenger plugins.Messenger
+	Clinical  plugins.ClinicalSystem
+	// Team is told of each new referral (the link workers' shared inbox).
+	Team plugins.Recipient
+	// Policy holds check-in and partner-chasing timings.
+	Policy referral.Policy
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger logs delivery failures and scheduler runs; nil discards.
+	Logger *slog.Logger
+}
+
+// Service is the application service of the host. It is safe for
+// concurrent use, and several Services may share one Store.
+type Service struct {
+	o Options
+}
+
+// NewService returns a Service. Codes: invalid (no store).
+func NewService(o Options) (*Service, error) {
+	if o.Store == nil {
+		return nil, socialrx.Invalid(socialrx.Field("/store", "required"))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Team.Role == "" {
+		o.Team.Role = plugins.RoleLinkWorker
+	}
+	return &Service{o: o}, nil
+}
+
+func (s *Service) now() time.Time { return s.o.Now().UTC().Truncate(time.Microsecond) }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// forbid returns forbidden unless the principal has one of the roles.
+func forbid(p Principal, what string, roles ...referral.Role) error {
+	for _, r := range roles {
+		if p.Role == r && (p.ID != "" || r == RolePublic) {
+			return nil
+		}
+	}
+	return socialrx.Errorf(socialrx.CodeForbidden, "role %q may not %s", p.Role, what)
+}
+
+// load reads a document and decodes its data into v.
+func (s *Service) load(ctx context.Context, kind plugins.Kind, id string, v any) (plugins.Document, error) {
+	d, err := s.o.Store.Get(ctx, kind, id)
+	if err != nil {
+		return d, err
+	}
+	if err := json.Unmarshal(d.Data, v); err != nil {
+		return d, socialrx.Errorf(socialrx.CodeInternal, "stored %s %s does not decode: %v", kind, id, err)
+	}
+	return d, nil
+}
+
+// checkVersion refuses a write based on a stale read (If-Match).
+func checkVersion(d plugins.Document, want int64) error {
+	if want != 0 && want != d.Version {
+		return socialrx.Errorf(socialrx.CodeConflict, "%s %s is at version %d, not %d", d.Kind, d.ID, d.Version, want)
+	}
+	return nil
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("host: encoding %T: %v", v, err))
+	}
+	return b
+}
+
+// message builds an outbox message for the messenger.
+func message(key string, m plugins.Message) plugins.OutboxMessage {
+	m.IdempotencyKey = key
+	return plugins.OutboxMessage{ID: newID(), IdempotencyKey: key, Target: "messenger", Payload: mustJSON(m)}
+}
+
+// event builds an outbox message publishing a domain event with ids and
+// statuses only: no personal data goes on the bus.
+func event(key, typ string, data map[string]any) plugins.OutboxMessage {
+	return message(key, plugins.Message{To: plugins.Recipient{Role: plugins.RoleLinkWorker, ID: "bus"}, Channel: plugins.ChannelEvent, Event: typ, Data: mustJSON(data)})
+}
+
+// personKey is the index key that finds a person's referrals: the NHS
+// number's hash when there is one, else a hash of name and date of birth.
+func personKey(p referral.Person) string {
+	if p.NHSNumber != "" {
+		return "nhs:" + HashToken(p.NHSNumber)[:32]
+	}
+	return "name:" + HashToken(p.GivenName + "|" + p.FamilyName + "|" + p.DateOfBirth.String())[:32]
+}
+
+// AuditEntry is one line of the audit log: who read or changed whose data,
+// what, when and why.
+type AuditEntry struct {
+	ID     string       `json:"id"`
+	At     time.Time    `json:"at"`
+	Who    Principal    `json:"who"`
+	Action string       `json:"action"`
+	Kind   plugins.Kind `json:"kind"`
+	Target string       `json:"target"`
+	Why    string       `json:"why,omitempty"`
+}
+
+type whyKey struct{}
+
+// WithReason returns a context carrying the caller's stated reason for an
+// access, recorded in the audit log.
+func WithReason(ctx context.Context, why string) context.Context {
+	return context.WithValue(ctx, whyKey{}, why)
+}
+
+// audit appends an audit entry. Reads of personal data fail if the audit
+// write fails, so nothing is disclosed unrecorded.
+func (s *Service) audit(ctx context.Context, p Principal, action string, kind plugins.Kind, id string) error {
+	why, _ := ctx.Value(whyKey{}).(string)
+	e := AuditEntry{ID: newID(), At: s.now(), Who: p, Action: action, Kind: kind, Target: id, Why: why}
+	_, err := s.o.Store.Create(ctx, plugins.Write{Document: plugins.Document{Kind: KindAudit, ID: e.ID, Owner: p.ID, Status: action, Data: mustJSON(e)}})
+	return err
+}
+
+// Audit returns a page of the audit log, oldest first. Only admins may
+// read it; nobody may change it. Codes: forbidden, invalid, unavailable.
+func (s *Service) Audit(ctx context.Context, p Principal, cursor string, limit int) ([]AuditEntry, string, error) {
+	if err := forbid(p, "read the audit log", referral.RoleAdmin); err != nil {
+		return nil, "", err
+	}
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: KindAudit, Cursor: cursor, Limit: limit})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]AuditEntry, 0, len(pg.Documents))
+	for _, d := range pg.Documents {
+		var e AuditEntry
+		if err := json.Unmarshal(d.Data, &e); err != nil {
+			return nil, "", socialrx.Errorf(socialrx.CodeInternal, "audit entry %s: %v", d.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, pg.Next, nil
+}
+
+// stamp makes queued messages due at the host's now, so the host's clock,
+// not the store's, decides when they are first sent.
+func (s *Service) stamp(out []plugins.OutboxMessage) []plugins.OutboxMessage {
+	now := s.now()
+	for i := range out {
+		if out[i].NextAttemptAt.IsZero() {
+			out[i].NextAttemptAt = now
+		}
+	}
+	return out
+}
