@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
-	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -241,5 +240,3 @@ func updateOnward[T any](path, summary string, body T, name string, do func(c *c
 			return nil
 		}}
 }
-
-var _ = schema.Compile

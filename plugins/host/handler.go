@@ -138,3 +138,12 @@ func (h *Handler) serve(rt route) http.HandlerFunc {
 		}
 	}
 }
+
+// Routes lists the API's routes as "METHOD /path" patterns, in order.
+func Routes(h *Handler) []string {
+	var out []string
+	for _, rt := range h.routes() {
+		out = append(out, rt.Method+" "+rt.Path)
+	}
+	return out
+}

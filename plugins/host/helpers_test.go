@@ -81,7 +81,10 @@ type env struct {
 	clock     *clock
 	svc       *host.Service
 	srv       *httptest.Server
+	h         *host.Handler
 }
+
+func (e *env) handler(*testing.T) *host.Handler { return e.h }
 
 var tokens = map[referral.Role]host.Token{
 	referral.RoleAdmin:        {ID: "admin", Role: referral.RoleAdmin},
@@ -107,10 +110,14 @@ func newEnv(t *testing.T) *env {
 		tok.SHA256 = host.HashToken(secret(role))
 		ts = append(ts, tok)
 	}
+	ts = append(ts,
+		host.Token{ID: "other-lead", Role: referral.RolePartner, Organisation: "org-other", SHA256: host.HashToken("other-partner")},
+		host.Token{ID: "dr-jones", Role: referral.RoleReferrer, Organisation: "B82002", SHA256: host.HashToken("other-referrer")})
 	tk, err := host.NewTokens(ts)
 	require.NoError(t, err)
 	h, err := host.NewHandler(svc, host.HandlerOptions{Tokens: tk})
 	require.NoError(t, err)
+	e.h = h
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -174,3 +181,5 @@ func referralDoc(t *testing.T) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+var errUnavailable = socialrx.Errorf(socialrx.CodeUnavailable, "provider down")

@@ -3,7 +3,6 @@ package host
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -51,6 +50,9 @@ func statusOf(err error) int {
 	var he *httpError
 	if errors.As(err, &he) {
 		return he.status
+	}
+	if errors.Is(err, errKeyReused) {
+		return http.StatusUnprocessableEntity
 	}
 	switch socialrx.ErrorCode(err) {
 	case socialrx.CodeInvalid:
@@ -203,5 +205,3 @@ func roleList(rs []referral.Role) string {
 	}
 	return strings.Join(out, ", ")
 }
-
-var _ = fmt.Sprintf

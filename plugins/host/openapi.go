@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/invopop/jsonschema"
-
 	"github.com/socialrx/socialrx/internal/schema"
 )
 
@@ -93,5 +91,3 @@ func operationID(rt route) string {
 	p = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(strings.Trim(p, "/"))
 	return strings.ToLower(rt.Method) + "_" + p
 }
-
-var _ = jsonschema.Version

@@ -1,0 +1,131 @@
+package host_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// allowed says, for each route, which roles may use it. It is written out
+// by hand, apart from the route table, so that a change to who may do what
+// fails here until this table agrees.
+var allowed = map[string][]referral.Role{
+	"POST /v1/referrals":                                    {"admin", "link_worker", "referrer"},
+	"GET /v1/referrals":                                     {"admin", "link_worker"},
+	"GET /v1/referrals/{id}":                                {"admin", "link_worker", "referrer"},
+	"POST /v1/referrals/{id}/status":                        {"admin", "link_worker"},
+	"POST /v1/referrals/{id}/consents":                      {"admin", "link_worker"},
+	"POST /v1/referrals/{id}/signposts":                     {"admin", "link_worker"},
+	"POST /v1/referrals/{id}/signposts/{signpost}/check-in": {"admin", "link_worker"},
+	"POST /v1/referrals/{id}/onward-referrals":              {"admin", "link_worker"},
+	"GET /v1/onward-referrals":                              {"admin", "link_worker", "partner"},
+	"GET /v1/onward-referrals/{id}":                         {"admin", "link_worker", "partner"},
+	"POST /v1/onward-referrals/{id}/status":                 {"admin", "link_worker", "partner"},
+	"POST /v1/onward-referrals/{id}/attendance":             {"admin", "partner"},
+	"POST /v1/onward-referrals/{id}/feedback":               {"admin", "link_worker", "partner"},
+	"GET /v1/audit":                                         {"admin"},
+	"GET /v1/schemas/{name}":                                {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /v1/openapi.json":                                  {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /healthz":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /readyz":                                           {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /metrics":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+}
+
+var roles = []referral.Role{"admin", "link_worker", "referrer", "partner", "commissioner", "public"}
+
+// journeyState makes a referral (by the referrer token), accepts it, makes
+// it active with a signpost, and refers it on to the partner token's
+// organisation; it returns the ids the routes need.
+func journeyState(t *testing.T, e *env) map[string]string {
+	t.Helper()
+	res := e.do(referral.RoleReferrer, "POST", "/v1/referrals", referralDoc(t))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	var r referral.Referral
+	res.decode(t, &r)
+	for _, to := range []string{"accepted", "active"} {
+		res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/status", StatusBody(to, ""))
+		require.Equal(t, http.StatusOK, res.status, string(res.body))
+	}
+	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/signposts", map[string]any{"service_id": "svc-walks"})
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	res.decode(t, &r)
+	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/onward-referrals", map[string]any{"service_id": "svc-garden", "partner": "org-garden"})
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	var o referral.OnwardReferral
+	res.decode(t, &o)
+	return map[string]string{"{id}": r.ID, "{signpost}": r.Signposts[0].ID, "{onward}": o.ID, "{name}": "referral.json"}
+}
+
+// request builds a plausible request for a route.
+func request(pattern string, ids map[string]string) (method, path string, body any) {
+	method, path, _ = strings.Cut(pattern, " ")
+	if strings.HasPrefix(path, "/v1/onward-referrals/{id}") {
+		path = strings.Replace(path, "{id}", ids["{onward}"], 1)
+	}
+	for k, v := range ids {
+		path = strings.ReplaceAll(path, k, v)
+	}
+	bodies := map[string]any{
+		"POST /v1/referrals/{id}/status":                        StatusBody("on_hold", "caring"),
+		"POST /v1/referrals/{id}/consents":                      map[string]any{"kind": "evaluation", "given": true},
+		"POST /v1/referrals/{id}/signposts":                     map[string]any{"service_id": "svc-choir"},
+		"POST /v1/referrals/{id}/signposts/{signpost}/check-in": map[string]any{"result": "attending"},
+		"POST /v1/referrals/{id}/onward-referrals":              map[string]any{"service_id": "svc-garden", "partner": "org-garden"},
+		"POST /v1/onward-referrals/{id}/status":                 map[string]any{"to": "cancelled"},
+		"POST /v1/onward-referrals/{id}/attendance":             map[string]any{"date": "2026-11-02", "attended": false},
+		"POST /v1/onward-referrals/{id}/feedback":               map[string]any{"text": "thank you"},
+	}
+	return method, path, bodies[pattern]
+}
+
+func TestEveryRouteByEveryRole(t *testing.T) {
+	e := newEnv(t)
+	ids := journeyState(t, e)
+	for _, pattern := range host.Routes(e.handler(t)) {
+		want, ok := allowed[pattern]
+		require.True(t, ok, "route %s is missing from the authorisation table", pattern)
+		for _, role := range roles {
+			t.Run(pattern+" as "+string(role), func(t *testing.T) {
+				method, path, body := request(pattern, ids)
+				if pattern == "POST /v1/referrals" {
+					body = referralDoc(t)
+				}
+				as := role
+				if role == "public" {
+					as = ""
+				}
+				res := e.do(as, method, path, body)
+				may := contains(want, role)
+				switch {
+				case may:
+					assert.NotContains(t, []int{401, 403}, res.status, "%s should be allowed: %s", role, res.body)
+					assert.Less(t, res.status, 500, string(res.body))
+				case role == "public":
+					assert.Equal(t, http.StatusUnauthorized, res.status, string(res.body))
+					assert.Equal(t, "application/problem+json", res.header.Get("Content-Type"))
+				default:
+					assert.Equal(t, http.StatusForbidden, res.status, "%s should be refused: %s", role, res.body)
+					assert.Equal(t, "application/problem+json", res.header.Get("Content-Type"))
+				}
+			})
+		}
+	}
+	for pattern := range allowed {
+		assert.Contains(t, host.Routes(e.handler(t)), pattern, "the table names a route the API does not have")
+	}
+}
+
+func contains(rs []referral.Role, r referral.Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
