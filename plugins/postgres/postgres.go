@@ -1,0 +1,233 @@
+// Package postgres is a [plugins.Store] on PostgreSQL, for deployments where
+// several socialrx hosts share one database.
+//
+// Documents are rows with their JSON in a jsonb column and the filter fields
+// (status, owner, partner, person, updated_at, due_at) in indexed columns.
+// Every Create and Update is one SQL statement, so the document, its events
+// and its outbox messages commit together or not at all; updates are
+// compare-and-swap on the version column, so two hosts racing on the same
+// row never lose an update. Outbox workers and schedulers on several hosts
+// claim work with FOR UPDATE SKIP LOCKED, so each message is leased by one
+// worker at a time.
+//
+// The main flow:
+//
+//	s, err := postgres.Open(ctx, postgres.Config{URL: os.Getenv("SOCIALRX_POSTGRES_URL")})
+//	if err != nil { ... } // unavailable when the database cannot be reached
+//	defer s.Close()
+//	doc, err := s.Create(ctx, plugins.Write{Document: plugins.Document{Kind: plugins.KindReferral, ID: id, Data: data}})
+//	doc.Data = changed
+//	doc, err = s.Update(ctx, plugins.Write{Document: doc}) // conflict if someone updated it first
+//
+// Open applies the schema migrations (embedded SQL files, versioned in the
+// table schema_migrations) under a transaction-scoped advisory lock, so
+// hosts starting at the same time migrate once and wait for each other.
+// Timestamps are kept to the microsecond, PostgreSQL's precision: the times
+// a Store returns are UTC and truncated to the microsecond, and the times it
+// sets itself (CreatedAt, UpdatedAt) are rounded up, never before the call.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"regexp"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
+)
+
+// Config says how to reach the database.
+type Config struct {
+	// URL is a PostgreSQL connection string in pgx's syntax, such as
+	// "postgres://socialrx@db:5432/socialrx?sslmode=verify-full&pool_max_conns=16".
+	// The pool_* parameters size the connection pool.
+	URL string
+	// Schema is the PostgreSQL schema holding the store's tables, created if
+	// missing; "" means "public". Several stores can share a database in
+	// different schemas.
+	Schema string
+	// ConnectTimeout bounds each connection attempt when the URL sets no
+	// connect_timeout; 0 means 5 seconds.
+	ConnectTimeout time.Duration
+}
+
+// Store is a [plugins.Store] on PostgreSQL. It is safe for concurrent use,
+// also by several hosts sharing one database.
+type Store struct {
+	pool   *pgxpool.Pool
+	schema string
+	closed atomic.Bool
+}
+
+var _ plugins.Store = (*Store)(nil)
+
+var schemaName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// Open connects to the database, applies any pending schema migrations and
+// returns the store. Codes: invalid (a bad URL or schema name), unavailable
+// (the database cannot be reached, refuses the login, or a context ends),
+// internal (the database holds a newer schema than this build knows, or an
+// applied migration was altered).
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Schema == "" {
+		cfg.Schema = "public"
+	}
+	if !schemaName.MatchString(cfg.Schema) {
+		return nil, socialrx.Invalid(socialrx.Field("/schema", "must be a lower-case SQL identifier: letters, digits and underscores, not starting with a digit"))
+	}
+	pc, err := pgxpool.ParseConfig(cfg.URL)
+	if err != nil {
+		// pgconn's ParseConfigError redacts the password.
+		return nil, &socialrx.Error{Code: socialrx.CodeInvalid, Message: "postgres: bad connection URL: " + err.Error(),
+			Fields: []socialrx.FieldError{socialrx.Field("/url", err.Error())}, Err: err}
+	}
+	if _, ok := pc.ConnConfig.RuntimeParams["application_name"]; !ok {
+		pc.ConnConfig.RuntimeParams["application_name"] = "socialrx"
+	}
+	pc.ConnConfig.RuntimeParams["search_path"] = cfg.Schema
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		pc.ConnConfig.ConnectTimeout = cfg.ConnectTimeout
+		if pc.ConnConfig.ConnectTimeout <= 0 {
+			pc.ConnConfig.ConnectTimeout = 5 * time.Second
+		}
+	}
+	// When a call's context ends mid-statement, ask the server to cancel the
+	// statement (so a statement waiting on a lock does not commit later),
+	// and give up on the connection if the server does not answer in time.
+	pc.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, mapErr(ctx, "open", err)
+	}
+	s := &Store{pool: pool, schema: cfg.Schema}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the connection pool, waiting for connections in use to be
+// returned. Calls after Close fail with unavailable. It returns nil.
+func (s *Store) Close() error {
+	if s.closed.CompareAndSwap(false, true) {
+		s.pool.Close()
+	}
+	return nil
+}
+
+// Ping checks that the database answers. Codes: unavailable.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	return mapErr(ctx, "ping", s.pool.Ping(ctx))
+}
+
+// check refuses calls on a closed store or with a context that has ended.
+func (s *Store) check(ctx context.Context) error {
+	if s.closed.Load() {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "postgres: the store is closed")
+	}
+	if err := ctx.Err(); err != nil {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "postgres: %w", err)
+	}
+	return nil
+}
+
+// migrationLockKey is the advisory lock that serialises migrations of one
+// schema across every host sharing the database.
+func migrationLockKey(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("socialrx.postgres.migrate." + schema))
+	return int64(h.Sum64())
+}
+
+// migrate applies the pending migrations in one transaction that holds the
+// schema's advisory lock, so a second host starting at the same time waits
+// and then finds nothing to do.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return socialrx.Errorf(socialrx.CodeInternal, "postgres: %w", err)
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey(s.schema)); err != nil {
+			return err
+		}
+		ident := pgx.Identifier{s.schema}.Sanitize()
+		for _, q := range []string{
+			"CREATE SCHEMA IF NOT EXISTS " + ident,
+			"SET LOCAL search_path TO " + ident,
+			`CREATE TABLE IF NOT EXISTS schema_migrations (
+				version    integer PRIMARY KEY,
+				name       text NOT NULL,
+				checksum   text NOT NULL,
+				applied_at timestamptz NOT NULL DEFAULT now())`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.Query(ctx, "SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+		if err != nil {
+			return err
+		}
+		applied := map[int]migration{}
+		for rows.Next() {
+			var m migration
+			if err := rows.Scan(&m.Version, &m.Name, &m.Checksum); err != nil {
+				return err
+			}
+			applied[m.Version] = m
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		known := map[int]bool{}
+		for _, m := range ms {
+			known[m.Version] = true
+			if a, ok := applied[m.Version]; ok {
+				if a.Checksum != m.Checksum {
+					return socialrx.Errorf(socialrx.CodeInternal,
+						"postgres: migration %d (%s) was changed after schema %q applied it", m.Version, m.Name, s.schema)
+				}
+				continue
+			}
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+				m.Version, m.Name, m.Checksum); err != nil {
+				return err
+			}
+		}
+		for v, a := range applied {
+			if !known[v] {
+				return socialrx.Errorf(socialrx.CodeInternal,
+					"postgres: schema %q has migration %d (%s), newer than this build knows (up to %d); upgrade socialrx",
+					s.schema, v, a.Name, ms[len(ms)-1].Version)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var se *socialrx.Error
+		if errors.As(err, &se) {
+			return err
+		}
+		return mapErr(ctx, "migrate", err)
+	}
+	return nil
+}
