@@ -1,0 +1,324 @@
+package directory
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/socialrx/socialrx"
+)
+
+// Query is a search of the [Index]. Every filter given must hold; a zero
+// field does not filter. Results come in a stable order: by text relevance
+// when Text is given, then by distance when Near is given, then by name and
+// id.
+type Query struct {
+	// Text is free text matched against names, descriptions, organization
+	// names and taxonomy labels, case-folded and stemmed; every word must match.
+	Text string `json:"text,omitempty"`
+	// Needs keeps services that meet any of these needs.
+	Needs []socialrx.Need `json:"needs,omitempty"`
+	// TaxonomyTerms keeps services with any of these taxonomy terms, given by id or label.
+	TaxonomyTerms []string `json:"taxonomy_terms,omitempty"`
+	// Status keeps services with any of these statuses.
+	Status []Status `json:"status,omitempty"`
+	// FreeOnly keeps services known to be free.
+	FreeOnly bool `json:"free_only,omitempty"`
+	// Age keeps services whose age range includes this age.
+	Age *int `json:"age,omitempty" jsonschema:"minimum=0,maximum=130"`
+	// When keeps services with a session at any of these times.
+	When []Slot `json:"when,omitempty"`
+	// Today, when given, leaves out schedules not valid on that day.
+	Today socialrx.Date `json:"today,omitzero"`
+	// Welcome keeps services with this welcome (open or invitation only).
+	Welcome Welcome `json:"welcome,omitempty"`
+	// ComplexNeeds keeps services that say they can welcome people with complex needs.
+	ComplexNeeds bool `json:"complex_needs,omitempty"`
+	// Access keeps services at a location with all of these features.
+	Access []Access `json:"access,omitempty"`
+	// Language keeps services delivered in this language, by ISO 639 code or
+	// name; a service listing no language counts as English.
+	Language string `json:"language,omitempty"`
+	// Mode keeps services delivered this way.
+	Mode Mode `json:"mode,omitempty"`
+	// HasSpace keeps services that report free places.
+	HasSpace bool `json:"has_space,omitempty"`
+	// Near is the point distances are measured from.
+	Near *Point `json:"near,omitempty"`
+	// RadiusKm keeps services with a location within this many kilometres of Near.
+	RadiusKm float64 `json:"radius_km,omitempty" jsonschema:"minimum=0"`
+	// IncludeOnline keeps services delivered online whatever RadiusKm says.
+	IncludeOnline bool `json:"include_online,omitempty"`
+	// Page is the page wanted, from 1 (0 means 1).
+	Page int `json:"page,omitempty" jsonschema:"minimum=0"`
+	// PerPage is the number of services per page, 1 to 100 (0 means 20).
+	PerPage int `json:"per_page,omitempty" jsonschema:"minimum=0,maximum=100"`
+}
+
+// Day is a day of the week.
+type Day string
+
+// The days of the week.
+const (
+	Monday    Day = "monday"
+	Tuesday   Day = "tuesday"
+	Wednesday Day = "wednesday"
+	Thursday  Day = "thursday"
+	Friday    Day = "friday"
+	Saturday  Day = "saturday"
+	Sunday    Day = "sunday"
+)
+
+// EnumValues lists the days, for JSON Schema reflection.
+func (Day) EnumValues() []string {
+	return []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+}
+
+var weekdays = map[Day]time.Weekday{
+	Sunday: time.Sunday, Monday: time.Monday, Tuesday: time.Tuesday, Wednesday: time.Wednesday,
+	Thursday: time.Thursday, Friday: time.Friday, Saturday: time.Saturday,
+}
+
+// Slot is a time in the week: a day, and optionally hours.
+type Slot struct {
+	// Day is the day of the week.
+	Day Day `json:"day"`
+	// From is the start, HH:MM (empty: start of day).
+	From string `json:"from,omitempty"`
+	// To is the end, HH:MM (empty: end of day).
+	To string `json:"to,omitempty"`
+}
+
+// window is a slot prepared for tests against sessions.
+type window struct {
+	day      time.Weekday
+	from, to int32
+}
+
+func (s Slot) check(path string) ([]socialrx.FieldError, window) {
+	var out []socialrx.FieldError
+	w := window{from: 0, to: 24 * 3600}
+	day, ok := weekdays[s.Day]
+	if !ok {
+		out = append(out, socialrx.Field(path+"/day", "%q is not a day such as \"tuesday\"", string(s.Day)))
+	}
+	w.day = day
+	if s.From != "" {
+		v, ok := parseClock(s.From)
+		if !ok {
+			out = append(out, socialrx.Field(path+"/from", "%q is not a time HH:MM", s.From))
+		}
+		w.from = int32(v)
+	}
+	if s.To != "" {
+		v, ok := parseClock(s.To)
+		if !ok {
+			out = append(out, socialrx.Field(path+"/to", "%q is not a time HH:MM", s.To))
+		}
+		w.to = int32(v)
+	}
+	if len(out) == 0 && w.to <= w.from {
+		out = append(out, socialrx.Field(path+"/to", "must be after from"))
+	}
+	return out, w
+}
+
+// SearchResult is one page of a search.
+type SearchResult struct {
+	// TotalItems is the number of services that match, on all pages.
+	TotalItems int `json:"total_items"`
+	// TotalPages is the number of pages.
+	TotalPages int `json:"total_pages"`
+	// PageNumber is this page's number, from 1.
+	PageNumber int `json:"page_number"`
+	// PerPage is the page size asked for.
+	PerPage int `json:"per_page"`
+	// Hits are the services on this page, in order.
+	Hits []Hit `json:"hits"`
+}
+
+// Hit is one service found.
+type Hit struct {
+	// ID is the service's id.
+	ID string `json:"id"`
+	// Name is the service's name.
+	Name string `json:"name"`
+	// Score is the text relevance, when the query had text.
+	Score float64 `json:"score,omitempty"`
+	// DistanceKm is the distance from the query's point to the nearest location, when known.
+	DistanceKm *float64 `json:"distance_km,omitempty"`
+}
+
+func checkEnum[T ~string](path string, vs []T, vals []string) []socialrx.FieldError {
+	var out []socialrx.FieldError
+	for i, v := range vs {
+		if !enumOK(string(v), vals) {
+			out = append(out, socialrx.Field(path+"/"+strconv.Itoa(i), "%q is not one of the allowed values", string(v)))
+		}
+	}
+	return out
+}
+
+// prepared is a validated query.
+type prepared struct {
+	needs    uint64
+	flags    uint32
+	statuses []Status
+	age      float64 // -1: none
+	windows  []window
+	today    socialrx.Date
+	lang     string
+	hasNear  bool
+	point    Point
+	near     geo
+	havMax   float64 // 0: no radius
+	online   bool    // services delivered online pass the radius
+	unplaced bool    // services with no coordinates pass the radius
+}
+
+// prepare checks everything a query and a match share.
+func (q *Query) check() ([]socialrx.FieldError, prepared) {
+	var errs []socialrx.FieldError
+	p := prepared{age: -1}
+	errs = append(errs, socialrx.CheckNeeds("/needs", q.Needs)...)
+	for _, n := range q.Needs {
+		p.needs |= needBits[n]
+	}
+	errs = append(errs, checkEnum("/status", q.Status, Status("").EnumValues())...)
+	p.statuses = q.Status
+	if q.Age != nil {
+		if *q.Age < 0 || *q.Age > 130 {
+			errs = append(errs, socialrx.Field("/age", "must be 0 to 130"))
+		}
+		p.age = float64(*q.Age)
+	}
+	for i, s := range q.When {
+		fs, w := s.check("/when/" + strconv.Itoa(i))
+		errs = append(errs, fs...)
+		p.windows = append(p.windows, w)
+	}
+	p.today = q.Today
+	switch q.Welcome {
+	case "":
+	case WelcomeOpen:
+		p.flags |= flagOpen
+	case WelcomeInvitationOnly:
+		p.flags |= flagInvite
+	default:
+		errs = append(errs, socialrx.Field("/welcome", "%q is not one of open, invitation_only", string(q.Welcome)))
+	}
+	if q.FreeOnly {
+		p.flags |= flagFree
+	}
+	if q.ComplexNeeds {
+		p.flags |= flagComplexYes
+	}
+	if q.HasSpace {
+		p.flags |= flagHasSpace
+	}
+	errs = append(errs, checkEnum("/access", q.Access, Access("").EnumValues())...)
+	for _, a := range q.Access {
+		p.flags |= accessFlags[a]
+	}
+	switch q.Mode {
+	case "":
+	case ModeInPerson:
+		p.flags |= flagInPerson
+	case ModeOnline:
+		p.flags |= flagOnline
+	default:
+		errs = append(errs, socialrx.Field("/mode", "%q is not one of in_person, online", string(q.Mode)))
+	}
+	p.lang = lower(q.Language)
+	if q.Near != nil {
+		errs = append(errs, q.Near.check("/near")...)
+		p.hasNear, p.point, p.near = true, *q.Near, newGeo(*q.Near)
+	}
+	switch {
+	case q.RadiusKm < 0 || q.RadiusKm != q.RadiusKm:
+		errs = append(errs, socialrx.Field("/radius_km", "must not be negative"))
+	case q.RadiusKm > 0 && q.Near == nil:
+		errs = append(errs, socialrx.Field("/radius_km", "needs near"))
+	case q.RadiusKm > 0:
+		p.havMax = havOf(q.RadiusKm)
+	}
+	p.online = q.IncludeOnline
+	if q.Page < 0 {
+		errs = append(errs, socialrx.Field("/page", "must not be negative"))
+	}
+	if q.PerPage < 0 || q.PerPage > 100 {
+		errs = append(errs, socialrx.Field("/per_page", "must be 1 to 100"))
+	}
+	if len(q.Text) > 1000 {
+		errs = append(errs, socialrx.Field("/text", "must be at most 1000 bytes"))
+	}
+	return errs, p
+}
+
+// keep reports whether d passes every filter but text and taxonomy terms,
+// and its nearest location's haversine from the query point (-1: none).
+func (p *prepared) keep(d *doc) (bool, float64) {
+	if d.flags&p.flags != p.flags {
+		return false, -1
+	}
+	if p.needs != 0 && d.needs&p.needs == 0 {
+		return false, -1
+	}
+	if len(p.statuses) > 0 && !containsStatus(p.statuses, d.svc.Status) {
+		return false, -1
+	}
+	if p.age >= 0 && (d.minAge >= 0 && p.age < d.minAge || d.maxAge >= 0 && p.age > d.maxAge) {
+		return false, -1
+	}
+	if len(p.windows) > 0 && !d.runsIn(p.windows, p.today) {
+		return false, -1
+	}
+	if p.lang != "" && !containsString(d.langs, p.lang) {
+		return false, -1
+	}
+	hav := -1.0
+	if p.hasNear {
+		for _, g := range d.points {
+			if h := p.near.hav(g); hav < 0 || h < hav {
+				hav = h
+			}
+		}
+		if p.havMax > 0 && (hav < 0 && !p.unplaced || hav > p.havMax) && !(p.online && d.flags&flagOnline != 0) {
+			return false, -1
+		}
+	}
+	return true, hav
+}
+
+// runsIn reports whether any session valid on today overlaps any window.
+func (d *doc) runsIn(ws []window, today socialrx.Date) bool {
+	for i := range d.sessions {
+		ss := &d.sessions[i]
+		if !ss.validOn(today) {
+			continue
+		}
+		for _, w := range ws {
+			if ss.overlaps(w.day, w.from, w.to) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsStatus(ss []Status, s Status) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
