@@ -2,10 +2,13 @@ package host
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -46,7 +49,7 @@ func (c *call) id(name string) string { return c.r.PathValue(name) }
 // routes lists every operation of the API.
 func (h *Handler) routes() []route {
 	s := h.svc
-	return []route{
+	return append(h.planRoutes(), []route{
 		{Method: "POST", Path: "/v1/referrals", Summary: "Receive a referral", Body: referral.Referral{}, Schema: "referral", Response: referral.Referral{}, Create: true,
 			h: func(c *call) error {
 				var in referral.Referral
@@ -196,47 +199,129 @@ func (h *Handler) routes() []route {
 			}},
 		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Public: true,
 			h: func(c *call) error { h.metrics.handler(s.o.Store)(c.w, c.r); return nil }},
+	}...)
+}
+
+// update is a conditional update from a request body: If-Match carries
+// the version read, and a stale one is 412.
+func update[T, R any](path, summary string, name string, version func(*R) int64, do func(c *call, v int64, in T) (*R, error)) route {
+	var body T
+	var resp R
+	return route{Method: "POST", Path: path, Summary: summary, Body: body, Schema: name, Response: resp, Update: true,
+		h: func(c *call) error {
+			v, err := ifMatch(c.r)
+			if err != nil {
+				return err
+			}
+			var in T
+			if err := c.body(&in); err != nil {
+				return err
+			}
+			out, err := do(c, v, in)
+			if err != nil {
+				return stale(err, v)
+			}
+			writeJSON(c.w, http.StatusOK, version(out), out)
+			return nil
+		}}
+}
+
+func updateReferral[T any](path, summary string, _ T, name string, do func(c *call, v int64, in T) (*referral.Referral, error)) route {
+	return update(path, summary, name, func(r *referral.Referral) int64 { return r.Version }, do)
+}
+
+func updateOnward[T any](path, summary string, _ T, name string, do func(c *call, v int64, in T) (*referral.OnwardReferral, error)) route {
+	return update(path, summary, name, func(o *referral.OnwardReferral) int64 { return o.Version }, do)
+}
+
+func updatePlan[T any](path, summary, name string, do func(c *call, v int64, in T) (*plan.Plan, error)) route {
+	return update(path, summary, name, func(p *plan.Plan) int64 { return p.Version }, do)
+}
+
+// planRoutes are the routes of plans and caseloads.
+func (h *Handler) planRoutes() []route {
+	s := h.svc
+	upd := func(c *call, v int64, what string, fn func(pl *plan.Plan, now time.Time) error) (*plan.Plan, error) {
+		return s.UpdatePlan(c.ctx, c.p, c.id("id"), v, what, fn)
 	}
-}
-
-// updateReferral is a conditional update of a referral from a request body.
-func updateReferral[T any](path, summary string, body T, name string, do func(c *call, version int64, in T) (*referral.Referral, error)) route {
-	return route{Method: "POST", Path: path, Summary: summary, Body: body, Schema: name, Response: referral.Referral{}, Update: true,
-		h: func(c *call) error {
-			v, err := ifMatch(c.r)
-			if err != nil {
+	return []route{
+		{Method: "POST", Path: "/v1/referrals/{id}/plans", Summary: "Triage an assessment and make the person's plan", Body: plan.Assessment{}, Schema: "assessment", Response: plan.Plan{}, Create: true,
+			h: func(c *call) error {
+				var a plan.Assessment
+				if err := c.body(&a); err != nil {
+					return err
+				}
+				a.AssessedBy = c.p.ID
+				pl, err := s.CreatePlan(c.ctx, c.p, c.id("id"), a, c.r.Header.Get("Idempotency-Key"))
+				if err != nil {
+					return err
+				}
+				c.w.Header().Set("Location", "/v1/plans/"+pl.ID)
+				writeJSON(c.w, http.StatusCreated, pl.Version, pl)
+				return nil
+			}},
+		{Method: "GET", Path: "/v1/plans/{id}", Summary: "Read a plan", Response: plan.Plan{},
+			h: func(c *call) error {
+				pl, err := s.GetPlan(c.ctx, c.p, c.id("id"))
+				if err != nil {
+					return err
+				}
+				writeJSON(c.w, http.StatusOK, pl.Version, pl)
+				return nil
+			}},
+		{Method: "GET", Path: "/v1/plans/{id}/summary", Summary: "The person's one-page plan summary (text/plain, or text/html with Accept: text/html)",
+			h: func(c *call) error {
+				pl, err := s.GetPlan(c.ctx, c.p, c.id("id"))
+				if err != nil {
+					return err
+				}
+				sum := plan.NewSummary(pl, s.now())
+				if strings.Contains(c.r.Header.Get("Accept"), "text/html") {
+					html, err := sum.HTML()
+					if err != nil {
+						return err
+					}
+					c.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+					_, err = io.WriteString(c.w, html)
+					return err
+				}
+				c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				_, err = io.WriteString(c.w, sum.Text())
 				return err
-			}
-			var in T
-			if err := c.body(&in); err != nil {
-				return err
-			}
-			r, err := do(c, v, in)
-			if err != nil {
-				return stale(err, v)
-			}
-			writeJSON(c.w, http.StatusOK, r.Version, r)
-			return nil
-		}}
-}
-
-// updateOnward is a conditional update of an onward referral from a request body.
-func updateOnward[T any](path, summary string, body T, name string, do func(c *call, version int64, in T) (*referral.OnwardReferral, error)) route {
-	return route{Method: "POST", Path: path, Summary: summary, Body: body, Schema: name, Response: referral.OnwardReferral{}, Update: true,
-		h: func(c *call) error {
-			v, err := ifMatch(c.r)
-			if err != nil {
-				return err
-			}
-			var in T
-			if err := c.body(&in); err != nil {
-				return err
-			}
-			o, err := do(c, v, in)
-			if err != nil {
-				return stale(err, v)
-			}
-			writeJSON(c.w, http.StatusOK, o.Version, o)
-			return nil
-		}}
+			}},
+		updatePlan("/v1/plans/{id}/triage", "Triage again; the level may go up or down", "assessment", func(c *call, v int64, a plan.Assessment) (*plan.Plan, error) {
+			a.AssessedBy = c.p.ID
+			return upd(c, v, "triage", func(pl *plan.Plan, now time.Time) error { _, err := pl.Retriage(a, s.rules(), now); return err })
+		}),
+		updatePlan("/v1/plans/{id}/goals", "Add a goal in the person's words", "goal_request", func(c *call, v int64, in GoalRequest) (*plan.Plan, error) {
+			return upd(c, v, "goal", func(pl *plan.Plan, now time.Time) error { _, err := pl.AddGoal(in.Text, in.Need, now); return err })
+		}),
+		updatePlan("/v1/plans/{id}/contacts", "Record a contact against the budget (recorded as the caller's)", "contact", func(c *call, v int64, in plan.Contact) (*plan.Plan, error) {
+			in.By = c.p.ID
+			return upd(c, v, "contact", func(pl *plan.Plan, now time.Time) error { return pl.AddContact(in, now) })
+		}),
+		updatePlan("/v1/plans/{id}/budget", "Extend the contact budget with a reason", "extension_request", func(c *call, v int64, in ExtensionRequest) (*plan.Plan, error) {
+			return upd(c, v, "extend", func(pl *plan.Plan, now time.Time) error { return pl.ExtendBudget(in.Contacts, in.Reason, c.p.ID, now) })
+		}),
+		updatePlan("/v1/plans/{id}/status", "Pause, resume or close a plan", "plan_status_change", func(c *call, v int64, in PlanStatusChange) (*plan.Plan, error) {
+			return upd(c, v, in.Action, func(pl *plan.Plan, now time.Time) error {
+				switch in.Action {
+				case "pause":
+					return pl.Pause(in.PauseReason, in.Note, c.p.ID, now)
+				case "resume":
+					return pl.Resume(c.p.ID, now)
+				}
+				return pl.Close(in.CloseReason, in.Note, c.p.ID, now)
+			})
+		}),
+		{Method: "GET", Path: "/v1/caseload", Summary: "The calling link worker's caseload", Response: plan.Caseload{},
+			h: func(c *call) error {
+				cl, err := s.Caseload(c.ctx, c.p)
+				if err != nil {
+					return err
+				}
+				writeJSON(c.w, http.StatusOK, 0, cl)
+				return nil
+			}},
+	}
 }

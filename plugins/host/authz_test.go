@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins/host"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -30,6 +31,15 @@ var allowed = map[string][]referral.Role{
 	"POST /v1/onward-referrals/{id}/attendance":             {"admin", "partner"},
 	"POST /v1/onward-referrals/{id}/feedback":               {"admin", "link_worker", "partner"},
 	"GET /v1/audit":                                         {"admin"},
+	"POST /v1/referrals/{id}/plans":                         {"admin", "link_worker"},
+	"GET /v1/plans/{id}":                                    {"admin", "link_worker"},
+	"GET /v1/plans/{id}/summary":                            {"admin", "link_worker"},
+	"POST /v1/plans/{id}/triage":                            {"admin", "link_worker"},
+	"POST /v1/plans/{id}/goals":                             {"admin", "link_worker"},
+	"POST /v1/plans/{id}/contacts":                          {"admin", "link_worker"},
+	"POST /v1/plans/{id}/budget":                            {"admin", "link_worker"},
+	"POST /v1/plans/{id}/status":                            {"admin", "link_worker"},
+	"GET /v1/caseload":                                      {"link_worker"},
 	"GET /v1/schemas/{name}":                                {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /v1/openapi.json":                                  {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /healthz":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
@@ -59,7 +69,11 @@ func journeyState(t *testing.T, e *env) map[string]string {
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 	var o referral.OnwardReferral
 	res.decode(t, &o)
-	return map[string]string{"{id}": r.ID, "{signpost}": r.Signposts[0].ID, "{onward}": o.ID, "{name}": "referral.json"}
+	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/plans", assessmentDoc(t))
+	require.Equal(t, http.StatusCreated, res.status, string(res.body))
+	var pl plan.Plan
+	res.decode(t, &pl)
+	return map[string]string{"{id}": r.ID, "{signpost}": r.Signposts[0].ID, "{onward}": o.ID, "{plan}": pl.ID, "{name}": "referral.json"}
 }
 
 // request builds a plausible request for a route.
@@ -67,6 +81,9 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 	method, path, _ = strings.Cut(pattern, " ")
 	if strings.HasPrefix(path, "/v1/onward-referrals/{id}") {
 		path = strings.Replace(path, "{id}", ids["{onward}"], 1)
+	}
+	if strings.HasPrefix(path, "/v1/plans/{id}") {
+		path = strings.Replace(path, "{id}", ids["{plan}"], 1)
 	}
 	for k, v := range ids {
 		path = strings.ReplaceAll(path, k, v)
@@ -80,6 +97,12 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 		"POST /v1/onward-referrals/{id}/status":                 map[string]any{"to": "cancelled"},
 		"POST /v1/onward-referrals/{id}/attendance":             map[string]any{"date": "2026-11-02", "attended": false},
 		"POST /v1/onward-referrals/{id}/feedback":               map[string]any{"text": "thank you"},
+		"POST /v1/referrals/{id}/plans":                         assessmentMap(),
+		"POST /v1/plans/{id}/triage":                            assessmentMap(),
+		"POST /v1/plans/{id}/goals":                             map[string]any{"text": "get back to my allotment", "need": "nature_gardening"},
+		"POST /v1/plans/{id}/contacts":                          map[string]any{"at": "2026-11-02T11:30:00Z", "kind": "phone", "minutes": 20, "by": "x"},
+		"POST /v1/plans/{id}/budget":                            map[string]any{"contacts": 2, "reason": "bereavement"},
+		"POST /v1/plans/{id}/status":                            map[string]any{"action": "pause", "pause_reason": "hospital_stay"},
 	}
 	return method, path, bodies[pattern]
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
+	"github.com/socialrx/socialrx/plan"
+	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -27,6 +29,9 @@ var requestTypes = map[string]any{
 	"task_change":        TaskChange{},
 	"attendance_request": AttendanceRequest{},
 	"feedback_request":   FeedbackRequest{},
+	"goal_request":       GoalRequest{},
+	"plan_status_change": PlanStatusChange{},
+	"extension_request":  ExtensionRequest{},
 }
 
 // Schemas returns every published JSON Schema by name: the domain
@@ -36,6 +41,9 @@ func Schemas() map[string][]byte {
 		"referral":        referral.ReferralSchema,
 		"onward_referral": referral.OnwardReferralSchema,
 		"partner_view":    referral.PartnerViewSchema,
+	}
+	for file, b := range plan.Schemas() {
+		m[trimJSON(file)] = b
 	}
 	for name := range requestTypes {
 		b, err := requestSchemas.ReadFile("schemas/" + name + ".schema.json")
@@ -146,4 +154,35 @@ func Routes(h *Handler) []string {
 		out = append(out, rt.Method+" "+rt.Path)
 	}
 	return out
+}
+
+// PluginProtocol is the plugin protocol version this host speaks.
+const PluginProtocol = plugins.ProtocolVersion
+
+// Validator returns the check for documents of a published schema: the
+// schema itself and, for domain aggregates, the domain's own rules (an NHS
+// number's check digit, consents …). Codes: not_found (no such schema).
+func Validator(name string) (func([]byte) error, error) {
+	name = trimJSON(name)
+	if f, ok := domainValidators[name]; ok {
+		return f, nil
+	}
+	b, ok := Schemas()[name]
+	if !ok {
+		return nil, socialrx.Errorf(socialrx.CodeNotFound, "no schema %q", name)
+	}
+	return schema.MustCompile(name+".schema.json", b).Validate, nil
+}
+
+var domainValidators = map[string]func([]byte) error{
+	"referral": referral.Validate,
+	"onward_referral": func(b []byte) error {
+		_, err := referral.DecodeOnwardReferral(b)
+		return err
+	},
+	"partner_view": referral.ValidatePartnerView,
+	"plan":         plan.Validate,
+	"assessment":   plan.ValidateAssessment,
+	"contact":      plan.ValidateContact,
+	"ruleset":      plan.ValidateRuleSet,
 }

@@ -183,3 +183,22 @@ func referralDoc(t *testing.T) []byte {
 }
 
 var errUnavailable = socialrx.Errorf(socialrx.CodeUnavailable, "provider down")
+
+func assessmentDoc(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/assessment.json")
+	require.NoError(t, err)
+	return b
+}
+
+func assessmentMap() map[string]any {
+	b, err := os.ReadFile("testdata/assessment.json")
+	if err != nil {
+		panic(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(err)
+	}
+	return m
+}

@@ -96,9 +96,7 @@ func (s *Service) CreateOnwardReferral(ctx context.Context, p Principal, referra
 	if err := decodeDoc(nd, &stored); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, p, "create", plugins.KindOnwardReferral, stored.ID); err != nil {
-		s.o.Logger.Error("audit write failed", "err", err)
-	}
+	s.auditWrite(ctx, p, "create", plugins.KindOnwardReferral, stored.ID)
 	return &stored, nil
 }
 
@@ -204,9 +202,7 @@ func (s *Service) UpdateOnwardReferral(ctx context.Context, p Principal, id stri
 	if err := decodeDoc(nd, &stored); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, p, what, plugins.KindOnwardReferral, id); err != nil {
-		s.o.Logger.Error("audit write failed", "err", err)
-	}
+	s.auditWrite(ctx, p, what, plugins.KindOnwardReferral, id)
 	return &stored, nil
 }
 

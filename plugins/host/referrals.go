@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -110,9 +111,7 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.R
 	if err := decodeDoc(d, &stored); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, p, "create", plugins.KindReferral, stored.ID); err != nil {
-		s.o.Logger.Error("audit write failed", "err", err)
-	}
+	s.auditWrite(ctx, p, "create", plugins.KindReferral, stored.ID)
 	return &stored, nil
 }
 
@@ -142,6 +141,8 @@ func decodeDoc(d plugins.Document, v any) error {
 	case *referral.Referral:
 		x.Version = d.Version
 	case *referral.OnwardReferral:
+		x.Version = d.Version
+	case *plan.Plan:
 		x.Version = d.Version
 	}
 	return nil
@@ -261,9 +262,7 @@ func (s *Service) UpdateReferral(ctx context.Context, p Principal, id string, ve
 	if err := decodeDoc(nd, &stored); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, p, what, plugins.KindReferral, id); err != nil {
-		s.o.Logger.Error("audit write failed", "err", err)
-	}
+	s.auditWrite(ctx, p, what, plugins.KindReferral, id)
 	return &stored, nil
 }
 

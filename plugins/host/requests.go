@@ -2,6 +2,7 @@ package host
 
 import (
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -70,4 +71,27 @@ type AttendanceRequest struct {
 // FeedbackRequest adds feedback on an onward referral.
 type FeedbackRequest struct {
 	Text string `json:"text" jsonschema:"minLength=1"`
+}
+
+// GoalRequest adds a goal to a plan, in the person's words.
+type GoalRequest struct {
+	Text string        `json:"text" jsonschema:"minLength=1"`
+	Need socialrx.Need `json:"need"`
+}
+
+// PlanStatusChange pauses, resumes or closes a plan.
+type PlanStatusChange struct {
+	// Action is pause, resume or close.
+	Action string `json:"action" jsonschema:"enum=pause,enum=resume,enum=close"`
+	// PauseReason is required to pause.
+	PauseReason plan.PauseReason `json:"pause_reason,omitempty"`
+	// CloseReason is required to close.
+	CloseReason plan.CloseReason `json:"close_reason,omitempty"`
+	Note        string           `json:"note,omitempty"`
+}
+
+// ExtensionRequest extends a plan's contact budget, with a reason.
+type ExtensionRequest struct {
+	Contacts int    `json:"contacts" jsonschema:"minimum=1"`
+	Reason   string `json:"reason" jsonschema:"minLength=1"`
 }

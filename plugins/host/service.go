@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -40,6 +41,13 @@ type Options struct {
 	Team plugins.Recipient
 	// Policy holds check-in and partner-chasing timings.
 	Policy referral.Policy
+	// RuleSet triages assessments; nil means plan.DefaultRules().
+	RuleSet *plan.RuleSet
+	// Caseload weights plans and sets capacity for caseload summaries.
+	Caseload plan.CaseloadOptions
+	// LinkWorkers are how people reach each link worker, by token id, for
+	// their plan summaries.
+	LinkWorkers map[string]plan.LinkWorker
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs delivery failures and scheduler runs; nil discards.
