@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,18 +74,15 @@ func (a Assessment) Check() error {
 	if strings.TrimSpace(a.AssessedBy) == "" {
 		fs = append(fs, socialrx.Field("/assessed_by", "required"))
 	}
-	seenNeed := map[socialrx.Need]bool{}
 	for i, n := range a.Needs {
-		p := "/needs/" + strconv.Itoa(i)
 		switch {
 		case !n.Need.Valid():
-			fs = append(fs, socialrx.Field(p+"/need", "unknown need code %q", string(n.Need)))
-		case seenNeed[n.Need]:
-			fs = append(fs, socialrx.Field(p+"/need", "need %q is listed twice", string(n.Need)))
+			fs = append(fs, socialrx.Field("/needs/"+strconv.Itoa(i)+"/need", "unknown need code %q", string(n.Need)))
+		case slices.ContainsFunc(a.Needs[:i], func(m AssessedNeed) bool { return m.Need == n.Need }):
+			fs = append(fs, socialrx.Field("/needs/"+strconv.Itoa(i)+"/need", "need %q is listed twice", string(n.Need)))
 		}
-		seenNeed[n.Need] = true
 		if !oneOf(n.Severity) {
-			fs = append(fs, socialrx.Field(p+"/severity", "must be one of low, moderate, high"))
+			fs = append(fs, socialrx.Field("/needs/"+strconv.Itoa(i)+"/severity", "must be one of low, moderate, high"))
 		}
 	}
 	for i, c := range a.Crises {
@@ -104,22 +102,14 @@ func (a Assessment) Check() error {
 }
 
 // checkSet reports unknown and repeated codes in a list that is a set.
-func checkSet[T interface {
-	~string
-	EnumValues() []string
-}](path string, vs []T, what string) []socialrx.FieldError {
+func checkSet[T enum](path string, vs []T, what string) []socialrx.FieldError {
 	var fs []socialrx.FieldError
 	for i, v := range vs {
-		p := path + "/" + strconv.Itoa(i)
-		if !oneOf(v) {
-			fs = append(fs, socialrx.Field(p, "unknown %s %q", what, string(v)))
-			continue
-		}
-		for _, w := range vs[:i] {
-			if w == v {
-				fs = append(fs, socialrx.Field(p, "%s %q is listed twice", what, string(v)))
-				break
-			}
+		switch {
+		case !oneOf(v):
+			fs = append(fs, socialrx.Field(path+"/"+strconv.Itoa(i), "unknown %s %q", what, string(v)))
+		case slices.Contains(vs[:i], v):
+			fs = append(fs, socialrx.Field(path+"/"+strconv.Itoa(i), "%s %q is listed twice", what, string(v)))
 		}
 	}
 	return fs

@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -121,7 +123,8 @@ func Summarise(plans []Plan, opts CaseloadOptions, now time.Time) (Caseload, err
 	today := socialrx.DateOf(now)
 	weekEnd := today.AddDays((7 - int(now.Weekday())) % 7) // the coming Sunday, or today if Sunday
 	quietBefore := now.Add(-time.Duration(days) * 24 * time.Hour)
-	c := Caseload{Weights: w, NoContactDays: days, DueThisWeek: []Due{}, NoContact: []Quiet{}, ReviewsOverdue: []Due{}}
+	c := Caseload{Weights: w, NoContactDays: days, DueThisWeek: make([]Due, 0, len(plans)),
+		NoContact: make([]Quiet, 0, len(plans)), ReviewsOverdue: []Due{}}
 	for i := range plans {
 		p := &plans[i]
 		if p.Status == StatusClosed || len(p.Triage) == 0 {
@@ -129,7 +132,8 @@ func Summarise(plans []Plan, opts CaseloadOptions, now time.Time) (Caseload, err
 			continue
 		}
 		c.Open++
-		switch l := p.Level(); l {
+		l := p.Triage[len(p.Triage)-1].Level
+		switch l {
 		case Level1:
 			c.ByLevel.Level1++
 		case Level2:
@@ -137,13 +141,13 @@ func Summarise(plans []Plan, opts CaseloadOptions, now time.Time) (Caseload, err
 		case Level3:
 			c.ByLevel.Level3++
 		}
-		c.Load += w.Of(p.Level())
+		c.Load += w.Of(l)
 		if p.Status == StatusPaused {
 			c.Paused++
 			continue
 		}
 		c.Active++
-		if n := p.NextContact; !n.IsZero() && !n.On.After(weekEnd) {
+		if n := p.NextContact; !n.IsZero() && dayNumber(n.On) <= dayNumber(weekEnd) {
 			c.DueThisWeek = append(c.DueThisWeek, Due{PlanID: p.ID, On: n.On})
 		}
 		since, ok := p.LastContact()
@@ -154,26 +158,24 @@ func Summarise(plans []Plan, opts CaseloadOptions, now time.Time) (Caseload, err
 			c.NoContact = append(c.NoContact, Quiet{PlanID: p.ID, Since: since, Days: int(now.Sub(since) / (24 * time.Hour))})
 		}
 		for _, r := range p.Reviews {
-			if r.DoneAt.IsZero() && r.Due.Before(today) {
+			if r.DoneAt.IsZero() && dayNumber(r.Due) < dayNumber(today) {
 				c.ReviewsOverdue = append(c.ReviewsOverdue, Due{PlanID: p.ID, On: r.Due})
 			}
 		}
 	}
-	byDate := func(ds []Due) func(i, j int) bool {
-		return func(i, j int) bool {
-			if ds[i].On != ds[j].On {
-				return ds[i].On.Before(ds[j].On)
-			}
-			return ds[i].PlanID < ds[j].PlanID
+	byDate := func(a, b Due) int {
+		if c := cmp.Compare(dayNumber(a.On), dayNumber(b.On)); c != 0 {
+			return c
 		}
+		return strings.Compare(a.PlanID, b.PlanID)
 	}
-	sort.Slice(c.DueThisWeek, byDate(c.DueThisWeek))
-	sort.Slice(c.ReviewsOverdue, byDate(c.ReviewsOverdue))
-	sort.Slice(c.NoContact, func(i, j int) bool {
-		if !c.NoContact[i].Since.Equal(c.NoContact[j].Since) {
-			return c.NoContact[i].Since.Before(c.NoContact[j].Since)
+	slices.SortFunc(c.DueThisWeek, byDate)
+	slices.SortFunc(c.ReviewsOverdue, byDate)
+	slices.SortFunc(c.NoContact, func(a, b Quiet) int {
+		if c := a.Since.Compare(b.Since); c != 0 {
+			return c
 		}
-		return c.NoContact[i].PlanID < c.NoContact[j].PlanID
+		return strings.Compare(a.PlanID, b.PlanID)
 	})
 	return c, nil
 }
@@ -214,3 +216,6 @@ func (c Caseload) CanTake(l Level, capacity float64) (Capacity, error) {
 	after := c.Load + add
 	return Capacity{Load: c.Load, Adding: add, After: after, Capacity: capacity, Fits: after <= capacity}, nil
 }
+
+// dayNumber orders dates cheaply: YYYYMMDD as an integer.
+func dayNumber(d socialrx.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }

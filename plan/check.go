@@ -101,6 +101,9 @@ func (p *Plan) Check() error {
 		}
 	}
 
+	if !p.NextContact.IsZero() || p.NextContact.Kind != "" {
+		fs = append(fs, p.NextContact.check("/next_contact", p.ReferralDate)...)
+	}
 	for i, g := range p.Goals {
 		gp := "/goals/" + strconv.Itoa(i)
 		if strings.TrimSpace(g.Text) == "" {

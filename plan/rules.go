@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,11 +167,41 @@ func LoadRuleSet(data []byte) (*RuleSet, error) {
 	return rs, nil
 }
 
-var (
-	idPattern      = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	namePattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
-	versionPattern = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
-)
+// isID reports whether s matches ^[a-z][a-z0-9_]*$.
+func isID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '_')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isName reports whether s matches ^[a-z0-9][a-z0-9_.-]*$.
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || i > 0 && (c == '_' || c == '.' || c == '-')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isVersion reports whether s matches ^[0-9]+\.[0-9]+\.[0-9]+$.
+func isVersion(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
 
 // Check returns nil or a CodeInvalid [socialrx.Error] naming every rule
 // that is malformed: a missing name, version or reason; an unknown code;
@@ -189,60 +218,71 @@ func (rs *RuleSet) Check() error {
 	switch {
 	case rs.Name == "":
 		add("/name", "required")
-	case len(rs.Name) > 64 || !namePattern.MatchString(rs.Name):
+	case len(rs.Name) > 64 || !isName(rs.Name):
 		add("/name", "must be lower case letters, digits, '.', '_' or '-', at most 64")
 	}
 	switch {
 	case rs.Version == "":
 		add("/version", "required")
-	case !versionPattern.MatchString(rs.Version):
+	case !isVersion(rs.Version):
 		add("/version", "must be MAJOR.MINOR.PATCH, such as 1.0.0")
 	}
 
-	ids := map[string]string{} // id -> path of first use
-	checkID := func(path, id string) {
+	type place struct {
+		list string // "factors" or "levels"
+		i    int
+	}
+	at := func(pl place) string { return "/" + pl.list + "/" + strconv.Itoa(pl.i) }
+	ids := make(map[string]place, len(rs.Factors)+len(rs.Levels))
+	checkID := func(pl place, id string) {
 		switch {
 		case id == "":
-			add(path, "required")
+			add(at(pl)+"/id", "required")
 		case id == DefaultRuleID || id == SafeguardingRuleID:
-			add(path, "%q is reserved", id)
-		case len(id) > 64 || !idPattern.MatchString(id):
-			add(path, "must be lower case letters, digits and underscores, starting with a letter")
-		case ids[id] != "":
-			add(path, "id %q is already used at %s", id, ids[id])
+			add(at(pl)+"/id", "%q is reserved", id)
+		case len(id) > 64 || !isID(id):
+			add(at(pl)+"/id", "must be lower case letters, digits and underscores, starting with a letter")
 		default:
-			ids[id] = path
+			if first, ok := ids[id]; ok {
+				add(at(pl)+"/id", "id %q is already used at %s", id, at(first))
+				return
+			}
+			ids[id] = pl
 		}
 	}
 
-	defined := map[Level]bool{}
+	var defined [Level3 + 1]bool
 	for _, l := range rs.Levels {
-		defined[l.Level] = true
+		if l.Level.Valid() {
+			defined[l.Level] = true
+		}
 	}
 
 	for i, f := range rs.Factors {
-		p := "/factors/" + strconv.Itoa(i)
-		checkID(p+"/id", f.ID)
-		fs = append(fs, f.When.check(p+"/when")...)
+		checkID(place{"factors", i}, f.ID)
+		for _, e := range f.When.check() {
+			add(at(place{"factors", i})+"/when"+e.Path, "%s", e.Rule)
+		}
+		p := func(field string) string { return at(place{"factors", i}) + field }
 		if f.Points < 0 || f.Points > 10 {
-			add(p+"/points", "must be 0 to 10")
+			add(p("/points"), "must be 0 to 10")
 		}
 		if f.MinLevel != 0 {
 			switch {
 			case !f.MinLevel.Valid():
-				add(p+"/min_level", "must be 1, 2 or 3")
+				add(p("/min_level"), "must be 1, 2 or 3")
 			case !defined[f.MinLevel]:
-				add(p+"/min_level", "no level rule defines level %d", f.MinLevel)
+				add(p("/min_level"), "no level rule defines level %d", f.MinLevel)
 			}
 		}
 		if f.Escalate != "" && !oneOf(f.Escalate) {
-			add(p+"/escalate", "unknown escalation %q", string(f.Escalate))
+			add(p("/escalate"), "unknown escalation %q", string(f.Escalate))
 		}
 		if f.Points == 0 && f.MinLevel == 0 && f.Escalate == "" {
-			add(p, "the rule does nothing: give it points, a min_level or an escalation")
+			add(p(""), "the rule does nothing: give it points, a min_level or an escalation")
 		}
 		if strings.TrimSpace(f.Reason) == "" {
-			add(p+"/reason", "required: say in words why the rule matters")
+			add(p("/reason"), "required: say in words why the rule matters")
 		}
 	}
 
@@ -251,7 +291,7 @@ func (rs *RuleSet) Check() error {
 	}
 	for i, l := range rs.Levels {
 		p := "/levels/" + strconv.Itoa(i)
-		checkID(p+"/id", l.ID)
+		checkID(place{"levels", i}, l.ID)
 		if !l.Level.Valid() {
 			add(p+"/level", "must be 1, 2 or 3")
 		}
@@ -351,24 +391,25 @@ func band(l LevelRule) string {
 	return scoreRange(l.MinScore, *l.MaxScore)
 }
 
-// check reports the faults of a condition at path.
-func (c *Condition) check(path string) []socialrx.FieldError {
+// needCount is the number of need codes.
+var needCount = len(socialrx.Needs())
+
+// check reports the faults of a condition, at paths relative to it.
+func (c *Condition) check() []socialrx.FieldError {
+	const path = ""
 	var fs []socialrx.FieldError
 	add := func(p, rule string, args ...any) { fs = append(fs, socialrx.Field(p, rule, args...)) }
 	if c.empty() {
 		add(path, "a condition needs at least one part: a rule that always fires is not a reason")
 		return fs
 	}
-	seen := map[socialrx.Need]bool{}
 	for i, n := range c.Needs {
-		p := path + "/needs/" + strconv.Itoa(i)
 		switch {
 		case !n.Valid():
-			add(p, "unknown need code %q", string(n))
-		case seen[n]:
-			add(p, "need %q is listed twice", string(n))
+			add("/needs/"+strconv.Itoa(i), "unknown need code %q", string(n))
+		case slices.Contains(c.Needs[:i], n):
+			add("/needs/"+strconv.Itoa(i), "need %q is listed twice", string(n))
 		}
-		seen[n] = true
 	}
 	if c.MinSeverity != "" && !oneOf(c.MinSeverity) {
 		add(path+"/min_severity", "must be one of low, moderate, high")
@@ -378,25 +419,24 @@ func (c *Condition) check(path string) []socialrx.FieldError {
 	fs = append(fs, checkSet(path+"/circumstances", c.Circumstances, "circumstance")...)
 	fs = append(fs, checkSet(path+"/readiness", c.Readiness, "readiness")...)
 	fs = append(fs, checkSet(path+"/support_network", c.SupportNetwork, "support network")...)
-	for _, g := range []struct {
+	for _, g := range [...]struct {
 		name   string
 		min    int
 		listed int
 		max    int
 	}{
-		{"needs", c.MinNeeds, len(c.Needs), len(socialrx.Needs())},
+		{"needs", c.MinNeeds, len(c.Needs), needCount},
 		{"crises", c.MinCrises, len(c.Crises), -1},
-		{"risks", c.MinRisks, len(c.Risks), len(RiskFlag("").EnumValues())},
-		{"circumstances", c.MinCircumstances, len(c.Circumstances), len(Circumstance("").EnumValues())},
+		{"risks", c.MinRisks, len(c.Risks), len(riskFlagValues)},
+		{"circumstances", c.MinCircumstances, len(c.Circumstances), len(circumstanceValues)},
 	} {
-		p := path + "/min_" + g.name
 		switch {
 		case g.min < 0 || g.min > 50:
-			add(p, "must be 0 to 50")
+			add("/min_"+g.name, "must be 0 to 50")
 		case g.listed > 0 && g.min > g.listed:
-			add(p, "the rule can never fire: it asks for %d but lists only %d %s", g.min, g.listed, g.name)
+			add("/min_"+g.name, "the rule can never fire: it asks for %d but lists only %d %s", g.min, g.listed, g.name)
 		case g.listed == 0 && g.max >= 0 && g.min > g.max:
-			add(p, "the rule can never fire: there are only %d %s", g.max, g.name)
+			add("/min_"+g.name, "the rule can never fire: there are only %d %s", g.max, g.name)
 		}
 	}
 	return fs

@@ -98,6 +98,9 @@ func (s Summary) nextContactWords() string {
 		return "Not arranged yet: please get in touch with your link worker."
 	}
 	k := s.NextContact.Kind.Label()
+	if k == "" {
+		k = "a contact"
+	}
 	return strings.ToUpper(k[:1]) + k[1:] + " on " + longDate(s.NextContact.On) + "."
 }
 

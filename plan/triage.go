@@ -142,7 +142,7 @@ func triage(a *Assessment, rs *RuleSet) Result {
 		esc[escalationIndex(EscalateSafeguarding)] = true
 		r.Reasons = append(r.Reasons, Reason{Rule: SafeguardingRuleID, Text: safeguardingReason, Escalate: EscalateSafeguarding})
 	}
-	for i, e := range Escalation("").EnumValues() {
+	for i, e := range escalationValues {
 		if esc[i] {
 			r.Escalations = append(r.Escalations, Escalation(e))
 		}
