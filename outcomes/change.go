@@ -167,22 +167,18 @@ type pstate struct {
 
 func (s *pstate) paired() bool { return s.base.set && s.latest.set }
 
-type pairKey struct {
-	person string
-	inst   int32
-}
-
 // tracker pairs measurements per person and instrument in any order, in
 // memory proportional to the number of people, not of measurements.
 type tracker struct {
 	reg    *Registry
-	index  map[pairKey]int32
+	person map[string]int32 // person -> index into slots/len(reg.list)
+	slots  []int32          // per person and instrument: state index + 1, or 0
 	states []pstate
 	arena  []float64
 }
 
 func newTracker(r *Registry) *tracker {
-	return &tracker{reg: r, index: map[pairKey]int32{}}
+	return &tracker{reg: r, person: map[string]int32{}}
 }
 
 func (t *tracker) values(st *pstate) (base, latest []float64) {
@@ -194,29 +190,34 @@ func (t *tracker) values(st *pstate) (base, latest []float64) {
 // it would put a later measurement before the person's baseline.
 func (t *tracker) add(m *Measurement, e *entry, scores []Score, ctx ctxIDs) error {
 	day := dayOf(m.Date)
-	k := pairKey{m.Person, int32(e.idx)}
-	i, ok := t.index[k]
-	var st pstate
-	if ok {
-		st = t.states[i]
-	} else {
-		st = pstate{inst: int32(e.idx), minBase: noDay, minLater: noDay}
+	ni := len(t.reg.list)
+	p, known := t.person[m.Person]
+	slot := int(p)*ni + e.idx
+	minBase, minLater, laterDay := int32(noDay), int32(noDay), ""
+	if known && t.slots[slot] > 0 {
+		s := &t.states[t.slots[slot]-1]
+		minBase, minLater, laterDay = s.minBase, s.minLater, s.laterID
 	}
 	rank := m.TimePoint.rank()
 	if rank == 0 {
-		if nb := min(st.minBase, day); st.minLater < nb {
-			return socialrx.Invalid(socialrx.Field("/date", "baseline dated %s comes after measurement %s of the same person and instrument, dated %s", m.Date, st.laterID, dateOfDay(st.minLater)))
+		if minLater < min(minBase, day) {
+			return socialrx.Invalid(socialrx.Field("/date", "baseline dated %s comes after measurement %s of the same person and instrument, dated %s", m.Date, laterDay, dateOfDay(minLater)))
 		}
-	} else if st.minBase != noDay && day < st.minBase {
-		return socialrx.Invalid(socialrx.Field("/date", "a %s dated %s is before the baseline of the same person and instrument (%s)", m.TimePoint, m.Date, dateOfDay(st.minBase)))
+	} else if minBase != noDay && day < minBase {
+		return socialrx.Invalid(socialrx.Field("/date", "a %s dated %s is before the baseline of the same person and instrument (%s)", m.TimePoint, m.Date, dateOfDay(minBase)))
 	}
-	if !ok {
-		i = int32(len(t.states))
-		st.off = int32(len(t.arena))
+	if !known {
+		p = int32(len(t.person))
+		t.person[m.Person] = p
+		t.slots = append(t.slots, make([]int32, ni)...)
+		slot = int(p)*ni + e.idx
+	}
+	if t.slots[slot] == 0 {
+		t.states = append(t.states, pstate{inst: int32(e.idx), off: int32(len(t.arena)), minBase: noDay, minLater: noDay})
 		t.arena = append(t.arena, make([]float64, 2*len(e.scales))...)
-		t.states = append(t.states, st)
-		t.index[k] = i
+		t.slots[slot] = int32(len(t.states))
 	}
+	i := t.slots[slot] - 1
 	s := &t.states[i]
 	n := int32(len(e.scales))
 	var snap *snapshot

@@ -223,7 +223,10 @@ func (e *entry) responses(as []Answer, rs []Response) ([]Response, []socialrx.Fi
 	}
 	for i, a := range as {
 		p := "/answers/" + strconv.Itoa(i)
-		j, ok := e.itemIndex[a.Item]
+		j, ok := i, i < len(e.items) && e.items[i].ID == a.Item // answers usually come in item order
+		if !ok {
+			j, ok = e.itemIndex[a.Item]
+		}
 		if !ok {
 			fs = append(fs, socialrx.Field(p+"/item", "instrument %s has no item %q", e.id, a.Item))
 			continue

@@ -10,7 +10,7 @@ import (
 // It is immutable once built, so one Registry may be shared by goroutines.
 type Registry struct {
 	list  []*entry
-	byKey map[string]*entry
+	byKey map[regKey]*entry
 }
 
 // entry caches what scoring needs from an instrument.
@@ -23,13 +23,15 @@ type entry struct {
 	itemIndex map[string]int
 }
 
-func key(id, version string) string { return id + "\x00" + version }
+type regKey struct{ id, version string }
+
+func key(id, version string) regKey { return regKey{id, version} }
 
 // NewRegistry returns a registry of the instruments, checking that each
 // declares well-formed items and scales. Codes: invalid (paths
 // "/<instrument index>/items/..."), conflict (an id and version given twice).
 func NewRegistry(instruments ...Instrument) (*Registry, error) {
-	r := &Registry{byKey: make(map[string]*entry, len(instruments))}
+	r := &Registry{byKey: make(map[regKey]*entry, len(instruments))}
 	var fs []socialrx.FieldError
 	for i, in := range instruments {
 		p := "/" + strconv.Itoa(i)

@@ -209,7 +209,7 @@ func NewAccumulator(reg *Registry, opts Options) (*Accumulator, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	a := &Accumulator{reg: reg, opts: opts, track: newTracker(reg)}
+	a := &Accumulator{reg: reg, opts: opts, track: newTracker(reg), resp: make([]Response, 0, maxItems)}
 	for _, b := range opts.Breakdowns {
 		for _, d := range []Dimension{b.Rows, b.Columns} {
 			if s := ctxSlot(d); s >= 0 {
