@@ -1,0 +1,27 @@
+// Package sqlite is the embedded default [plugins.Store] of the socialrx
+// host: one SQLite file through modernc.org/sqlite (pure Go, no cgo). It
+// passes the Store conformance suite of package plugintest.
+//
+// The file is opened in write-ahead-log mode with synchronous=FULL, so a
+// write that returned is on disk: it survives a crash of the process, the
+// operating system or the power (synchronous=NORMAL with WAL would survive
+// only a process crash, and an acknowledged referral, or a queued message to
+// a GP, must not vanish). Each Create, Update, lease, ack and nack is one
+// transaction that takes the write lock at BEGIN (BEGIN IMMEDIATE), so a
+// document, its events and its outbox messages are stored together or not
+// at all, and compare-and-swap on the version cannot race. Readers never
+// wait for the writer. The schema (with indexes on every filter field) is
+// created on open; a busy timeout covers another process holding the lock.
+//
+// The main flow:
+//
+//	s, err := sqlite.Open("/var/lib/socialrx/socialrx.db")
+//	if err != nil { … }
+//	defer s.Close()
+//	d, err := s.Create(ctx, plugins.Write{Document: doc, Events: evs, Outbox: msgs})
+//	d.Status = "accepted"
+//	d, err = s.Update(ctx, plugins.Write{Document: d}) // conflict if it changed meanwhile
+//	page, err := s.List(ctx, plugins.Query{Kind: plugins.KindReferral, Owner: "lw-1"})
+//
+// Times are stored as microseconds, as PostgreSQL keeps them.
+package sqlite

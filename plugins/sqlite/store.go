@@ -1,0 +1,658 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	sqlitedriver "modernc.org/sqlite"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
+)
+
+// schemaVersion is the user_version of a database this package made.
+const schemaVersion = 1
+
+// schema creates the tables and indexes on open. Times are INTEGER
+// microseconds since the Unix epoch in UTC, the precision PostgreSQL keeps
+// too, so they sort and compare as numbers.
+const schema = `
+CREATE TABLE IF NOT EXISTS documents (
+	kind        TEXT    NOT NULL,
+	id          TEXT    NOT NULL,
+	version     INTEGER NOT NULL,
+	status      TEXT    NOT NULL DEFAULT '',
+	owner       TEXT    NOT NULL DEFAULT '',
+	partner     TEXT    NOT NULL DEFAULT '',
+	person      TEXT    NOT NULL DEFAULT '',
+	due_at      INTEGER,
+	data        BLOB    NOT NULL,
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	lease_owner TEXT,
+	lease_until INTEGER,
+	PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS documents_status  ON documents (kind, status, id);
+CREATE INDEX IF NOT EXISTS documents_owner   ON documents (kind, owner, id);
+CREATE INDEX IF NOT EXISTS documents_partner ON documents (kind, partner, id);
+CREATE INDEX IF NOT EXISTS documents_person  ON documents (kind, person, id);
+CREATE INDEX IF NOT EXISTS documents_updated ON documents (kind, updated_at);
+CREATE INDEX IF NOT EXISTS documents_due     ON documents (kind, due_at) WHERE due_at IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS events (
+	kind  TEXT    NOT NULL,
+	id    TEXT    NOT NULL,
+	seq   INTEGER NOT NULL,
+	type  TEXT    NOT NULL,
+	actor TEXT    NOT NULL,
+	at    INTEGER NOT NULL,
+	data  BLOB,
+	PRIMARY KEY (kind, id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS idempotency (
+	key    TEXT PRIMARY KEY,
+	result BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS outbox (
+	seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+	id              TEXT    NOT NULL UNIQUE,
+	idempotency_key TEXT    NOT NULL UNIQUE,
+	target          TEXT    NOT NULL,
+	payload         BLOB    NOT NULL,
+	created_at      INTEGER NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at INTEGER NOT NULL,
+	last_error      TEXT    NOT NULL DEFAULT '',
+	delivered_at    INTEGER,
+	lease_owner     TEXT,
+	lease_until     INTEGER
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at, seq) WHERE delivered_at IS NULL;
+`
+
+// Store is a [plugins.Store] in one SQLite file, without cgo. It is safe for
+// concurrent use; open one Store per file and process.
+type Store struct {
+	db *sql.DB
+	// write admits one write transaction of this process at a time, so that
+	// goroutines queue here (and give up when their context ends) instead of
+	// spinning in SQLite's busy handler; busy_timeout still covers other
+	// processes.
+	write chan struct{}
+}
+
+var _ plugins.Store = (*Store)(nil)
+
+// Open opens or creates the database file at path and its schema. The file
+// uses write-ahead logging, and every commit is synced to disk before the
+// write returns (synchronous=FULL): an acknowledged write survives a crash
+// of the process, the operating system or the power. Codes: invalid (empty
+// path or one with '?'), unavailable (the file cannot be opened or was made
+// by a newer version).
+func Open(path string) (*Store, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, socialrx.Invalid(socialrx.Field("/path", "must be a file name without '?'"))
+	}
+	// _txlock=immediate takes the write lock at BEGIN, so two writers never
+	// both read and then fail to upgrade (SQLITE_BUSY without waiting).
+	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, write: make(chan struct{}, 1)}
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// migrate creates the schema of an empty file and refuses a newer one.
+func (s *Store) migrate() error {
+	ctx := context.Background()
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return s.fail(ctx, "open", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: journal mode is %s, want wal", mode)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(ctx, "open", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return s.fail(ctx, "open", err)
+	}
+	if v > schemaVersion {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: the file has schema version %d; this build knows %d", v, schemaVersion)
+	}
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
+		return s.fail(ctx, "create schema", err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return s.fail(ctx, "create schema", err)
+	}
+	return s.fail(ctx, "create schema", tx.Commit())
+}
+
+// Close closes the database; later calls return unavailable.
+func (s *Store) Close() error {
+	return s.fail(context.Background(), "close", s.db.Close())
+}
+
+// SQLite primary result codes this package tells apart.
+const (
+	codeBusy       = 5
+	codeLocked     = 6
+	codeIOErr      = 10
+	codeFull       = 13
+	codeCantOpen   = 14
+	codeConstraint = 19
+)
+
+// fail turns a database error into a socialrx.Error: a done context, a
+// closed database, a busy or failing file are unavailable; a uniqueness
+// violation is a conflict; anything else is internal. fail(nil) is nil.
+func (s *Store) fail(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *socialrx.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %s: %w", op, errors.Join(ctx.Err(), err))
+	}
+	if errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "database is closed") {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %s: %w", op, err)
+	}
+	var de *sqlitedriver.Error
+	if errors.As(err, &de) {
+		switch de.Code() & 0xff {
+		case codeBusy, codeLocked, codeIOErr, codeFull, codeCantOpen:
+			return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %s: %w", op, err)
+		case codeConstraint:
+			return socialrx.Errorf(socialrx.CodeConflict, "sqlite store: %s: %w", op, err)
+		}
+	}
+	return socialrx.Errorf(socialrx.CodeInternal, "sqlite store: %s: %w", op, err)
+}
+
+// inWrite runs fn in a write transaction that commits when fn returns nil.
+func (s *Store) inWrite(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := live(ctx); err != nil {
+		return err
+	}
+	select {
+	case s.write <- struct{}{}:
+		defer func() { <-s.write }()
+	case <-ctx.Done():
+		return live(ctx)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(ctx, op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return s.fail(ctx, op, err)
+	}
+	return s.fail(ctx, op, tx.Commit())
+}
+
+// micros and fromMicros convert times to and from the stored form.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func nullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(*t), Valid: true}
+}
+
+func optTime(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromMicros(n.Int64)
+	return &t
+}
+
+// now is the store's clock, at the precision it stores.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+func notFound(kind plugins.Kind, id string) error {
+	return socialrx.Errorf(socialrx.CodeNotFound, "%s %q not found", kind, id)
+}
+
+const docColumns = `kind, id, version, status, owner, partner, person, due_at, data, created_at, updated_at`
+
+// scanDoc reads a row of docColumns.
+func scanDoc(row interface{ Scan(...any) error }) (plugins.Document, error) {
+	var d plugins.Document
+	var due sql.NullInt64
+	var created, updated int64
+	var data []byte
+	err := row.Scan(&d.Kind, &d.ID, &d.Version, &d.Status, &d.Owner, &d.Partner, &d.Person, &due, &data, &created, &updated)
+	d.DueAt, d.Data = optTime(due), data
+	d.CreatedAt, d.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return d, err
+}
+
+// Get returns the current document. Codes: not_found, unavailable.
+func (s *Store) Get(ctx context.Context, kind plugins.Kind, id string) (plugins.Document, error) {
+	if err := live(ctx); err != nil {
+		return plugins.Document{}, err
+	}
+	d, err := scanDoc(s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE kind = ? AND id = ?`, kind, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return plugins.Document{}, notFound(kind, id)
+	}
+	return d, s.fail(ctx, "get", err)
+}
+
+// Create stores a new document at version 1 with its events and outbox
+// messages in one transaction; a repeated IdempotencyKey returns the first
+// result. Codes: invalid, conflict (the id exists or an outbox key or id
+// was used), unavailable.
+func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, error) {
+	if err := validateWrite(w, false); err != nil {
+		return plugins.Document{}, err
+	}
+	var out plugins.Document
+	err := s.inWrite(ctx, "create", func(tx *sql.Tx) error {
+		if w.IdempotencyKey != "" {
+			var first []byte
+			err := tx.QueryRowContext(ctx, `SELECT result FROM idempotency WHERE key = ?`, w.IdempotencyKey).Scan(&first)
+			if err == nil {
+				return json.Unmarshal(first, &out)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		d := w.Document
+		var exists int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&exists)
+		if err == nil {
+			return socialrx.Errorf(socialrx.CodeConflict, "%s %q already exists", d.Kind, d.ID)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		t := now()
+		d.Version, d.CreatedAt, d.UpdatedAt = 1, t, t
+		d.DueAt = truncate(d.DueAt)
+		_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.Kind, d.ID, d.Version, d.Status, d.Owner, d.Partner, d.Person, nullMicros(d.DueAt), []byte(d.Data), micros(t), micros(t))
+		if err != nil {
+			return err
+		}
+		if err := appendRest(ctx, tx, d, w, 0, t); err != nil {
+			return err
+		}
+		if w.IdempotencyKey != "" {
+			result, err := json.Marshal(d)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (key, result) VALUES (?, ?)`, w.IdempotencyKey, result); err != nil {
+				return err
+			}
+		}
+		out = d
+		return nil
+	})
+	if err != nil {
+		return plugins.Document{}, err
+	}
+	return out, nil
+}
+
+func truncate(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Microsecond)
+	return &u
+}
+
+// appendRest appends w's events after seq and queues w's messages.
+func appendRest(ctx context.Context, tx *sql.Tx, d plugins.Document, w plugins.Write, seq int64, t time.Time) error {
+	for _, e := range w.Events {
+		seq++
+		at := e.At
+		if at.IsZero() {
+			at = t
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO events (kind, id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			d.Kind, d.ID, seq, e.Type, e.Actor, micros(at), nullBytes(e.Data))
+		if err != nil {
+			return err
+		}
+	}
+	for _, m := range w.Outbox {
+		var used int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ? OR idempotency_key = ?`, m.ID, m.IdempotencyKey).Scan(&used)
+		if err == nil {
+			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q or its key %q was used", m.ID, m.IdempotencyKey)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		next := m.NextAttemptAt
+		if next.IsZero() {
+			next = t
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO outbox (id, idempotency_key, target, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.ID, m.IdempotencyKey, m.Target, []byte(m.Payload), micros(t), micros(next))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Update replaces a document whose stored version equals
+// w.Document.Version, with its events and messages, in one transaction.
+// Codes: invalid, not_found, conflict (stale version, used outbox key or
+// id), unavailable.
+func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, error) {
+	if err := validateWrite(w, true); err != nil {
+		return plugins.Document{}, err
+	}
+	var out plugins.Document
+	err := s.inWrite(ctx, "update", func(tx *sql.Tx) error {
+		d := w.Document
+		var version, created int64
+		err := tx.QueryRowContext(ctx, `SELECT version, created_at FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&version, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound(d.Kind, d.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if version != d.Version {
+			return socialrx.Errorf(socialrx.CodeConflict, "%s %q is at version %d, not %d", d.Kind, d.ID, version, d.Version)
+		}
+		t := now()
+		d.Version, d.CreatedAt, d.UpdatedAt = version+1, fromMicros(created), t
+		d.DueAt = truncate(d.DueAt)
+		_, err = tx.ExecContext(ctx, `UPDATE documents SET version = ?, status = ?, owner = ?, partner = ?, person = ?, due_at = ?, data = ?, updated_at = ?,
+			lease_owner = NULL, lease_until = NULL WHERE kind = ? AND id = ?`,
+			d.Version, d.Status, d.Owner, d.Partner, d.Person, nullMicros(d.DueAt), []byte(d.Data), micros(t), d.Kind, d.ID)
+		if err != nil {
+			return err
+		}
+		var seq int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&seq); err != nil {
+			return err
+		}
+		if err := appendRest(ctx, tx, d, w, seq, t); err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	if err != nil {
+		return plugins.Document{}, err
+	}
+	return out, nil
+}
+
+// List returns one page of documents ordered by id. Codes: invalid (no
+// kind, bad limit or cursor), unavailable.
+func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error) {
+	limit, after, err := validateQuery(q)
+	if err != nil {
+		return plugins.Page{}, err
+	}
+	if err := live(ctx); err != nil {
+		return plugins.Page{}, err
+	}
+	where := []string{"kind = ?", "id > ?"}
+	args := []any{q.Kind, after}
+	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person}} {
+		if f.val != "" {
+			where = append(where, f.col+" = ?")
+			args = append(args, f.val)
+		}
+	}
+	if !q.UpdatedSince.IsZero() {
+		where = append(where, "updated_at >= ?")
+		args = append(args, micros(q.UpdatedSince.Truncate(time.Microsecond)))
+	}
+	args = append(args, limit+1)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
+	if err != nil {
+		return plugins.Page{}, s.fail(ctx, "list", err)
+	}
+	defer rows.Close()
+	p := plugins.Page{Documents: []plugins.Document{}}
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			return plugins.Page{}, s.fail(ctx, "list", err)
+		}
+		p.Documents = append(p.Documents, d)
+	}
+	if err := rows.Err(); err != nil {
+		return plugins.Page{}, s.fail(ctx, "list", err)
+	}
+	if len(p.Documents) > limit {
+		p.Documents = p.Documents[:limit]
+		p.Next = encodeCursor(p.Documents[limit-1].ID)
+	}
+	return p, nil
+}
+
+// Events returns a document's events with Seq > after, oldest first, at
+// most limit (0 means all). Codes: not_found, unavailable.
+func (s *Store) Events(ctx context.Context, kind plugins.Kind, id string, after int64, limit int) ([]plugins.Event, error) {
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, type, actor, at, data FROM events WHERE kind = ? AND id = ? AND seq > ? ORDER BY seq LIMIT ?`, kind, id, after, limit)
+	if err != nil {
+		return nil, s.fail(ctx, "events", err)
+	}
+	defer rows.Close()
+	out := []plugins.Event{}
+	for rows.Next() {
+		var e plugins.Event
+		var at int64
+		var data []byte
+		if err := rows.Scan(&e.Seq, &e.Type, &e.Actor, &at, &data); err != nil {
+			return nil, s.fail(ctx, "events", err)
+		}
+		e.At, e.Data = fromMicros(at), data
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(ctx, "events", err)
+	}
+	if len(out) == 0 {
+		if _, err := s.Get(ctx, kind, id); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// LeaseOutbox claims up to n undelivered messages due at now that no live
+// lease holds, oldest first. Codes: invalid (no owner, Until not after now,
+// n < 1), unavailable.
+func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.Time, n int) ([]plugins.OutboxMessage, error) {
+	if err := validateLease(lease, now, n); err != nil {
+		return nil, err
+	}
+	var out []plugins.OutboxMessage
+	err := s.inWrite(ctx, "lease outbox", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT seq, id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error FROM outbox
+			WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
+			ORDER BY created_at, seq LIMIT ?`, micros(now), micros(now), n)
+		if err != nil {
+			return err
+		}
+		var seqs []int64
+		for rows.Next() {
+			var m plugins.OutboxMessage
+			var seq, created, next int64
+			var payload []byte
+			if err := rows.Scan(&seq, &m.ID, &m.IdempotencyKey, &m.Target, &payload, &created, &m.Attempts, &next, &m.LastError); err != nil {
+				rows.Close()
+				return err
+			}
+			m.Payload, m.CreatedAt, m.NextAttemptAt = payload, fromMicros(created), fromMicros(next)
+			out = append(out, m)
+			seqs = append(seqs, seq)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, seq := range seqs {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE seq = ?`, lease.Owner, micros(lease.Until), seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// held checks, in tx, that lease.Owner holds message id, and reports
+// whether it was delivered. Codes: not_found, conflict.
+func held(ctx context.Context, tx *sql.Tx, id string, lease plugins.Lease) (delivered bool, err error) {
+	var owner sql.NullString
+	var at sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT lease_owner, delivered_at FROM outbox WHERE id = ?`, id).Scan(&owner, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, socialrx.Errorf(socialrx.CodeNotFound, "outbox message %q not found", id)
+	}
+	if err != nil {
+		return false, err
+	}
+	if !owner.Valid || owner.String != lease.Owner {
+		return false, socialrx.Errorf(socialrx.CodeConflict, "outbox message %q is not leased by %q", id, lease.Owner)
+	}
+	return at.Valid, nil
+}
+
+// AckOutbox marks a message leased by lease.Owner delivered at at; a repeat
+// by the same owner succeeds. Codes: not_found, conflict (another owner
+// holds it, or no one), unavailable.
+func (s *Store) AckOutbox(ctx context.Context, id string, lease plugins.Lease, at time.Time) error {
+	return s.inWrite(ctx, "ack outbox", func(tx *sql.Tx) error {
+		delivered, err := held(ctx, tx, id, lease)
+		if err != nil || delivered {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET delivered_at = ? WHERE id = ?`, micros(at), id)
+		return err
+	})
+}
+
+// NackOutbox records a failed attempt of a message leased by lease.Owner
+// and releases it until retryAt. Codes: not_found, conflict (another owner
+// holds it, no one does, or it was delivered), unavailable.
+func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, retryAt time.Time) error {
+	return s.inWrite(ctx, "nack outbox", func(tx *sql.Tx) error {
+		delivered, err := held(ctx, tx, id, lease)
+		if err != nil {
+			return err
+		}
+		if delivered {
+			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q was delivered", id)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+			errMsg, micros(retryAt), id)
+		return err
+	})
+}
+
+// OutboxDepth counts undelivered messages. Codes: unavailable.
+func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
+	if err := live(ctx); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL`).Scan(&n)
+	return n, s.fail(ctx, "outbox depth", err)
+}
+
+// LeaseDue claims up to n documents of the kind due at now that no live
+// lease holds, most overdue first. Codes: invalid (bad kind, no owner,
+// Until not after now, n < 1), unavailable.
+func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.Lease, now time.Time, n int) ([]plugins.Document, error) {
+	err := validateLease(lease, now, n)
+	if !validKind(kind) {
+		err = socialrx.Invalid(append(socialrx.ErrorFields(err), socialrx.Field("/kind", "must be lower-case letters and underscores"))...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []plugins.Document
+	err = s.inWrite(ctx, "lease due", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+docColumns+` FROM documents
+			WHERE kind = ? AND due_at IS NOT NULL AND due_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
+			ORDER BY due_at, id LIMIT ?`, kind, micros(now), micros(now), n)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			d, err := scanDoc(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, d)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range out {
+			if _, err := tx.ExecContext(ctx, `UPDATE documents SET lease_owner = ?, lease_until = ? WHERE kind = ? AND id = ?`, lease.Owner, micros(lease.Until), d.Kind, d.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

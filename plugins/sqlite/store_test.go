@@ -1,0 +1,86 @@
+package sqlite_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/plugins/plugintest"
+	"github.com/socialrx/socialrx/plugins/sqlite"
+)
+
+// mustOpen opens a store in a new file and closes it when the test ends.
+func mustOpen(tb testing.TB) *sqlite.Store {
+	tb.Helper()
+	s, err := sqlite.Open(filepath.Join(tb.TempDir(), "socialrx.db"))
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestStoreConformance(t *testing.T) {
+	plugintest.TestStore(t, func(t *testing.T) plugins.Store { return mustOpen(t) })
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "socialrx.db")
+	s, err := sqlite.Open(path)
+	require.NoError(t, err)
+	w := plugins.Write{
+		Document:       plugins.Document{Kind: plugins.KindReferral, ID: "r-1", Status: "received", Data: json.RawMessage(`{"a":1}`)},
+		Events:         []plugins.Event{{Type: "referral.received", Actor: "gp-1"}},
+		Outbox:         []plugins.OutboxMessage{{ID: "m-1", IdempotencyKey: "k-1", Target: "messenger", Payload: json.RawMessage(`{}`)}},
+		IdempotencyKey: "create-r-1",
+	}
+	first, err := s.Create(ctx, w)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	s, err = sqlite.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	got, err := s.Get(ctx, plugins.KindReferral, "r-1")
+	require.NoError(t, err)
+	assert.Equal(t, first, got, "the document as written")
+	again, err := s.Create(ctx, w)
+	require.NoError(t, err, "the idempotency key survives a reopen")
+	assert.Equal(t, first, again)
+	evs, err := s.Events(ctx, plugins.KindReferral, "r-1", 0, 0)
+	require.NoError(t, err)
+	assert.Len(t, evs, 1)
+	depth, err := s.OutboxDepth(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, depth)
+}
+
+func TestOpenBadPath(t *testing.T) {
+	for name, path := range map[string]string{
+		"empty":        "",
+		"query string": filepath.Join(t.TempDir(), "x.db?mode=ro"),
+		"missing dir":  filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"),
+		"a directory":  t.TempDir(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := sqlite.Open(path)
+			assert.Error(t, err)
+			assert.Contains(t, []socialrx.Code{socialrx.CodeInvalid, socialrx.CodeUnavailable}, socialrx.ErrorCode(err), "%v", err)
+		})
+	}
+}
+
+func TestClosedStoreIsUnavailable(t *testing.T) {
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	_, err = s.Get(context.Background(), plugins.KindReferral, "x")
+	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
+	_, err = s.Create(context.Background(), plugins.Write{Document: plugins.Document{Kind: plugins.KindReferral, ID: "x", Data: json.RawMessage(`{}`)}})
+	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
+}
