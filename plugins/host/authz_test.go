@@ -40,6 +40,16 @@ var allowed = map[string][]referral.Role{
 	"POST /v1/plans/{id}/budget":                            {"admin", "link_worker"},
 	"POST /v1/plans/{id}/status":                            {"admin", "link_worker"},
 	"GET /v1/caseload":                                      {"link_worker"},
+	"POST /v1/directory/import":                             {"admin"},
+	"POST /v1/directory/search":                             {"admin", "link_worker"},
+	"POST /v1/directory/match":                              {"admin", "link_worker"},
+	"OPTIONS /oruk/{path...}":                               {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /oruk/{$}":                                         {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /oruk/services":                                    {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /oruk/services/{id}":                               {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /oruk/service_at_locations":                        {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /oruk/taxonomies":                                  {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /oruk/taxonomy_terms":                              {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /v1/schemas/{name}":                                {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /v1/openapi.json":                                  {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /healthz":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
@@ -88,6 +98,7 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 	for k, v := range ids {
 		path = strings.ReplaceAll(path, k, v)
 	}
+	path = strings.NewReplacer("{path...}", "services", "{$}", "").Replace(path)
 	bodies := map[string]any{
 		"POST /v1/referrals/{id}/status":                        StatusBody("on_hold", "caring"),
 		"POST /v1/referrals/{id}/consents":                      map[string]any{"kind": "evaluation", "given": true},
@@ -103,6 +114,9 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 		"POST /v1/plans/{id}/contacts":                          map[string]any{"at": "2026-11-02T11:30:00Z", "kind": "phone", "minutes": 20, "by": "x"},
 		"POST /v1/plans/{id}/budget":                            map[string]any{"contacts": 2, "reason": "bereavement"},
 		"POST /v1/plans/{id}/status":                            map[string]any{"action": "pause", "pause_reason": "hospital_stay"},
+		"POST /v1/directory/import":                             directoryDoc(),
+		"POST /v1/directory/search":                             map[string]any{"text": "garden"},
+		"POST /v1/directory/match":                              map[string]any{"person": map[string]any{"needs": []string{"nature_gardening"}}},
 	}
 	return method, path, bodies[pattern]
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
@@ -32,6 +33,8 @@ var requestTypes = map[string]any{
 	"goal_request":       GoalRequest{},
 	"plan_status_change": PlanStatusChange{},
 	"extension_request":  ExtensionRequest{},
+	"directory_query":    directory.Query{},
+	"match_request":      MatchRequest{},
 }
 
 // Schemas returns every published JSON Schema by name: the domain
@@ -185,4 +188,12 @@ var domainValidators = map[string]func([]byte) error{
 	"assessment":   plan.ValidateAssessment,
 	"contact":      plan.ValidateContact,
 	"ruleset":      plan.ValidateRuleSet,
+	"service": func(b []byte) error {
+		_, err := directory.DecodeService(b)
+		return err
+	},
+	"organization": func(b []byte) error {
+		_, err := directory.DecodeOrganization(b)
+		return err
+	},
 }

@@ -202,3 +202,11 @@ func assessmentMap() map[string]any {
 	}
 	return m
 }
+
+func directoryDoc() []byte {
+	b, err := os.ReadFile("testdata/directory.json")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -2,6 +2,7 @@ package host
 
 import (
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -94,4 +95,12 @@ type PlanStatusChange struct {
 type ExtensionRequest struct {
 	Contacts int    `json:"contacts" jsonschema:"minimum=1"`
 	Reason   string `json:"reason" jsonschema:"minLength=1"`
+}
+
+// MatchRequest asks for services for one person.
+type MatchRequest struct {
+	// Person is the person's needs, barriers, preferences and location.
+	Person directory.Person `json:"person"`
+	// Options tune the match.
+	Options directory.MatchOptions `json:"options,omitzero"`
 }

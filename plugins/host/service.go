@@ -57,7 +57,8 @@ type Options struct {
 // Service is the application service of the host. It is safe for
 // concurrent use, and several Services may share one Store.
 type Service struct {
-	o Options
+	o   Options
+	dir dirCache
 }
 
 // NewService returns a Service. Codes: invalid (no store).

@@ -1,0 +1,148 @@
+package host
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/directory"
+)
+
+// pageParams reads ORUK's page and per_page query parameters. Codes: invalid.
+func pageParams(r *http.Request) (page, perPage int, err error) {
+	q := r.URL.Query()
+	var errs []socialrx.FieldError
+	num := func(name string, lo, hi int) int {
+		s := q.Get(name)
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			errs = append(errs, socialrx.Field("/"+name, "must be a whole number from %d to %d", lo, hi))
+		}
+		return n
+	}
+	page, perPage = num("page", 1, 1<<20), num("per_page", 1, 100)
+	return page, perPage, socialrx.Invalid(errs...)
+}
+
+// cors opens the ORUK read API to every origin, as the ORUK profile asks.
+func cors(w http.ResponseWriter) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Access-Control-Allow-Methods", "GET, OPTIONS")
+	w.Header().Set("Access-Control-Allow-Headers", "Accept, Content-Type")
+}
+
+// directoryRoutes are the directory routes: import, search and match for
+// staff, and the public ORUK read API.
+func (h *Handler) directoryRoutes() []route {
+	s := h.svc
+	orukList := func(path, summary string, resp any, list func(c *call, page, per int) (any, error)) route {
+		return route{Method: "GET", Path: path, Summary: summary, Public: true, Response: resp,
+			h: func(c *call) error {
+				cors(c.w)
+				page, per, err := pageParams(c.r)
+				if err != nil {
+					return err
+				}
+				v, err := list(c, page, per)
+				if err != nil {
+					return err
+				}
+				writeJSON(c.w, http.StatusOK, 0, v)
+				return nil
+			}}
+	}
+	return []route{
+		{Method: "POST", Path: "/v1/directory/import", Summary: "Import an ORUK service list page, service or organization (admins)", Response: ImportReport{},
+			h: func(c *call) error {
+				b, err := readRaw(c.r)
+				if err != nil {
+					return err
+				}
+				rep, err := s.ImportORUK(c.ctx, c.p, b, nil)
+				if err != nil {
+					return err
+				}
+				writeJSON(c.w, http.StatusOK, 0, rep)
+				return nil
+			}},
+		{Method: "POST", Path: "/v1/directory/search", Summary: "Search the directory", Body: directory.Query{}, Schema: "directory_query", Response: directory.SearchResult{},
+			h: func(c *call) error {
+				var q directory.Query
+				if err := c.body(&q); err != nil {
+					return err
+				}
+				res, err := s.SearchServices(c.ctx, c.p, q)
+				if err != nil {
+					return err
+				}
+				writeJSON(c.w, http.StatusOK, 0, res)
+				return nil
+			}},
+		{Method: "POST", Path: "/v1/directory/match", Summary: "Rank services for one person, with reasons", Body: MatchRequest{}, Schema: "match_request", Response: directory.MatchResult{},
+			h: func(c *call) error {
+				var in MatchRequest
+				if err := c.body(&in); err != nil {
+					return err
+				}
+				res, err := s.Match(c.ctx, c.p, in.Person, in.Options)
+				if err != nil {
+					return err
+				}
+				writeJSON(c.w, http.StatusOK, 0, res)
+				return nil
+			}},
+		{Method: "OPTIONS", Path: "/oruk/{path...}", Summary: "CORS preflight for the ORUK read API", Public: true,
+			h: func(c *call) error {
+				cors(c.w)
+				c.w.WriteHeader(http.StatusNoContent)
+				return nil
+			}},
+		{Method: "GET", Path: "/oruk/{$}", Summary: "ORUK API root", Public: true,
+			h: func(c *call) error {
+				cors(c.w)
+				writeJSON(c.w, http.StatusOK, 0, map[string]string{"version": "3.0", "profile": "https://openreferraluk.org/", "openapi_url": "/v1/openapi.json"})
+				return nil
+			}},
+		orukList("/oruk/services", "ORUK: list active services (text, page, per_page)", directory.ServicePage{}, func(c *call, page, per int) (any, error) {
+			return s.ORUKServices(c.ctx, c.r.URL.Query().Get("text"), page, per)
+		}),
+		{Method: "GET", Path: "/oruk/services/{id}", Summary: "ORUK: one service", Public: true, Response: directory.Service{},
+			h: func(c *call) error {
+				cors(c.w)
+				svc, err := s.ORUKService(c.ctx, c.id("id"))
+				if err != nil {
+					return err
+				}
+				b, err := directory.EncodeService(svc)
+				if err != nil {
+					return err
+				}
+				c.w.Header().Set("Content-Type", "application/json")
+				_, err = c.w.Write(b)
+				return err
+			}},
+		orukList("/oruk/service_at_locations", "ORUK: list service-at-locations", ORUKPage[directory.ServiceAtLocation]{}, func(c *call, page, per int) (any, error) {
+			return s.ORUKServiceAtLocations(c.ctx, page, per)
+		}),
+		orukList("/oruk/taxonomies", "ORUK: list taxonomies", ORUKPage[Taxonomy]{}, func(c *call, page, per int) (any, error) {
+			return s.ORUKTaxonomies(c.ctx, page, per)
+		}),
+		orukList("/oruk/taxonomy_terms", "ORUK: list taxonomy terms", ORUKPage[directory.TaxonomyTerm]{}, func(c *call, page, per int) (any, error) {
+			return s.ORUKTaxonomyTerms(c.ctx, page, per)
+		}),
+	}
+}
+
+// readRaw reads a body of at most MaxBodyBytes for a decoder that
+// validates it itself.
+func readRaw(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes*16))
+	if err != nil {
+		return nil, &httpError{http.StatusRequestEntityTooLarge, socialrx.Errorf(socialrx.CodeInvalid, "the body is too large or unreadable: %v", err)}
+	}
+	return b, nil
+}
