@@ -417,7 +417,7 @@ func (c *Client) current() (*generation, error) {
 		return nil, socialrx.Errorf(socialrx.CodeUnavailable, "plugin %s: the client is closed", c.cfg.Path)
 	case c.gen == nil:
 		return nil, &socialrx.Error{Code: socialrx.CodeUnavailable,
-			Message: fmt.Sprintf("plugin %s is down and being relaunched", c.cfg.Path), Err: c.lastErr}
+			Message: fmt.Sprintf("plugin %s is down (%v) and being relaunched", c.cfg.Path, c.lastErr), Err: c.lastErr}
 	}
 	return c.gen, nil
 }
@@ -435,7 +435,7 @@ func (c *Client) nudge() {
 // with unavailable when the plugin goes down meanwhile, and checks the
 // response.
 func (c *Client) call(ctx context.Context, method string, req, resp proto.Message) error {
-	if err := checkMessage(req); err != nil {
+	if err := checkMessage(req, true); err != nil {
 		return err
 	}
 	if n := proto.Size(req); n > c.cfg.MaxMessageBytes {
@@ -464,8 +464,9 @@ func (c *Client) call(ctx context.Context, method string, req, resp proto.Messag
 		case ctx.Err() != nil:
 			return cancelled(ctx.Err())
 		case g.ctx.Err() != nil:
+			cause := context.Cause(g.ctx)
 			return &socialrx.Error{Code: socialrx.CodeUnavailable,
-				Message: fmt.Sprintf("plugin %s went down during the call", c.cfg.Path), Err: context.Cause(g.ctx)}
+				Message: fmt.Sprintf("plugin %s went down during the call: %v", c.cfg.Path, cause), Err: cause}
 		case st.Code() == codes.DeadlineExceeded:
 			c.nudge()
 			return socialrx.Errorf(socialrx.CodeUnavailable, "plugin %s did not answer within %s", c.cfg.Path, c.cfg.CallTimeout)
@@ -474,15 +475,15 @@ func (c *Client) call(ctx context.Context, method string, req, resp proto.Messag
 		}
 		return fromStatus(err)
 	}
-	if err := checkMessage(resp); err != nil {
-		return &socialrx.Error{Code: socialrx.CodeInternal, Message: fmt.Sprintf("plugin %s sent a malformed response", c.cfg.Path), Err: err}
+	if err := checkMessage(resp, false); err != nil {
+		return &socialrx.Error{Code: socialrx.CodeInternal, Message: fmt.Sprintf("plugin %s sent a malformed response: %v", c.cfg.Path, err), Err: err}
 	}
 	return nil
 }
 
 // cancelled is the error of a call whose context ended.
 func cancelled(err error) error {
-	return &socialrx.Error{Code: socialrx.CodeUnavailable, Message: "the call's context ended", Err: err}
+	return &socialrx.Error{Code: socialrx.CodeUnavailable, Message: "the call's context ended: " + err.Error(), Err: err}
 }
 
 // remoteStore is a Store served by a plugin.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/test/bufconn"
@@ -17,6 +18,9 @@ import (
 // (conversions, error mapping, limits) without a plugin process.
 func NewPipe(t testing.TB, cfg ServeConfig, ccfg ClientConfig) *Client {
 	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.NewNullLogger()
+	}
 	srv, err := newServer(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +30,9 @@ func NewPipe(t testing.TB, cfg ServeConfig, ccfg ClientConfig) *Client {
 	lis := bufconn.Listen(1 << 20)
 	go func() { _ = gs.Serve(lis) }()
 
+	if ccfg.Path == "" {
+		ccfg.Path = "pipe"
+	}
 	ccfg = withDefaults(ccfg)
 	conn, err := grpc.NewClient("passthrough:///pipe",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),

@@ -62,13 +62,10 @@ func toStatus(err error) error {
 		gc = codes.Unknown
 	}
 	detail := &pb.Error{Code: string(e.Code), Message: e.Message}
-	if e.Err != nil {
-		// The cause is not sent as such; its text joins the message so that
-		// Error() reads the same on both sides.
-		if detail.Message != "" {
-			detail.Message += ": "
-		}
-		detail.Message += e.Err.Error()
+	if detail.Message == "" && e.Err != nil {
+		// The cause is not sent as such; Error() shows its text when there
+		// is no message, so the text goes as the message.
+		detail.Message = e.Err.Error()
 	}
 	for _, f := range e.Fields {
 		detail.Fields = append(detail.Fields, &pb.FieldError{Path: f.Path, Rule: f.Rule})

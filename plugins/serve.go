@@ -94,15 +94,11 @@ func Serve(cfg ServeConfig) error {
 	if err != nil {
 		return err
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = hclog.New(&hclog.LoggerOptions{Level: hclog.Info, Output: os.Stderr, JSONFormat: true})
-	}
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  handshake,
 		VersionedPlugins: map[int]goplugin.PluginSet{ProtocolVersion: {pluginName: &grpcPlugin{server: srv}}},
 		GRPCServer:       srv.newGRPCServer,
-		Logger:           logger,
+		Logger:           srv.logger,
 	})
 	return srv.close()
 }
@@ -112,15 +108,19 @@ type server struct {
 	cfg       ServeConfig
 	contracts []string
 	maxBytes  int
+	logger    hclog.Logger
 	// failed holds requests the codec could not decode, until the
 	// interceptor answers them with invalid.
 	failed sync.Map
 }
 
 func newServer(cfg ServeConfig) (*server, error) {
-	s := &server{cfg: cfg, maxBytes: cfg.MaxMessageBytes}
+	s := &server{cfg: cfg, maxBytes: cfg.MaxMessageBytes, logger: cfg.Logger}
 	if s.maxBytes <= 0 {
 		s.maxBytes = DefaultMaxMessageBytes
+	}
+	if s.logger == nil {
+		s.logger = hclog.New(&hclog.LoggerOptions{Level: hclog.Info, Output: os.Stderr, JSONFormat: true})
 	}
 	if cfg.Store != nil {
 		s.contracts = append(s.contracts, ContractStore)
@@ -230,12 +230,12 @@ func (s *server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 		return nil, toStatus(socialrx.Invalid(socialrx.Field("",
 			"is not a well-formed %s message: %v", m.ProtoReflect().Descriptor().FullName(), derr)))
 	}
-	if err := checkMessage(m); err != nil {
+	if err := checkMessage(m, true); err != nil {
 		return nil, toStatus(err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(os.Stderr, "plugin panicked in %s: %v\n%s", info.FullMethod, p, debug.Stack())
+			s.logger.Error("adapter panicked", "method", info.FullMethod, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			resp, err = nil, toStatus(socialrx.Errorf(socialrx.CodeInternal, "plugin panicked in %s: %v", info.FullMethod, p))
 		}
 	}()

@@ -298,12 +298,12 @@ var dateFields = map[protoreflect.FullName]bool{
 }
 
 // checkMessage returns an invalid [socialrx.Error] naming every malformed
-// field of m, or nil. A request that wraps one argument (CreateRequest holds
-// a Write) is checked from that argument, so paths read "/document/data"
-// as they do for an adapter in process.
-func checkMessage(m proto.Message) error {
+// field of m, or nil. With unwrap, a request that wraps one argument
+// (CreateRequest holds a Write) is checked from that argument, so paths
+// read "/document/data" as they do for an adapter in process.
+func checkMessage(m proto.Message, unwrap bool) error {
 	r := m.ProtoReflect()
-	if fs := r.Descriptor().Fields(); fs.Len() == 1 {
+	if fs := r.Descriptor().Fields(); unwrap && fs.Len() == 1 {
 		if fd := fs.Get(0); fd.Kind() == protoreflect.MessageKind && !fd.IsList() && fd.Message().FullName() != timestampName {
 			r = r.Get(fd).Message()
 		}
