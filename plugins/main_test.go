@@ -68,7 +68,9 @@ type buildError struct {
 	out string
 }
 
-func (e *buildError) Error() string { return "go build ./testdata/memplugin: " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "go build ./testdata/memplugin: " + e.err.Error() + "\n" + e.out
+}
 
 func sha256File(path string) (string, error) {
 	f, err := os.Open(path)
