@@ -13,8 +13,11 @@ import (
 // Weights are the caseload weights of the three levels: a level 3 case
 // counts for more work than a level 1 case.
 type Weights struct {
+	// Level1 is the weight of a level 1 case.
 	Level1 float64 `json:"level_1"`
+	// Level2 is the weight of a level 2 case.
 	Level2 float64 `json:"level_2"`
+	// Level3 is the weight of a level 3 case.
 	Level3 float64 `json:"level_3"`
 }
 
@@ -45,16 +48,21 @@ type CaseloadOptions struct {
 
 // ByLevel counts plans by level.
 type ByLevel struct {
+	// Level1 counts the plans at level 1.
 	Level1 int `json:"level_1"`
+	// Level2 counts the plans at level 2.
 	Level2 int `json:"level_2"`
+	// Level3 counts the plans at level 3.
 	Level3 int `json:"level_3"`
 }
 
 // Caseload summarises a link worker's open plans.
 type Caseload struct {
-	// Open counts the open plans (active and paused); Active and Paused split it.
-	Open   int `json:"open"`
+	// Open counts the open plans: active and paused.
+	Open int `json:"open"`
+	// Active counts the active plans.
 	Active int `json:"active"`
+	// Paused counts the paused plans.
 	Paused int `json:"paused"`
 	// ByLevel counts open plans by their current level.
 	ByLevel ByLevel `json:"by_level"`
@@ -78,12 +86,15 @@ type Caseload struct {
 
 // Due names a plan and the date something is due.
 type Due struct {
-	PlanID string        `json:"plan_id"`
-	On     socialrx.Date `json:"on"`
+	// PlanID is the plan's id.
+	PlanID string `json:"plan_id"`
+	// On is the date it is due.
+	On socialrx.Date `json:"on"`
 }
 
 // Quiet names a plan and how long since it had a contact.
 type Quiet struct {
+	// PlanID is the plan's id.
 	PlanID string `json:"plan_id"`
 	// Since is the last contact, or the plan's start when there was none.
 	Since time.Time `json:"since"`

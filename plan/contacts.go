@@ -150,16 +150,19 @@ func (p *Plan) ExtendBudget(contacts int, reason, by string, now time.Time) erro
 
 // Usage is how much of a plan's budget and time has been used.
 type Usage struct {
-	// ContactsUsed, ContactsBudget and ContactsRemaining count contacts.
-	ContactsUsed      int `json:"contacts_used"`
-	ContactsBudget    int `json:"contacts_budget"`
+	// ContactsUsed counts the contacts recorded.
+	ContactsUsed int `json:"contacts_used"`
+	// ContactsBudget is the budget with its extensions.
+	ContactsBudget int `json:"contacts_budget"`
+	// ContactsRemaining is what is left of the budget.
 	ContactsRemaining int `json:"contacts_remaining"`
 	// Active is the time the plan has run, not counting pauses.
 	Active time.Duration `json:"-"`
 	// Paused is the time the plan has spent paused.
 	Paused time.Duration `json:"-"`
-	// ActiveDays and PausedDays are Active and Paused in whole days.
+	// ActiveDays is Active in whole days.
 	ActiveDays int `json:"active_days"`
+	// PausedDays is Paused in whole days.
 	PausedDays int `json:"paused_days"`
 }
 

@@ -74,8 +74,9 @@ type LinkWorker struct {
 	Name string `json:"name" jsonschema:"minLength=1"`
 	// Organisation is who employs them, such as "Age UK Lambeth".
 	Organisation string `json:"organisation,omitempty"`
-	// Phone and Email are how to reach them; at least one is given.
+	// Phone is a phone number to reach them; give a phone number, an email address or both.
 	Phone string `json:"phone,omitempty"`
+	// Email is an email address to reach them.
 	Email string `json:"email,omitempty" jsonschema:"format=email"`
 	// Hours says when they can be reached, such as "Monday to Thursday, 9am to 5pm".
 	Hours string `json:"hours,omitempty"`
@@ -360,9 +361,10 @@ func (p *Plan) Retriage(a Assessment, rs *RuleSet, now time.Time) (Result, error
 type LevelChange struct {
 	// At is when the re-triage was made.
 	At time.Time `json:"at"`
-	// From and To are the levels before and after.
+	// From is the level before.
 	From Level `json:"from"`
-	To   Level `json:"to"`
+	// To is the level after.
+	To Level `json:"to"`
 }
 
 // LevelChanges returns the moves between levels in the triage history,

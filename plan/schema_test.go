@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"bytes"
 	"os"
 	"testing"
 
@@ -24,9 +25,12 @@ func TestSchemasFresh(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			schema.CheckFresh(t, tc.file, tc.name, tc.v)
+			if os.Getenv(schema.UpdateEnv) != "" {
+				return // the binary embeds the file as it was before the update
+			}
 			committed, err := os.ReadFile(tc.file)
 			require.NoError(t, err)
-			assert.Equal(t, string(committed), string(plan.Schemas()[tc.file]), "the embedded schema is the committed file")
+			assert.True(t, bytes.Equal(committed, plan.Schemas()[tc.file]), "the embedded %s is the committed file", tc.file)
 		})
 	}
 }

@@ -32,12 +32,14 @@ type Result struct {
 	Score int `json:"score" jsonschema:"minimum=0"`
 	// Reasons lists every rule that fired, then the level rule that applied.
 	Reasons []Reason `json:"reasons" jsonschema:"minItems=1"`
-	// RuleSet and RuleSetVersion name the rule set used.
-	RuleSet        string `json:"rule_set" jsonschema:"minLength=1"`
+	// RuleSet is the name of the rule set used.
+	RuleSet string `json:"rule_set" jsonschema:"minLength=1"`
+	// RuleSetVersion is the version of the rule set used.
 	RuleSetVersion string `json:"rule_set_version" jsonschema:"minLength=1"`
-	// AssessedAt and AssessedBy come from the assessment.
+	// AssessedAt is when the assessment was made.
 	AssessedAt time.Time `json:"assessed_at"`
-	AssessedBy string    `json:"assessed_by" jsonschema:"minLength=1"`
+	// AssessedBy is who made the assessment.
+	AssessedBy string `json:"assessed_by" jsonschema:"minLength=1"`
 }
 
 // Reason is one rule that took part in a triage result, in words.
