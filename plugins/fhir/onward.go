@@ -1,0 +1,260 @@
+package fhir
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// OnwardResources are the FHIR resources of one onward referral to a
+// partner's service: a Patient holding only the partner view of the
+// person, the ServiceRequest to the service and its Gravity Task, which the
+// partner moves through the closed loop.
+type OnwardResources struct {
+	Patient        *Patient
+	ServiceRequest *ServiceRequest
+	Task           *Task
+}
+
+// TaskStatusToFHIR returns the FHIR Task status of an onward referral
+// status: the same words, hyphenated (in_progress is "in-progress",
+// on_hold "on-hold", entered_in_error "entered-in-error").
+func TaskStatusToFHIR(s referral.TaskStatus) string { return strings.ReplaceAll(string(s), "_", "-") }
+
+// TaskStatusFromFHIR returns the onward referral status of a FHIR Task
+// status, the inverse of [TaskStatusToFHIR]. Codes: invalid (a Task status
+// the closed loop does not use: draft, received, ready, or an unknown one).
+func TaskStatusFromFHIR(s string) (referral.TaskStatus, error) {
+	ts := referral.TaskStatus(strings.ReplaceAll(s, "-", "_"))
+	if strings.Contains(s, "_") || !socialrx.ValidEnum(ts) {
+		return "", socialrx.Invalid(socialrx.Field("/Task/status", "%q is not a Task status of the closed loop", s))
+	}
+	return ts, nil
+}
+
+// onwardSRStatus is the ServiceRequest status of each onward status.
+var onwardSRStatus = map[referral.TaskStatus]string{
+	referral.TaskRequested: "active", referral.TaskAccepted: "active", referral.TaskInProgress: "active",
+	referral.TaskOnHold: "on-hold", referral.TaskCompleted: "completed", referral.TaskRejected: "revoked",
+	referral.TaskCancelled: "revoked", referral.TaskFailed: "revoked", referral.TaskEnteredInError: "entered-in-error",
+}
+
+// OnwardToFHIR maps an onward referral to FHIR R4 resources after the
+// Gravity SDOH Clinical Care workflow: a ServiceRequest (identifier
+// [SystemOnwardReferralID], based on the referral's ServiceRequest by its
+// identifier, performer the directory service by [SystemService], SNOMED
+// CT 3457005, the needs as reasons, the link worker's note, requested by
+// the link worker), its Task (status from the closed loop, see
+// [TaskStatusToFHIR]; the reject reason as status reason; owner the
+// partner organisation by [SystemOrganization]; the feedback as notes with
+// their authors) and a Patient with only what the partner may see. Not
+// carried: attendance (a partner's system records Encounters), the status
+// history and the chaser count. Codes: invalid (the onward referral has no
+// id, referral, service, partner or status).
+func OnwardToFHIR(o *referral.OnwardReferral) (*OnwardResources, error) {
+	var p problems
+	for _, f := range []struct{ path, v string }{{"/id", o.ID}, {"/referral_id", o.ReferralID}, {"/service_id", o.ServiceID}, {"/partner", o.Partner}, {"/requested_by", o.RequestedBy}} {
+		if f.v == "" {
+			p.add(f.path, "required")
+		}
+	}
+	if !socialrx.ValidEnum(o.Status) {
+		p.add("/status", "unknown status %q", string(o.Status))
+	}
+	if o.RequestedAt.IsZero() {
+		p.add("/requested_at", "required")
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	ph := placeholdersOf(o.ID)
+	ids := []Identifier{{System: SystemOnwardReferralID, Value: o.ID}}
+	v := o.View
+	pt := &Patient{ResourceType: "Patient", Identifier: ids}
+	reason := ""
+	if v.Full != nil {
+		reason = v.Full.Reason
+		if v.Full.NHSNumber != "" {
+			pt.Identifier = append(pt.Identifier, Identifier{System: SystemNHSNumber, Value: v.Full.NHSNumber})
+		}
+		pt.BirthDate = v.Full.DateOfBirth.String()
+	}
+	person := referral.Person{GivenName: v.Name, Language: v.Language, InterpreterNeeded: v.InterpreterNeeded,
+		Accessibility: v.Accessibility, WantsEscort: v.WantsEscort}
+	if v.Full != nil {
+		person.FamilyName, person.Postcode = v.Full.FamilyName, v.Full.Postcode
+	}
+	if v.ContactMethod != "" {
+		person.Contact.Methods = []referral.ContactMethod{v.ContactMethod}
+	}
+	viewPt := PatientOf(person)
+	pt.Name, pt.Extension, pt.Communication, pt.Address = viewPt.Name, viewPt.Extension, viewPt.Communication, viewPt.Address
+	for i := range pt.Name {
+		pt.Name[i].Use = "usual"
+	}
+	switch v.ContactMethod {
+	case referral.ContactPhone, referral.ContactSMS, referral.ContactEmail:
+		sys := map[referral.ContactMethod]string{referral.ContactPhone: "phone", referral.ContactSMS: "sms", referral.ContactEmail: "email"}[v.ContactMethod]
+		pt.Telecom = []ContactPoint{{System: sys, Value: v.ContactDetail}}
+	case referral.ContactLetter:
+		if len(pt.Address) == 0 {
+			pt.Address = []Address{{}}
+		}
+		pt.Address[0].Text = v.ContactDetail
+	}
+	sr := &ServiceRequest{
+		ResourceType: "ServiceRequest",
+		Identifier:   ids,
+		BasedOn:      []Reference{{Type: "ServiceRequest", Identifier: &Identifier{System: SystemReferralID, Value: o.ReferralID}}},
+		Status:       onwardSRStatus[o.Status],
+		Intent:       "order",
+		Code:         ptr(concept(SystemSNOMED, SNOMEDPatientReferral, "Patient referral")),
+		Subject:      Reference{Reference: ph.patient},
+		AuthoredOn:   instant(o.RequestedAt),
+		Requester:    userRef(o.RequestedBy),
+		Performer:    []Reference{{Type: "HealthcareService", Identifier: &Identifier{System: SystemService, Value: o.ServiceID}}},
+		ReasonCode:   needsToFHIR(v.Needs, reason),
+	}
+	if v.Note != "" {
+		sr.Note = []Annotation{{Text: v.Note}}
+	}
+	task := &Task{
+		ResourceType: "Task",
+		Identifier:   ids,
+		Status:       TaskStatusToFHIR(o.Status),
+		Intent:       "order",
+		Code:         ptr(concept(systemTaskCode, "fulfill", "Fulfill the focal request")),
+		Focus:        &Reference{Reference: ph.serviceRequest},
+		For:          &Reference{Reference: ph.patient},
+		AuthoredOn:   sr.AuthoredOn,
+		Requester:    sr.Requester,
+		Owner:        &Reference{Type: "Organization", Identifier: &Identifier{System: SystemOrganization, Value: o.Partner}},
+	}
+	if o.RejectReason != "" {
+		task.StatusReason = ptr(concept(CodeSystemReason, string(o.RejectReason), ""))
+	}
+	if n := len(o.History); n > 0 {
+		task.LastModified = instant(o.History[n-1].At)
+	}
+	for _, f := range o.Feedback {
+		task.Note = append(task.Note, Annotation{AuthorReference: actorRef(f.By), Time: instant(f.At), Text: f.Text})
+	}
+	return &OnwardResources{Patient: pt, ServiceRequest: sr, Task: task}, nil
+}
+
+// actorRef refers to an actor by user id, with its role and organisation
+// in extensions.
+func actorRef(a referral.Actor) *Reference {
+	r := userRef(a.ID)
+	if r == nil {
+		r = &Reference{}
+	}
+	r.Extension = append(codeExt(extActorRole, string(a.Role)), stringExt(extActorOrganization, a.Organisation)...)
+	return r
+}
+
+func actorOf(r *Reference) referral.Actor {
+	if r == nil {
+		return referral.Actor{}
+	}
+	ext := extensions(r.Extension)
+	return referral.Actor{ID: userOf(r), Role: referral.Role(ext.str(extActorRole)), Organisation: ext.str(extActorOrganization)}
+}
+
+// OnwardFromFHIR maps FHIR resources back to an onward referral, the
+// inverse of [OnwardToFHIR] (its history is empty: the FHIR server keeps
+// the Task's). The result is checked against onward_referral.schema.json.
+// Codes: invalid, with paths into the FHIR resources or, for a rule the
+// result breaks, into the onward referral ("/onward_referral/partner").
+func OnwardFromFHIR(res *OnwardResources) (*referral.OnwardReferral, error) {
+	var p problems
+	if res == nil || res.ServiceRequest == nil || res.Task == nil || res.Patient == nil {
+		return nil, socialrx.Invalid(socialrx.Field("/ServiceRequest", "an onward referral needs a ServiceRequest, its Task and its Patient"))
+	}
+	sr, t := res.ServiceRequest, res.Task
+	o := &referral.OnwardReferral{ID: identifierIn(sr.Identifier, SystemOnwardReferralID), History: []referral.TaskEvent{}}
+	if o.ID == "" {
+		p.add("/ServiceRequest/identifier", "needs an onward referral id (system %s)", SystemOnwardReferralID)
+	}
+	for _, b := range sr.BasedOn {
+		if b.Identifier != nil && b.Identifier.System == SystemReferralID {
+			o.ReferralID = b.Identifier.Value
+		}
+	}
+	for _, pf := range sr.Performer {
+		if pf.Identifier != nil && pf.Identifier.System == SystemService {
+			o.ServiceID = pf.Identifier.Value
+		}
+	}
+	if t.Owner != nil && t.Owner.Identifier != nil && t.Owner.Identifier.System == SystemOrganization {
+		o.Partner = t.Owner.Identifier.Value
+	}
+	status, err := TaskStatusFromFHIR(t.Status)
+	p.errs = append(p.errs, socialrx.ErrorFields(err)...)
+	o.Status = status
+	if code := codeIn(t.StatusReason, CodeSystemReason); code != "" {
+		o.RejectReason = referral.RejectReason(code)
+		if !socialrx.ValidEnum(o.RejectReason) {
+			p.add("/Task/statusReason", "unknown reject reason %q", code)
+		}
+	}
+	o.RequestedAt = p.parseTime("/ServiceRequest/authoredOn", sr.AuthoredOn)
+	o.RequestedBy = userOf(sr.Requester)
+	for i, n := range t.Note {
+		o.Feedback = append(o.Feedback, referral.Feedback{At: p.parseTime(at("/Task/note", i)+"/time", n.Time), By: actorOf(n.AuthorReference), Text: n.Text})
+	}
+	person := personOf(res.Patient, "/Patient", &p)
+	v := referral.PartnerView{Name: person.GivenName, Language: person.Language, InterpreterNeeded: person.InterpreterNeeded,
+		Accessibility: person.Accessibility, WantsEscort: person.WantsEscort}
+	if len(person.Contact.Methods) > 0 {
+		v.ContactMethod = person.Contact.Methods[0]
+		switch v.ContactMethod {
+		case referral.ContactPhone, referral.ContactSMS:
+			v.ContactDetail = person.Contact.Phone
+		case referral.ContactEmail:
+			v.ContactDetail = person.Contact.Email
+		case referral.ContactLetter:
+			v.ContactDetail = person.Contact.Address
+		}
+	}
+	var reason string
+	v.Needs, reason = needsFromFHIR(sr.ReasonCode, "/ServiceRequest/reasonCode", &p)
+	if v.Needs == nil {
+		v.Needs = []socialrx.Need{}
+	}
+	for _, n := range sr.Note {
+		v.Note = strings.TrimPrefix(v.Note+"\n\n"+n.Text, "\n\n")
+	}
+	full := referral.PartnerDetails{FamilyName: person.FamilyName, DateOfBirth: person.DateOfBirth, NHSNumber: person.NHSNumber, Postcode: person.Postcode, Reason: reason}
+	if full != (referral.PartnerDetails{}) {
+		v.Full = &full
+	}
+	o.View = v
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(o)
+	if err != nil {
+		return nil, socialrx.Errorf(socialrx.CodeInvalid, "cannot encode the onward referral: %v", err)
+	}
+	if _, err := referral.DecodeOnwardReferral(doc); err != nil {
+		return nil, socialrx.Invalid(socialrx.Prefix("/onward_referral", err)...)
+	}
+	return o, nil
+}
+
+// Transaction returns a FHIR transaction Bundle that creates or updates
+// (by identifier) the partner-view Patient, the ServiceRequest and the
+// Task made by [OnwardToFHIR] at once.
+func (res *OnwardResources) Transaction() *Bundle {
+	id := identifierIn(res.ServiceRequest.Identifier, SystemOnwardReferralID)
+	ph := placeholdersOf(id)
+	key := Identifier{System: SystemOnwardReferralID, Value: id}
+	return &Bundle{ResourceType: "Bundle", Type: "transaction", Entry: []BundleEntry{
+		upsertEntry(ph.patient, "Patient", key, res.Patient),
+		upsertEntry(ph.serviceRequest, "ServiceRequest", key, res.ServiceRequest),
+		upsertEntry(ph.task, "Task", key, res.Task),
+	}}
+}
