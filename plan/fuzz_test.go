@@ -126,3 +126,34 @@ func FuzzValidatePlan(f *testing.F) {
 		require.NoError(t, err)
 	})
 }
+
+func FuzzValidateContact(f *testing.F) {
+	f.Add([]byte(`{"at":"2026-03-02T10:00:00Z","kind":"phone","minutes":15,"by":"lw-1"}`))
+	f.Add([]byte(`{"at":"2026-03-02T10:00:00Z","kind":"home_visit","minutes":90,"by":"lw-1","notes":"first visit","next":{"on":"2026-03-09","kind":"phone"}}`))
+	f.Add([]byte(`{"at":"2026-02-01T10:00:00Z","kind":"message","minutes":0,"by":"lw-1"}`))
+	f.Add([]byte(`{"at":"2026-03-02T10:00:00Z","kind":"fax","minutes":-1}`))
+	f.Add([]byte(`{"at":"yesterday"}`))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := plan.ValidateContact(data)
+		if err != nil {
+			invalidWithFields(t, err)
+			return
+		}
+		var c plan.Contact
+		require.NoError(t, json.Unmarshal(data, &c))
+		require.NoError(t, c.Check())
+		p := newPlan(t)
+		before := snapshot(t, p)
+		now := c.At
+		if now.Before(t0) {
+			now = t0
+		}
+		if err := p.AddContact(c, now); err != nil {
+			invalidWithFields(t, err)
+			assert.Equal(t, before, snapshot(t, p), "a refused contact changes nothing")
+			return
+		}
+		assert.Equal(t, 1, p.Usage(now).ContactsUsed)
+	})
+}
