@@ -49,7 +49,7 @@ func (c *call) id(name string) string { return c.r.PathValue(name) }
 // routes lists every operation of the API.
 func (h *Handler) routes() []route {
 	s := h.svc
-	return append(append(h.planRoutes(), h.directoryRoutes()...), []route{
+	return append(append(append(h.planRoutes(), h.directoryRoutes()...), h.outcomeRoutes()...), []route{
 		{Method: "POST", Path: "/v1/referrals", Summary: "Receive a referral", Body: referral.Referral{}, Schema: "referral", Response: referral.Referral{}, Create: true,
 			h: func(c *call) error {
 				var in referral.Referral

@@ -41,6 +41,8 @@ var allowed = map[string][]referral.Role{
 	"POST /v1/plans/{id}/status":                            {"admin", "link_worker"},
 	"GET /v1/caseload":                                      {"link_worker"},
 	"POST /v1/directory/import":                             {"admin"},
+	"POST /v1/referrals/{id}/measurements":                  {"admin", "link_worker"},
+	"GET /v1/reports/outcomes":                              {"admin", "commissioner"},
 	"POST /v1/directory/search":                             {"admin", "link_worker"},
 	"POST /v1/directory/match":                              {"admin", "link_worker"},
 	"OPTIONS /oruk/{path...}":                               {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
@@ -115,6 +117,7 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 		"POST /v1/plans/{id}/budget":                            map[string]any{"contacts": 2, "reason": "bereavement"},
 		"POST /v1/plans/{id}/status":                            map[string]any{"action": "pause", "pause_reason": "hospital_stay"},
 		"POST /v1/directory/import":                             directoryDoc(),
+		"POST /v1/referrals/{id}/measurements":                  swemwbs("baseline", "2026-11-02", 3),
 		"POST /v1/directory/search":                             map[string]any{"text": "garden"},
 		"POST /v1/directory/match":                              map[string]any{"person": map[string]any{"needs": []string{"nature_gardening"}}},
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/internal/schema"
+	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
@@ -22,19 +23,20 @@ var requestSchemas embed.FS
 func RequestTypes() map[string]any { return requestTypes }
 
 var requestTypes = map[string]any{
-	"status_change":      StatusChange{},
-	"consent_change":     ConsentChange{},
-	"signpost_request":   SignpostRequest{},
-	"check_in_request":   CheckInRequest{},
-	"onward_request":     OnwardRequest{},
-	"task_change":        TaskChange{},
-	"attendance_request": AttendanceRequest{},
-	"feedback_request":   FeedbackRequest{},
-	"goal_request":       GoalRequest{},
-	"plan_status_change": PlanStatusChange{},
-	"extension_request":  ExtensionRequest{},
-	"directory_query":    directory.Query{},
-	"match_request":      MatchRequest{},
+	"status_change":       StatusChange{},
+	"consent_change":      ConsentChange{},
+	"signpost_request":    SignpostRequest{},
+	"check_in_request":    CheckInRequest{},
+	"onward_request":      OnwardRequest{},
+	"task_change":         TaskChange{},
+	"attendance_request":  AttendanceRequest{},
+	"feedback_request":    FeedbackRequest{},
+	"goal_request":        GoalRequest{},
+	"plan_status_change":  PlanStatusChange{},
+	"extension_request":   ExtensionRequest{},
+	"directory_query":     directory.Query{},
+	"match_request":       MatchRequest{},
+	"measurement_request": MeasurementRequest{},
 }
 
 // Schemas returns every published JSON Schema by name: the domain
@@ -44,6 +46,9 @@ func Schemas() map[string][]byte {
 		"referral":        referral.ReferralSchema,
 		"onward_referral": referral.OnwardReferralSchema,
 		"partner_view":    referral.PartnerViewSchema,
+	}
+	for _, name := range []string{"measurement", "instrument", "report"} {
+		m[name] = outcomes.Schema(name)
 	}
 	for file, b := range plan.Schemas() {
 		m[trimJSON(file)] = b
@@ -188,6 +193,9 @@ var domainValidators = map[string]func([]byte) error{
 	"assessment":   plan.ValidateAssessment,
 	"contact":      plan.ValidateContact,
 	"ruleset":      plan.ValidateRuleSet,
+	"measurement":  outcomes.ValidateMeasurement,
+	"instrument":   outcomes.ValidateDefinition,
+	"report":       outcomes.ValidateReport,
 	"service": func(b []byte) error {
 		_, err := directory.DecodeService(b)
 		return err

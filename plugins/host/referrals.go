@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
@@ -143,6 +144,8 @@ func decodeDoc(d plugins.Document, v any) error {
 	case *referral.OnwardReferral:
 		x.Version = d.Version
 	case *plan.Plan:
+		x.Version = d.Version
+	case *outcomes.Measurement:
 		x.Version = d.Version
 	}
 	return nil

@@ -3,6 +3,7 @@ package host
 import (
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/directory"
+	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -103,4 +104,15 @@ type MatchRequest struct {
 	Person directory.Person `json:"person"`
 	// Options tune the match.
 	Options directory.MatchOptions `json:"options,omitzero"`
+}
+
+// MeasurementRequest is one completed instrument for the person of a
+// referral; the host fills in whose it is, the consent and the context.
+type MeasurementRequest struct {
+	Instrument        string             `json:"instrument" jsonschema:"minLength=1"`
+	InstrumentVersion string             `json:"instrument_version" jsonschema:"minLength=1"`
+	TimePoint         outcomes.TimePoint `json:"time_point"`
+	Date              socialrx.Date      `json:"date"`
+	Mode              outcomes.Mode      `json:"mode"`
+	Answers           []outcomes.Answer  `json:"answers"`
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
@@ -45,6 +46,8 @@ type Options struct {
 	RuleSet *plan.RuleSet
 	// Caseload weights plans and sets capacity for caseload summaries.
 	Caseload plan.CaseloadOptions
+	// Instruments score measurements; nil means outcomes.DefaultRegistry().
+	Instruments *outcomes.Registry
 	// LinkWorkers are how people reach each link worker, by token id, for
 	// their plan summaries.
 	LinkWorkers map[string]plan.LinkWorker

@@ -1,0 +1,211 @@
+package host
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/outcomes"
+	"github.com/socialrx/socialrx/plan"
+	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/referral"
+)
+
+func (s *Service) registry() *outcomes.Registry {
+	if s.o.Instruments != nil {
+		return s.o.Instruments
+	}
+	return outcomes.DefaultRegistry()
+}
+
+// RecordMeasurement scores and stores one completed instrument for the
+// person of a referral. The host, not the caller, fills in whose it is,
+// the evaluation consent (from the referral's consents at this moment) and
+// the report context: referral source, needs, practice, area (the
+// postcode's outward code) and, from the person's latest plan, triage level
+// and pathway. Link workers and admins may. Codes: forbidden, not_found,
+// invalid (answers out of range, unknown instrument, a follow-up dated
+// before its baseline …), unavailable.
+func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID string, in MeasurementRequest, idempotencyKey string) (*outcomes.Measurement, error) {
+	if err := forbid(p, "record measurements", staff...); err != nil {
+		return nil, err
+	}
+	var r referral.Referral
+	d, err := s.o.Store.Get(ctx, plugins.KindReferral, referralID)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeDoc(d, &r); err != nil {
+		return nil, err
+	}
+	m := outcomes.Measurement{ID: newID(), Instrument: in.Instrument, InstrumentVersion: in.InstrumentVersion, Person: d.Person,
+		Referral: r.ID, TimePoint: in.TimePoint, Date: in.Date, AdministeredBy: p.ID, Mode: in.Mode, Answers: in.Answers,
+		EvaluationConsent: r.Consents.Evaluation.Active(),
+		Context:           outcomes.Context{ReferralSource: string(r.Referrer.Kind), Needs: r.Needs, Practice: r.Referrer.OrganisationCode, Area: outward(r.Person.Postcode)}}
+	if pl, err := s.latestPlan(ctx, d.Person, r.ID); err != nil {
+		return nil, err
+	} else if pl != nil {
+		m.Context.TriageLevel, m.Context.Pathway = strconv.Itoa(int(pl.Level())), string(pl.Current().Pathway)
+	}
+	if m.Date.After(socialrx.DateOf(s.now())) {
+		return nil, socialrx.Invalid(socialrx.Field("/date", "must not be in the future"))
+	}
+	if err := s.checkBaseline(ctx, m); err != nil {
+		return nil, err
+	}
+	scored, err := s.registry().Score(m)
+	if err != nil {
+		return nil, err
+	}
+	storeKey, idemEvents := idempotency(p, idempotencyKey, []any{referralID, in})
+	nd, err := s.o.Store.Create(ctx, plugins.Write{Document: plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint),
+		Owner: p.ID, Person: d.Person, Data: mustJSON(scored)}, IdempotencyKey: storeKey,
+		Events: append(idemEvents, plugins.Event{Type: "measurement.recorded", Actor: p.ID, At: s.now()})})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkReplay(ctx, nd, idemEvents); err != nil {
+		return nil, err
+	}
+	var stored outcomes.Measurement
+	if err := decodeDoc(nd, &stored); err != nil {
+		return nil, err
+	}
+	s.auditWrite(ctx, p, "create", plugins.KindMeasurement, stored.ID)
+	return &stored, nil
+}
+
+// checkBaseline refuses a later time point dated before the person's
+// baseline on the same instrument.
+func (s *Service) checkBaseline(ctx context.Context, m outcomes.Measurement) error {
+	if m.TimePoint == outcomes.TimePoint("baseline") {
+		return nil
+	}
+	return s.eachMeasurement(ctx, plugins.Query{Kind: plugins.KindMeasurement, Person: m.Person, Status: "baseline"}, func(b outcomes.Measurement) error {
+		if b.Instrument == m.Instrument && b.Referral == m.Referral && m.Date.Before(b.Date) {
+			return socialrx.Invalid(socialrx.Field("/date", "a %s measurement cannot be dated before its baseline of %s", m.TimePoint, b.Date))
+		}
+		return nil
+	})
+}
+
+// eachMeasurement streams the stored measurements a query selects.
+func (s *Service) eachMeasurement(ctx context.Context, q plugins.Query, fn func(outcomes.Measurement) error) error {
+	q.Limit = 1000
+	for {
+		pg, err := s.o.Store.List(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, d := range pg.Documents {
+			var m outcomes.Measurement
+			if err := decodeDoc(d, &m); err != nil {
+				return err
+			}
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+		if q.Cursor = pg.Next; q.Cursor == "" {
+			return nil
+		}
+	}
+}
+
+// latestPlan is the most recent plan of the referral, or nil.
+func (s *Service) latestPlan(ctx context.Context, person, referralID string) (*plan.Plan, error) {
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindPlan, Person: person, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	var latest *plan.Plan
+	for _, d := range pg.Documents {
+		var pl plan.Plan
+		if err := decodeDoc(d, &pl); err != nil {
+			return nil, err
+		}
+		if pl.ReferralID == referralID && (latest == nil || pl.CreatedAt.After(latest.CreatedAt)) {
+			latest = &pl
+		}
+	}
+	return latest, nil
+}
+
+// outward is a postcode's outward code ("SE11" of "SE11 5QY"): an area
+// coarse enough for reports.
+func outward(postcode string) string {
+	out, _, _ := strings.Cut(postcode, " ")
+	return out
+}
+
+// OutcomesReport builds the aggregate outcomes report for commissioners
+// and admins: only measurements with evaluation consent count, and small
+// cells are suppressed (with secondary suppression) by the outcomes
+// package. The community part counts onward referrals by partner. Codes:
+// forbidden, invalid (bad options), unavailable.
+func (s *Service) OutcomesReport(ctx context.Context, p Principal, opts outcomes.Options) (outcomes.Report, error) {
+	if err := forbid(p, "read outcome reports", referral.RoleCommissioner, referral.RoleAdmin); err != nil {
+		return outcomes.Report{}, err
+	}
+	acc, err := outcomes.NewAccumulator(s.registry(), opts)
+	if err != nil {
+		return outcomes.Report{}, err
+	}
+	if err := s.eachMeasurement(ctx, plugins.Query{Kind: plugins.KindMeasurement}, acc.Add); err != nil {
+		return outcomes.Report{}, err
+	}
+	partners := map[string]*outcomes.PartnerCounts{}
+	q := plugins.Query{Kind: plugins.KindOnwardReferral, Limit: 1000}
+	for {
+		pg, err := s.o.Store.List(ctx, q)
+		if err != nil {
+			return outcomes.Report{}, err
+		}
+		for _, d := range pg.Documents {
+			var o referral.OnwardReferral
+			if err := decodeDoc(d, &o); err != nil {
+				return outcomes.Report{}, err
+			}
+			pc := partners[o.Partner]
+			if pc == nil {
+				pc = &outcomes.PartnerCounts{Partner: o.Partner}
+				partners[o.Partner] = pc
+			}
+			countOnward(pc, &o)
+		}
+		if q.Cursor = pg.Next; q.Cursor == "" {
+			break
+		}
+	}
+	var in outcomes.FrameworkInput
+	for _, pc := range partners {
+		in.Partners = append(in.Partners, *pc)
+	}
+	rep, err := acc.Report(in)
+	if err != nil {
+		return outcomes.Report{}, err
+	}
+	return rep, s.audit(ctx, p, "report", plugins.KindMeasurement, "outcomes")
+}
+
+// countOnward adds one onward referral to its partner's counts: whether it
+// was ever accepted, rejected for no capacity, attended, completed.
+func countOnward(pc *outcomes.PartnerCounts, o *referral.OnwardReferral) {
+	for _, e := range o.History {
+		switch {
+		case e.To == referral.TaskAccepted:
+			pc.Accepted++
+		case e.To == referral.TaskRejected && e.Reason == referral.RejectNoCapacity:
+			pc.RejectedNoCapacity++
+		case e.To == referral.TaskCompleted:
+			pc.Completed++
+		}
+	}
+	for _, a := range o.Attendance {
+		if a.Attended {
+			pc.Attended++
+			break
+		}
+	}
+}
