@@ -94,6 +94,7 @@ func TestCustomInstrumentRefused(t *testing.T) {
 		{"threshold without a source", func(d *outcomes.Definition) { d.Scales[0].MeaningfulChangeSource = "" }, []string{"/scales/0/meaningful_change_source"}},
 		{"duplicate item id", func(d *outcomes.Definition) { d.Items[1].ID = "q1" }, []string{"/items/1/id"}},
 		{"item min above max", func(d *outcomes.Definition) { d.Items[0].Min = 5 }, []string{"/items/0/max"}},
+		{"huge answers", func(d *outcomes.Definition) { d.Items[0].Max = 1_000_000_000 }, []string{"/items/0"}},
 		{"built-in id", func(d *outcomes.Definition) { d.ID = outcomes.SWEMWBS }, []string{"/id"}},
 		{"no version", func(d *outcomes.Definition) { d.Version = "" }, []string{"/version"}},
 		{"bad scoring", func(d *outcomes.Definition) { d.Scales[0].Scoring = "mean" }, []string{"/scales/0/scoring"}},

@@ -192,6 +192,9 @@ func checkShape(items []Item, scales []Scale) []socialrx.FieldError {
 		if it.Min > it.Max {
 			fs = append(fs, socialrx.Field(p+"/max", "must be at least min (%d)", it.Min))
 		}
+		if it.Min < -maxAnswer || it.Max > maxAnswer {
+			fs = append(fs, socialrx.Field(p, "answers must lie between %d and %d", -maxAnswer, maxAnswer))
+		}
 		vals, codes := map[int]bool{}, map[string]bool{}
 		for j, o := range it.Options {
 			q := p + "/options/" + strconv.Itoa(j)
@@ -263,8 +266,12 @@ func checkShape(items []Item, scales []Scale) []socialrx.FieldError {
 	return fs
 }
 
-// maxItems bounds the items of one instrument.
-const maxItems = 128
+// maxItems bounds the items of one instrument, and maxAnswer the size of
+// an answer, so a definition cannot ask for an enormous lookup table.
+const (
+	maxItems  = 128
+	maxAnswer = 1000
+)
 
 // maxScales bounds the scales of one instrument, so a measurement's missing
 // scores fit a 64-bit mask.

@@ -222,26 +222,26 @@ func (e *entry) responses(as []Answer, rs []Response) ([]Response, []socialrx.Fi
 		rs = append(rs, Response{Missing: true})
 	}
 	for i, a := range as {
-		p := "/answers/" + strconv.Itoa(i)
+		p := func(field string) string { return "/answers/" + strconv.Itoa(i) + field }
 		j, ok := i, i < len(e.items) && e.items[i].ID == a.Item // answers usually come in item order
 		if !ok {
 			j, ok = e.itemIndex[a.Item]
 		}
 		if !ok {
-			fs = append(fs, socialrx.Field(p+"/item", "instrument %s has no item %q", e.id, a.Item))
+			fs = append(fs, socialrx.Field(p("/item"), "instrument %s has no item %q", e.id, a.Item))
 			continue
 		}
 		if listed[j] {
-			fs = append(fs, socialrx.Field(p+"/item", "item %q is answered twice", a.Item))
+			fs = append(fs, socialrx.Field(p("/item"), "item %q is answered twice", a.Item))
 			continue
 		}
 		listed[j] = true
 		it := &e.items[j]
 		if a.Words != "" && !it.Words {
-			fs = append(fs, socialrx.Field(p+"/words", "item %q takes no words", a.Item))
+			fs = append(fs, socialrx.Field(p("/words"), "item %q takes no words", a.Item))
 		}
 		if len(a.Words) > 500 {
-			fs = append(fs, socialrx.Field(p+"/words", "at most 500 characters"))
+			fs = append(fs, socialrx.Field(p("/words"), "at most 500 characters"))
 		}
 		rs[j].Words = a.Words
 		if a.Value == nil {
@@ -249,7 +249,7 @@ func (e *entry) responses(as []Answer, rs []Response) ([]Response, []socialrx.Fi
 		}
 		v := *a.Value
 		if v < it.Min || v > it.Max || !it.allows(v) {
-			fs = append(fs, socialrx.Field(p+"/value", "answer %d is off the scale of item %q (%s)", v, a.Item, it.scaleText()))
+			fs = append(fs, socialrx.Field(p("/value"), "answer %d is off the scale of item %q (%s)", v, a.Item, it.scaleText()))
 			continue
 		}
 		rs[j].Value, rs[j].Missing = v, false
