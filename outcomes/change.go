@@ -193,15 +193,15 @@ func (t *tracker) add(m *Measurement, e *entry, scores []Score, ctx ctxIDs) erro
 	ni := len(t.reg.list)
 	p, known := t.person[m.Person]
 	slot := int(p)*ni + e.idx
-	minBase, minLater, laterDay := int32(noDay), int32(noDay), ""
+	minBase, minLater, laterID := int32(noDay), int32(noDay), ""
 	if known && t.slots[slot] > 0 {
 		s := &t.states[t.slots[slot]-1]
-		minBase, minLater, laterDay = s.minBase, s.minLater, s.laterID
+		minBase, minLater, laterID = s.minBase, s.minLater, s.laterID
 	}
 	rank := m.TimePoint.rank()
 	if rank == 0 {
 		if minLater < min(minBase, day) {
-			return socialrx.Invalid(socialrx.Field("/date", "baseline dated %s comes after measurement %s of the same person and instrument, dated %s", m.Date, laterDay, dateOfDay(minLater)))
+			return socialrx.Invalid(socialrx.Field("/date", "baseline dated %s comes after measurement %s of the same person and instrument, dated %s", m.Date, laterID, dateOfDay(minLater)))
 		}
 	} else if minBase != noDay && day < minBase {
 		return socialrx.Invalid(socialrx.Field("/date", "a %s dated %s is before the baseline of the same person and instrument (%s)", m.TimePoint, m.Date, dateOfDay(minBase)))

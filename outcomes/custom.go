@@ -297,7 +297,7 @@ func (c *Custom) Score(rs []Response, dst []Score) ([]Score, error) {
 			answered++
 		}
 		missing := len(cs.items) - answered
-		if missing > sd.MaxMissing || answered == 0 {
+		if missing > sd.MaxMissing {
 			dst = append(dst, Score{Scale: sd.ID, Missing: true})
 			continue
 		}

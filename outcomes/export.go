@@ -26,10 +26,11 @@ const Suppressed = "[c]"
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	rec := func(f ...string) {
-		for i := range f {
-			f[i] = safeCSV(f[i])
+		out := make([]string, len(f))
+		for i, s := range f {
+			out[i] = safeCSV(s)
 		}
-		_ = cw.Write(f) // errors surface through cw.Error
+		_ = cw.Write(out) // errors surface through cw.Error
 	}
 	rec(csvHeader...)
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
