@@ -27,7 +27,8 @@ func (s *Service) referralDoc(r *referral.Referral) plugins.Document {
 
 // referralOutbox is what the events appended to a referral cause: a domain
 // event on the bus for each, the referrer's notice for accept, decline and
-// close, and the coded events for the GP record.
+// close, and the coded events for the GP record (when a clinical system is
+// configured and the person has an NHS number).
 func (s *Service) referralOutbox(r *referral.Referral, from int) []plugins.OutboxMessage {
 	var out []plugins.OutboxMessage
 	for i := from; i < len(r.History); i++ {
@@ -44,7 +45,7 @@ func (s *Service) referralOutbox(r *referral.Referral, from int) []plugins.Outbo
 				Channel: plugins.ChannelEmail, Event: n.Event, Subject: n.Subject, Body: n.Body}))
 		}
 		for j, ce := range referral.ClinicalEvents(r, e) {
-			if ce.NHSNumber == "" {
+			if ce.NHSNumber == "" || s.o.Clinical == nil {
 				continue
 			}
 			k := fmt.Sprintf("%s:clinical:%d", key, j)

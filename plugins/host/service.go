@@ -51,6 +51,9 @@ type Options struct {
 	// LinkWorkers are how people reach each link worker, by token id, for
 	// their plan summaries.
 	LinkWorkers map[string]plan.LinkWorker
+	// Lease is how long the outbox worker and scheduler hold what they
+	// took; after a crash, others take it over when it lapses. Default DefaultLease.
+	Lease time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs delivery failures and scheduler runs; nil discards.
@@ -71,6 +74,9 @@ func NewService(o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

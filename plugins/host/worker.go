@@ -11,9 +11,10 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// LeaseFor is how long a worker holds outbox messages or due documents
-// before another worker may take them over.
-const LeaseFor = time.Minute
+// DefaultLease is how long a worker holds outbox messages or due
+// documents before another worker (or the same host after a crash) may
+// take them over; Options.Lease overrides it.
+const DefaultLease = time.Minute
 
 // backoff is the wait before retry n (1-based): 5 s doubling, at most an hour.
 func backoff(n int) time.Duration {
@@ -33,7 +34,7 @@ func backoff(n int) time.Duration {
 // It returns how many were delivered. Codes: unavailable (the store).
 func (s *Service) DeliverOutbox(ctx context.Context, owner string, n int) (int, error) {
 	now := s.now()
-	lease := plugins.Lease{Owner: owner, Until: now.Add(LeaseFor)}
+	lease := plugins.Lease{Owner: owner, Until: now.Add(s.o.Lease)}
 	msgs, err := s.o.Store.LeaseOutbox(ctx, lease, now, n)
 	if err != nil {
 		return 0, err
@@ -94,7 +95,7 @@ func (s *Service) deliver(ctx context.Context, m plugins.OutboxMessage) error {
 // returns how many documents it handled. Codes: unavailable.
 func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, error) {
 	now := s.now()
-	lease := plugins.Lease{Owner: owner, Until: now.Add(LeaseFor)}
+	lease := plugins.Lease{Owner: owner, Until: now.Add(s.o.Lease)}
 	handled := 0
 	docs, err := s.o.Store.LeaseDue(ctx, plugins.KindReferral, lease, now, n)
 	if err != nil {

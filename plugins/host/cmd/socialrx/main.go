@@ -27,7 +27,6 @@ import (
 	"syscall"
 
 	"github.com/socialrx/socialrx"
-	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plugins/host"
 )
 
@@ -224,5 +223,3 @@ func pluginsCheck(args []string, stdout io.Writer) error {
 	}
 	return nil
 }
-
-var _ = schema.Compile

@@ -1,0 +1,386 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialrx/socialrx/plugins/devlog"
+	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/referral"
+)
+
+var (
+	buildOnce sync.Once
+	bins      = map[string]string{}
+	buildErr  error
+)
+
+// binaries builds socialrx and the devlog plugin once per test run.
+func binaries(t *testing.T) map[string]string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs real processes; skipped with -short")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "socialrx-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		for name, pkg := range map[string]string{"socialrx": ".", "devlog-plugin": "../../../../examples/devlog-plugin"} {
+			out := filepath.Join(dir, name)
+			cmd := exec.Command("go", "build", "-o", out, pkg)
+			if b, err := cmd.CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+				return
+			}
+			bins[name] = out
+		}
+	})
+	require.NoError(t, buildErr)
+	return bins
+}
+
+func sha(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// server is a running `socialrx serve`.
+type server struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	base string
+	dir  string
+}
+
+var roleTokens = map[referral.Role]host.Token{
+	"admin":        {ID: "admin", Role: "admin"},
+	"link_worker":  {ID: "lw-sam", Role: "link_worker"},
+	"referrer":     {ID: "dr-patel", Role: "referrer", Organisation: "A81001"},
+	"partner":      {ID: "garden-lead", Role: "partner", Organisation: "0d6c5a9e-3f2b-4c1d-8e7f-6a5b4c3d2e10"},
+	"commissioner": {ID: "icb", Role: "commissioner"},
+}
+
+// writeConfig writes a config in dir: the embedded SQLite store, the
+// development messenger as a real plugin process, and a token per role.
+func writeConfig(t *testing.T, dir string, pluginMessenger bool) string {
+	t.Helper()
+	b := binaries(t)
+	cfg := host.Config{Addr: "127.0.0.1:0", Store: host.PluginConfig{SQLite: filepath.Join(dir, "socialrx.db")},
+		TokensFile: filepath.Join(dir, "tokens.json"), OutboxEvery: "100ms", SchedulerEvery: "1s", Lease: "2s",
+		Messenger: host.PluginConfig{Log: filepath.Join(dir, "messages.jsonl")}}
+	if pluginMessenger {
+		cfg.Messenger = host.PluginConfig{Plugin: &host.PluginBinary{Path: b["devlog-plugin"], SHA256: sha(t, b["devlog-plugin"]),
+			Args: []string{"-log", filepath.Join(dir, "messages.jsonl")}}}
+	}
+	for role, tok := range roleTokens {
+		tok.SHA256 = host.HashToken("secret-" + string(role))
+		cfg.Tokens = append(cfg.Tokens, tok)
+	}
+	j, err := json.MarshalIndent(cfg, "", "  ")
+	require.NoError(t, err)
+	path := filepath.Join(dir, "config.json")
+	require.NoError(t, os.WriteFile(path, j, 0o600))
+	return path
+}
+
+var listening = regexp.MustCompile(`listening on (http://\S+)`)
+
+// start runs `socialrx serve --config` and waits until it listens.
+func start(t *testing.T, dir, config string) *server {
+	t.Helper()
+	cmd := exec.Command(binaries(t)["socialrx"], "serve", "--config", config)
+	cmd.Dir = dir
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	s := &server{t: t, cmd: cmd, dir: dir}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case s.base = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("socialrx serve did not start: %s", stderr.String())
+	}
+	return s
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (s *server) call(role referral.Role, method, path string, body any, headers ...string) reply {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, ok := body.([]byte)
+		if !ok {
+			var err error
+			b, err = json.Marshal(body)
+			require.NoError(s.t, err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	require.NoError(s.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer secret-"+string(role))
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return reply{res.StatusCode, res.Header, b}
+}
+
+func (r reply) into(t *testing.T, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(r.body, v), string(r.body))
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// messages reads the devlog file.
+func messages(t *testing.T, dir string) []devlog.Entry {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "messages.jsonl"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	require.NoError(t, err)
+	defer f.Close()
+	es, err := devlog.ReadLog(f)
+	require.NoError(t, err)
+	return es
+}
+
+// waitOutboxEmpty polls /metrics until the outbox is delivered.
+func (s *server) waitOutboxEmpty() {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		r := s.call("", "GET", "/metrics", nil)
+		if strings.Contains(string(r.body), "\nsocialrx_outbox_depth 0\n") {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatal("the outbox did not empty")
+}
+
+// TestTour is the five-minute tour of the README, step by step, against a
+// real `socialrx serve` with the messenger as a real plugin process.
+func TestTour(t *testing.T) {
+	dir := t.TempDir()
+	s := start(t, dir, writeConfig(t, dir, true))
+
+	// 1. A GP refers Peggy.
+	r := s.call("referrer", "POST", "/v1/referrals", readFile(t, "testdata/referral.json"), "Idempotency-Key", "gp-2026-11-02-1")
+	require.Equal(t, 201, r.status, string(r.body))
+	var ref referral.Referral
+	r.into(t, &ref)
+	id := ref.ID
+
+	// 2. A link worker accepts and triages.
+	r = s.call("link_worker", "POST", "/v1/referrals/"+id+"/status", map[string]any{"to": "accepted"}, "If-Match", `"1"`)
+	require.Equal(t, 200, r.status, string(r.body))
+	r = s.call("link_worker", "POST", "/v1/referrals/"+id+"/status", map[string]any{"to": "active"}, "If-Match", `"2"`)
+	require.Equal(t, 200, r.status, string(r.body))
+	assessment := map[string]any{"assessed_at": time.Now().UTC().Add(-time.Minute).Format(time.RFC3339), "assessed_by": "lw-sam",
+		"needs": []any{map[string]any{"need": "loneliness_isolation", "severity": "high"}}, "circumstances": []string{"lives_alone"},
+		"readiness": "considering", "support_network": "limited"}
+	r = s.call("link_worker", "POST", "/v1/referrals/"+id+"/plans", assessment)
+	require.Equal(t, 201, r.status, string(r.body))
+	var pl struct {
+		ID     string `json:"id"`
+		Triage []struct {
+			Level   int `json:"level"`
+			Reasons []struct {
+				Text string `json:"text"`
+			} `json:"reasons"`
+		} `json:"triage"`
+	}
+	r.into(t, &pl)
+	require.NotEmpty(t, pl.Triage)
+	assert.NotZero(t, pl.Triage[0].Level)
+
+	// 3. The directory is imported; the link worker matches and refers on.
+	r = s.call("admin", "POST", "/v1/directory/import", readFile(t, "testdata/directory.json"))
+	require.Equal(t, 200, r.status, string(r.body))
+	r = s.call("link_worker", "POST", "/v1/directory/match", map[string]any{"person": map[string]any{"needs": []string{"nature_gardening", "loneliness_isolation"}, "barriers": []string{"cost"},
+		"location": map[string]any{"latitude": 51.488, "longitude": -0.110}}})
+	require.Equal(t, 200, r.status, string(r.body))
+	var match struct {
+		Suggestions []struct {
+			ID      string   `json:"id"`
+			Reasons []string `json:"reasons"`
+		} `json:"suggestions"`
+	}
+	r.into(t, &match)
+	require.NotEmpty(t, match.Suggestions, string(r.body))
+	assert.NotEmpty(t, match.Suggestions[0].Reasons)
+	r = s.call("", "GET", "/oruk/services/"+match.Suggestions[0].ID, nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	var best struct {
+		ID             string `json:"id"`
+		OrganizationID string `json:"organization_id"`
+	}
+	r.into(t, &best)
+	r = s.call("link_worker", "POST", "/v1/referrals/"+id+"/onward-referrals", map[string]any{"service_id": best.ID, "partner": best.OrganizationID, "note": "Peggy would like to try the Tuesday group"})
+	require.Equal(t, 201, r.status, string(r.body))
+	var onward referral.OnwardReferral
+	r.into(t, &onward)
+
+	// 4. The partner accepts and reports that Peggy came.
+	r = s.call("partner", "GET", "/v1/onward-referrals", nil)
+	require.Equal(t, 200, r.status)
+	assert.Contains(t, string(r.body), onward.ID)
+	r = s.call("partner", "POST", "/v1/onward-referrals/"+onward.ID+"/status", map[string]any{"to": "accepted"})
+	require.Equal(t, 200, r.status, string(r.body))
+	r = s.call("partner", "POST", "/v1/onward-referrals/"+onward.ID+"/attendance", map[string]any{"date": time.Now().UTC().Format("2006-01-02"), "attended": true})
+	require.Equal(t, 200, r.status, string(r.body))
+
+	// 5. Baseline and follow-up wellbeing.
+	for point, v := range map[string]int{"baseline": 2, "follow_up": 4} {
+		var answers []map[string]any
+		for _, item := range []string{"optimism", "useful", "relaxed", "dealing_with_problems", "thinking_clearly", "close_to_others", "own_mind"} {
+			answers = append(answers, map[string]any{"item": item, "value": v})
+		}
+		r = s.call("link_worker", "POST", "/v1/referrals/"+id+"/measurements", map[string]any{"instrument": "swemwbs", "instrument_version": "1",
+			"time_point": point, "date": time.Now().UTC().Format("2006-01-02"), "mode": "in_person", "answers": answers})
+		require.Equal(t, 201, r.status, string(r.body))
+	}
+
+	// 6. The commissioner reads the report; small numbers are suppressed.
+	r = s.call("commissioner", "GET", "/v1/reports/outcomes?breakdown=triage_level", nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Contains(t, string(r.body), "suppress")
+	assert.NotContains(t, string(r.body), "9434765919")
+
+	// The messenger plugin wrote what the host sent: the referrer heard of
+	// the acceptance, the partner got its minimal view.
+	s.waitOutboxEmpty()
+	var toReferrer, toPartner int
+	for _, e := range messages(t, dir) {
+		switch {
+		case e.Message.Event == "referral.accepted" && e.Message.To.Address == "asha.patel@riverside.example.nhs.uk":
+			toReferrer++
+		case e.Message.Event == "onward_referral.requested" && e.Message.Channel == "email":
+			toPartner++
+			assert.NotContains(t, e.Message.Body, "9434765919")
+		}
+	}
+	assert.Equal(t, 1, toReferrer)
+	assert.Equal(t, 1, toPartner)
+}
+
+// TestKillDuringBurst kills the host with SIGKILL while creates are in
+// flight, restarts it, and shows that every create that got a 201 is
+// there and every queued message is delivered exactly once.
+func TestKillDuringBurst(t *testing.T) {
+	dir := t.TempDir()
+	config := writeConfig(t, dir, false)
+	s := start(t, dir, config)
+	doc := readFile(t, "testdata/referral.json")
+
+	var mu sync.Mutex
+	var created []string
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, _ := http.NewRequest("POST", s.base+"/v1/referrals", bytes.NewReader(doc))
+				req.Header.Set("Authorization", "Bearer secret-referrer")
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Idempotency-Key", fmt.Sprintf("burst-%d-%d", w, i))
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return // the host is gone
+				}
+				var r referral.Referral
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode == 201 && json.Unmarshal(b, &r) == nil {
+					mu.Lock()
+					created = append(created, r.ID)
+					mu.Unlock()
+				}
+			}
+		}(w)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
+	_ = s.cmd.Wait()
+	close(stop)
+	wg.Wait()
+	require.NotEmpty(t, created, "some creates succeeded before the kill")
+
+	s = start(t, dir, config)
+	for _, id := range created {
+		r := s.call("link_worker", "GET", "/v1/referrals/"+id, nil)
+		require.Equal(t, 200, r.status, "referral %s was acknowledged with 201 before the kill", id)
+	}
+	s.waitOutboxEmpty()
+	keys := map[string]int{}
+	for _, e := range messages(t, dir) {
+		keys[e.Message.IdempotencyKey]++
+	}
+	for k, n := range keys {
+		assert.Equal(t, 1, n, "message %s delivered %d times", k, n)
+	}
+	for _, id := range created {
+		assert.Equal(t, 1, keys["referral:"+id+":0:event"], "the received event of %s was delivered", id)
+	}
+	t.Logf("%d creates acknowledged before SIGKILL; %d messages delivered once each", len(created), len(keys))
+}

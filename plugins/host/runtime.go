@@ -1,0 +1,353 @@
+package host
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/plugins/devlog"
+	"github.com/socialrx/socialrx/plugins/sqlite"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// Config is the host's configuration file (JSON). The zero Config runs on
+// the embedded SQLite store in ./socialrx.db with the development log
+// messenger writing to ./socialrx-messages.log.
+type Config struct {
+	// Addr is where the API listens; default 127.0.0.1:8080.
+	Addr string `json:"addr,omitempty"`
+	// Store is the storage: {"sqlite": "file.db"} or {"plugin": {...}}.
+	Store PluginConfig `json:"store,omitzero"`
+	// Messenger sends messages: {"log": "file.log"} (development) or {"plugin": {...}}.
+	Messenger PluginConfig `json:"messenger,omitzero"`
+	// Clinical is the GP system connector: {"plugin": {...}}, or none.
+	Clinical PluginConfig `json:"clinical,omitzero"`
+	// Tokens are the bearer tokens (hashes only).
+	Tokens []Token `json:"tokens,omitempty"`
+	// TokensFile keeps tokens the host made itself (the first admin token);
+	// default socialrx-tokens.json beside the SQLite file.
+	TokensFile string `json:"tokens_file,omitempty"`
+	// Team is told of new referrals and partner updates.
+	Team plugins.Recipient `json:"team,omitzero"`
+	// Policy holds check-in and chasing timings.
+	Policy referral.Policy `json:"policy,omitzero"`
+	// OutboxEvery and SchedulerEvery are how often the workers run
+	// (Go durations such as "1s"); defaults 1s and 30s.
+	OutboxEvery    string `json:"outbox_every,omitempty"`
+	SchedulerEvery string `json:"scheduler_every,omitempty"`
+	// Lease is how long a worker holds outbox messages and due documents;
+	// after a crash they are retried when it lapses. Default "1m".
+	Lease string `json:"lease,omitempty"`
+}
+
+// PluginConfig names an embedded adapter or a plugin binary.
+type PluginConfig struct {
+	// SQLite is the file of the embedded store.
+	SQLite string `json:"sqlite,omitempty"`
+	// Log is the file of the development log messenger.
+	Log string `json:"log,omitempty"`
+	// Plugin is a plugin binary.
+	Plugin *PluginBinary `json:"plugin,omitempty"`
+}
+
+// PluginBinary is a plugin process the host launches.
+type PluginBinary struct {
+	Path   string   `json:"path"`
+	SHA256 string   `json:"sha256"`
+	Args   []string `json:"args,omitempty"`
+	Env    []string `json:"env,omitempty"`
+}
+
+// LoadConfig reads a JSON config file, refusing unknown fields. Codes:
+// invalid, not_found.
+func LoadConfig(path string) (Config, error) {
+	var c Config
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return c, socialrx.Errorf(socialrx.CodeNotFound, "config: %v", err)
+	}
+	if err := strictJSON(b, &c); err != nil {
+		return c, socialrx.Invalid(socialrx.Field("", "config %s: %v", path, err))
+	}
+	return c, nil
+}
+
+func (c *Config) defaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.Store.SQLite == "" && c.Store.Plugin == nil {
+		c.Store.SQLite = "socialrx.db"
+	}
+	if c.Messenger.Log == "" && c.Messenger.Plugin == nil {
+		c.Messenger.Log = "socialrx-messages.log"
+	}
+	if c.TokensFile == "" {
+		c.TokensFile = "socialrx-tokens.json"
+	}
+	if c.OutboxEvery == "" {
+		c.OutboxEvery = "1s"
+	}
+	if c.SchedulerEvery == "" {
+		c.SchedulerEvery = "30s"
+	}
+}
+
+// Runtime is a configured, running host: its plugins, service and API.
+type Runtime struct {
+	Config  Config
+	Service *Service
+	Handler *Handler
+	Logger  *slog.Logger
+	// AdminToken is the secret of an admin token made on first run ("" otherwise).
+	AdminToken string
+
+	clients []*plugins.Client
+	closers []io.Closer
+}
+
+// Open starts the configured plugins and builds the service and API.
+func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
+	cfg.defaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	rt := &Runtime{Config: cfg, Logger: logger}
+	fail := func(err error) (*Runtime, error) {
+		rt.Close()
+		return nil, err
+	}
+	opts := Options{Team: cfg.Team, Policy: cfg.Policy, Logger: logger}
+	var err error
+	if cfg.Lease != "" {
+		if opts.Lease, err = time.ParseDuration(cfg.Lease); err != nil {
+			return nil, socialrx.Invalid(socialrx.Field("/lease", "not a duration: %v", err))
+		}
+	}
+	if cfg.Store.Plugin != nil {
+		c, err := rt.launch("store", *cfg.Store.Plugin)
+		if err != nil {
+			return fail(err)
+		}
+		if opts.Store, err = c.Store(); err != nil {
+			return fail(err)
+		}
+	} else {
+		s, err := sqlite.Open(cfg.Store.SQLite)
+		if err != nil {
+			return fail(err)
+		}
+		rt.closers = append(rt.closers, s)
+		opts.Store = s
+	}
+	if cfg.Messenger.Plugin != nil {
+		c, err := rt.launch("messenger", *cfg.Messenger.Plugin)
+		if err != nil {
+			return fail(err)
+		}
+		if opts.Messenger, err = c.Messenger(); err != nil {
+			return fail(err)
+		}
+	} else {
+		m, err := devlog.Open(cfg.Messenger.Log)
+		if err != nil {
+			return fail(err)
+		}
+		rt.closers = append(rt.closers, m)
+		opts.Messenger = m
+	}
+	if cfg.Clinical.Plugin != nil {
+		c, err := rt.launch("clinical", *cfg.Clinical.Plugin)
+		if err != nil {
+			return fail(err)
+		}
+		if opts.Clinical, err = c.Clinical(); err != nil {
+			return fail(err)
+		}
+	}
+	metrics := NewMetrics()
+	if rt.Service, err = NewService(opts.Instrument(metrics)); err != nil {
+		return fail(err)
+	}
+	tokens, err := rt.tokens()
+	if err != nil {
+		return fail(err)
+	}
+	rt.Handler, err = NewHandler(rt.Service, HandlerOptions{Tokens: tokens, Metrics: metrics, Ready: rt.ready, Logger: logger})
+	if err != nil {
+		return fail(err)
+	}
+	return rt, nil
+}
+
+func (rt *Runtime) launch(name string, b PluginBinary) (*plugins.Client, error) {
+	c, err := plugins.NewClient(plugins.ClientConfig{Path: b.Path, Args: b.Args, Env: b.Env, SHA256: b.SHA256})
+	if err != nil {
+		return nil, fmt.Errorf("%s plugin %s: %w", name, b.Path, err)
+	}
+	rt.clients = append(rt.clients, c)
+	return c, nil
+}
+
+// tokens are the configured tokens plus those in the tokens file; with
+// none at all, it makes an admin token, keeps its hash in the tokens file
+// and returns its secret once in AdminToken.
+func (rt *Runtime) tokens() (*Tokens, error) {
+	ts := append([]Token(nil), rt.Config.Tokens...)
+	var saved []Token
+	b, err := os.ReadFile(rt.Config.TokensFile)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(b, &saved); err != nil {
+			return nil, socialrx.Invalid(socialrx.Field("/tokens_file", "%s: %v", rt.Config.TokensFile, err))
+		}
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, err
+	}
+	ts = append(ts, saved...)
+	if len(ts) == 0 {
+		raw := make([]byte, 24)
+		if _, err := rand.Read(raw); err != nil {
+			return nil, err
+		}
+		rt.AdminToken = "srx_" + hex.EncodeToString(raw)
+		saved = []Token{{ID: "admin", Role: referral.RoleAdmin, SHA256: HashToken(rt.AdminToken)}}
+		b, _ := json.MarshalIndent(saved, "", "  ")
+		if err := os.WriteFile(rt.Config.TokensFile, b, 0o600); err != nil {
+			return nil, err
+		}
+		ts = saved
+	}
+	return NewTokens(ts)
+}
+
+// ready reports whether every plugin process is up.
+func (rt *Runtime) ready(ctx context.Context) error {
+	for _, c := range rt.clients {
+		if st := c.Status(); !st.Up {
+			return socialrx.Errorf(socialrx.CodeUnavailable, "plugin %v is down: %v", st.Contracts, st.Err)
+		}
+	}
+	_, err := rt.Service.o.Store.OutboxDepth(ctx)
+	return err
+}
+
+// Statuses reports each plugin process, for `socialrx plugins check`.
+func (rt *Runtime) Statuses() []plugins.Status {
+	out := make([]plugins.Status, len(rt.clients))
+	for i, c := range rt.clients {
+		out[i] = c.Status()
+	}
+	return out
+}
+
+// Close stops the plugins and closes the embedded adapters.
+func (rt *Runtime) Close() error {
+	var errs []error
+	for _, c := range rt.clients {
+		errs = append(errs, c.Close())
+	}
+	for _, c := range rt.closers {
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Serve listens on the configured address and serves the API, the outbox
+// worker and the scheduler until ctx is done; then it stops accepting,
+// finishes in-flight requests, makes a last outbox delivery attempt and
+// returns. ready, if not nil, receives the bound address once listening.
+func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
+	outboxEvery, err := time.ParseDuration(rt.Config.OutboxEvery)
+	if err != nil {
+		return socialrx.Invalid(socialrx.Field("/outbox_every", "not a duration: %v", err))
+	}
+	schedEvery, err := time.ParseDuration(rt.Config.SchedulerEvery)
+	if err != nil {
+		return socialrx.Invalid(socialrx.Field("/scheduler_every", "not a duration: %v", err))
+	}
+	ln, err := net.Listen("tcp", rt.Config.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: rt.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	worker := fmt.Sprintf("%s-%d", hostname(), os.Getpid())
+	loops, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	every := func(d time.Duration, f func(context.Context)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(d)
+			defer t.Stop()
+			for {
+				select {
+				case <-loops.Done():
+					return
+				case <-t.C:
+					f(loops)
+				}
+			}
+		}()
+	}
+	every(outboxEvery, func(ctx context.Context) {
+		for {
+			n, err := rt.Service.DeliverOutbox(ctx, worker, 100)
+			if err != nil {
+				rt.Logger.Warn("outbox", "err", err)
+			}
+			if n < 100 {
+				return
+			}
+		}
+	})
+	every(schedEvery, func(ctx context.Context) {
+		if _, err := rt.Service.RunScheduler(ctx, worker, 100); err != nil {
+			rt.Logger.Warn("scheduler", "err", err)
+		}
+	})
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	rt.Logger.Info("serving", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stop()
+	wg.Wait()
+	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, ferr := rt.Service.DeliverOutbox(fctx, worker, 1000); ferr != nil {
+		rt.Logger.Warn("final outbox flush", "err", ferr)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "host"
+	}
+	return h
+}
