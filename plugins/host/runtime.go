@@ -47,6 +47,9 @@ type Config struct {
 	// (Go durations such as "1s"); defaults 1s and 30s.
 	OutboxEvery    string `json:"outbox_every,omitempty"`
 	SchedulerEvery string `json:"scheduler_every,omitempty"`
+	// PullEvery is how often referrals are pulled from the clinical
+	// system, when one is configured; default "1m".
+	PullEvery string `json:"pull_every,omitempty"`
 	// Lease is how long a worker holds outbox messages and due documents;
 	// after a crash they are retried when it lapses. Default "1m".
 	Lease string `json:"lease,omitempty"`
@@ -102,6 +105,9 @@ func (c *Config) defaults() {
 	}
 	if c.SchedulerEvery == "" {
 		c.SchedulerEvery = "30s"
+	}
+	if c.PullEvery == "" {
+		c.PullEvery = "1m"
 	}
 }
 
@@ -278,6 +284,10 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return socialrx.Invalid(socialrx.Field("/scheduler_every", "not a duration: %v", err))
 	}
+	pullEvery, err := time.ParseDuration(rt.Config.PullEvery)
+	if err != nil {
+		return socialrx.Invalid(socialrx.Field("/pull_every", "not a duration: %v", err))
+	}
 	ln, err := net.Listen("tcp", rt.Config.Addr)
 	if err != nil {
 		return err
@@ -318,6 +328,15 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 			rt.Logger.Warn("scheduler", "err", err)
 		}
 	})
+	if rt.Service.o.Clinical != nil {
+		every(pullEvery, func(ctx context.Context) {
+			if n, skipped, err := rt.Service.PullReferrals(ctx, 100); err != nil {
+				rt.Logger.Warn("pulling referrals", "err", err)
+			} else if n+skipped > 0 {
+				rt.Logger.Info("pulled referrals", "received", n, "skipped", skipped)
+			}
+		})
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	rt.Logger.Info("serving", "addr", ln.Addr().String())

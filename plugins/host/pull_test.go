@@ -1,0 +1,41 @@
+package host_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialrx/socialrx/referral"
+)
+
+func TestPullReferralsFromTheClinicalSystem(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(referralDoc(t), &doc))
+	doc["id"] = "0190d6b4-6a39-7c4e-8d55-5d2c1b5a9f20"
+	good, _ := json.Marshal(doc)
+	doc["id"] = "0190d6b4-6a39-7c4e-8d55-5d2c1b5a9f21"
+	doc["needs"] = []string{"joy"}
+	bad, _ := json.Marshal(doc)
+	require.NoError(t, e.clinical.AddReferral(ctx, good))
+	require.NoError(t, e.clinical.AddReferral(ctx, bad))
+
+	got, skipped, err := e.svc.PullReferrals(ctx, 100)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, got, 1, "ours, and any valid one the fake system was seeded with")
+	assert.GreaterOrEqual(t, skipped, 1, "the one with an unknown need")
+	got, skipped, err = e.svc.PullReferrals(ctx, 100)
+	require.NoError(t, err)
+	assert.Zero(t, got+skipped, "the cursor moved on")
+
+	r, _, err := e.svc.GetReferral(ctx, principal(referral.RoleLinkWorker), "0190d6b4-6a39-7c4e-8d55-5d2c1b5a9f20")
+	require.NoError(t, err)
+	assert.Equal(t, referral.StatusReceived, r.Status)
+	assert.Equal(t, "clinical-system", r.History[0].Actor.ID)
+	_, _, err = e.svc.GetReferral(ctx, principal(referral.RoleLinkWorker), "0190d6b4-6a39-7c4e-8d55-5d2c1b5a9f21")
+	assert.Error(t, err, "the invalid one was not stored")
+}
