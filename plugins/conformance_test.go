@@ -1,11 +1,13 @@
 package plugins_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/plugins/devlog"
 	"github.com/socialrx/socialrx/plugins/memory"
 	"github.com/socialrx/socialrx/plugins/plugintest"
 )
@@ -19,6 +21,16 @@ func TestPipeConformance(t *testing.T) {
 			s, err := c.Store()
 			require.NoError(t, err)
 			return s
+		})
+	})
+	t.Run("Messenger", func(t *testing.T) {
+		plugintest.TestMessenger(t, func(t *testing.T) plugins.Messenger {
+			m, err := devlog.Open(filepath.Join(t.TempDir(), "messages.jsonl"))
+			require.NoError(t, err)
+			c := plugins.NewPipe(t, plugins.ServeConfig{Messenger: m}, plugins.ClientConfig{})
+			rm, err := c.Messenger()
+			require.NoError(t, err)
+			return rm
 		})
 	})
 	t.Run("Clinical", func(t *testing.T) {
@@ -37,9 +49,11 @@ func TestPipeConformance(t *testing.T) {
 	})
 }
 
-// The conformance suites through a real plugin process (this test binary
-// serving memory adapters), one process per subtest. AddReferral is not
-// set: the fake lives in the plugin process, out of the suite's reach.
+// The conformance suites through a real plugin process (testdata/memplugin
+// serving the memory adapters), one process per subtest. AddReferral is
+// not set: the fake lives in the plugin process, out of the suite's reach.
+// The sqlite store and the devlog messenger run through their own plugin
+// binaries in examples/sqlite-plugin and examples/devlog-plugin.
 func TestPluginConformance(t *testing.T) {
 	t.Run("Store", func(t *testing.T) {
 		plugintest.TestStore(t, func(t *testing.T) plugins.Store {
