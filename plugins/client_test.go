@@ -147,3 +147,45 @@ func TestRelaunch(t *testing.T) {
 func write(id string) plugins.Write {
 	return plugins.Write{Document: plugins.Document{Kind: plugins.KindPlan, ID: id, Data: json.RawMessage(`{"n":1}`)}}
 }
+
+// The checksum is checked at every launch: a binary replaced while the
+// plugin ran is refused when the plugin is relaunched, the host stays
+// down (calls fail with unavailable) and says why, and it comes back up
+// once the trusted binary is back.
+func TestRelaunchRechecksChecksum(t *testing.T) {
+	orig, sum := memplugin(t)
+	good, err := os.ReadFile(orig)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "plugin")
+	replace := func(b []byte) {
+		tmp := filepath.Join(dir, "plugin.new")
+		require.NoError(t, os.WriteFile(tmp, b, 0o755))
+		require.NoError(t, os.Rename(tmp, path)) // a running binary cannot be written in place
+	}
+	replace(good)
+
+	c, err := plugins.NewClient(plugins.ClientConfig{
+		Path: path, SHA256: sum, Env: []string{modeEnv + "=memory"}, Logger: hclog.NewNullLogger(),
+		HealthInterval: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	s, err := c.Store()
+	require.NoError(t, err)
+
+	replace(append(good[:len(good):len(good)], 0))
+	require.NoError(t, syscall.Kill(c.Status().PID, syscall.SIGKILL))
+	require.Eventually(t, func() bool {
+		return socialrx.ErrorCode(c.Status().Err) == socialrx.CodeForbidden
+	}, liveness, 10*time.Millisecond, "the relaunch is refused")
+	assert.False(t, c.Status().Up)
+	_, err = s.Get(t.Context(), plugins.KindPlan, "p")
+	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err))
+	assert.ErrorContains(t, err, "SHA-256 does not match")
+
+	replace(good)
+	require.Eventually(t, func() bool { return c.Status().Up }, liveness, 10*time.Millisecond)
+	_, err = s.Create(t.Context(), write("back"))
+	assert.NoError(t, err)
+}
