@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -61,68 +63,129 @@ func checkJSON(fs []socialrx.FieldError, path string, b []byte, object bool) []s
 			return append(fs, socialrx.Field(path, "must be a JSON object"))
 		}
 	}
-	if err := jsonbEscapes(b); err != nil {
+	if err := jsonbCheck(b); err != nil {
 		return append(fs, socialrx.Field(path, "%v", err))
 	}
 	return fs
 }
 
-// jsonbEscapes finds the \u escapes valid JSON may hold but jsonb refuses:
-// \u0000, and a UTF-16 surrogate that is not half of a pair. b must be valid
-// JSON; outside strings a backslash cannot occur.
-func jsonbEscapes(b []byte) error {
-	if !bytes.Contains(b, []byte(`\u`)) {
-		return nil
+// jsonbCheck finds what valid JSON may hold but PostgreSQL's jsonb
+// refuses: the escape \u0000, a UTF-16 surrogate escape that is not half of
+// a pair, and a number outside the range of PostgreSQL's numeric. b must be
+// valid JSON.
+func jsonbCheck(b []byte) error {
+	for i := 0; i < len(b); {
+		switch c := b[i]; {
+		case c == '"':
+			j, err := jsonbString(b, i+1)
+			if err != nil {
+				return err
+			}
+			i = j
+		case c == '-' || c >= '0' && c <= '9':
+			j := i
+			for j < len(b) && strings.IndexByte("0123456789+-.eE", b[j]) >= 0 {
+				j++
+			}
+			if err := jsonbNumber(string(b[i:j])); err != nil {
+				return err
+			}
+			i = j
+		default:
+			i++
+		}
 	}
+	return nil
+}
+
+// errSurrogate is the problem of an unpaired surrogate escape.
+var errSurrogate = errors.New("must not hold an unpaired UTF-16 surrogate escape")
+
+// jsonbString checks the string whose content starts at b[i] and returns
+// the index after its closing quote.
+func jsonbString(b []byte, i int) (int, error) {
 	pendingHigh := false // the previous escape was a high surrogate
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' {
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' {
 			if pendingHigh {
-				return fmt.Errorf("must not hold an unpaired UTF-16 surrogate escape")
+				return 0, errSurrogate
+			}
+			if c == '"' {
+				return i + 1, nil
 			}
 			continue
 		}
-		i++ // b[i] is the escaped character; valid JSON guarantees it exists
+		i++ // the escaped character; valid JSON has one
 		if b[i] != 'u' {
 			if pendingHigh {
-				return fmt.Errorf("must not hold an unpaired UTF-16 surrogate escape")
+				return 0, errSurrogate
 			}
 			continue
 		}
 		var r rune
-		for _, c := range b[i+1 : i+5] {
+		for _, h := range b[i+1 : i+5] {
 			r <<= 4
 			switch {
-			case c >= '0' && c <= '9':
-				r |= rune(c - '0')
-			case c >= 'a' && c <= 'f':
-				r |= rune(c - 'a' + 10)
+			case h >= '0' && h <= '9':
+				r |= rune(h - '0')
+			case h >= 'a' && h <= 'f':
+				r |= rune(h - 'a' + 10)
 			default: // 'A'-'F'; valid JSON allows nothing else
-				r |= rune(c - 'A' + 10)
+				r |= rune(h - 'A' + 10)
 			}
 		}
 		i += 4
 		switch {
 		case r == 0:
-			return fmt.Errorf(`must not hold the escape \u0000 (PostgreSQL jsonb cannot store it)`)
+			return 0, errors.New(`must not hold the escape \u0000 (PostgreSQL jsonb cannot store it)`)
 		case r >= 0xD800 && r < 0xDC00:
 			if pendingHigh {
-				return fmt.Errorf("must not hold an unpaired UTF-16 surrogate escape")
+				return 0, errSurrogate
 			}
 			pendingHigh = true
 		case r >= 0xDC00 && r < 0xE000:
 			if !pendingHigh {
-				return fmt.Errorf("must not hold an unpaired UTF-16 surrogate escape")
+				return 0, errSurrogate
 			}
 			pendingHigh = false
 		default:
 			if pendingHigh {
-				return fmt.Errorf("must not hold an unpaired UTF-16 surrogate escape")
+				return 0, errSurrogate
 			}
 		}
 	}
-	if pendingHigh {
-		return fmt.Errorf("must not hold an unpaired UTF-16 surrogate escape")
+	return i, nil
+}
+
+// Limits of PostgreSQL's numeric: digits before and after the decimal point.
+const (
+	numericMaxWeight = 131072
+	numericMaxScale  = 16383
+	// numericMaxExp bounds the exponent PostgreSQL reads (INT_MAX/2).
+	numericMaxExp = 1<<30 - 1
+)
+
+// jsonbNumber checks that a JSON number fits PostgreSQL's numeric.
+func jsonbNumber(n string) error {
+	n = strings.TrimPrefix(n, "-")
+	mant, exps, _ := strings.Cut(strings.ToLower(n), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	exp := 0
+	if exps != "" {
+		e, err := strconv.Atoi(exps)
+		if err != nil || e >= numericMaxExp || e <= -numericMaxExp {
+			return fmt.Errorf("holds the number %.20s…, outside the range PostgreSQL stores", n)
+		}
+		exp = e
+	}
+	scale := len(frac) - exp
+	weight := 0
+	if nz := strings.IndexFunc(intPart+frac, func(r rune) bool { return r != '0' }); nz >= 0 {
+		weight = len(intPart) - nz + exp
+	}
+	if scale > numericMaxScale || weight > numericMaxWeight {
+		return fmt.Errorf("holds the number %.20s…, outside the range PostgreSQL stores", n)
 	}
 	return nil
 }
@@ -196,7 +259,7 @@ func decodeCursor(c string) (string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	id, ok := strings.CutPrefix(string(b), cursorPrefix)
-	if err != nil || !ok || id == "" || !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
+	if err != nil || !ok || id == "" || !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 || encodeCursor(id) != c {
 		return "", socialrx.Invalid(socialrx.Field("/cursor", "must be the next cursor of a previous page"))
 	}
 	return id, nil
