@@ -10,17 +10,15 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// LinkWorkerOf returns how a person reaches the link worker behind a
-// principal: the configured details, or the principal's id as the name.
+// linkWorkerOf returns how a person reaches the link worker behind a
+// principal: their configured details, else the team's address under the
+// principal's id. With neither, plan.New refuses the plan, naming the
+// missing contact.
 func (s *Service) linkWorkerOf(p Principal) plan.LinkWorker {
 	if lw, ok := s.o.LinkWorkers[p.ID]; ok {
 		return lw
 	}
-	lw := plan.LinkWorker{ID: p.ID, Name: p.ID, Email: s.o.Team.Address}
-	if lw.Email == "" {
-		lw.Email = "link-workers@invalid.example"
-	}
-	return lw
+	return plan.LinkWorker{ID: p.ID, Name: p.ID, Email: s.o.Team.Address}
 }
 
 func (s *Service) rules() *plan.RuleSet {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/devlog"
 	"github.com/socialrx/socialrx/plugins/sqlite"
@@ -41,6 +42,9 @@ type Config struct {
 	TokensFile string `json:"tokens_file,omitempty"`
 	// Team is told of new referrals and partner updates.
 	Team plugins.Recipient `json:"team,omitzero"`
+	// LinkWorkers are how people reach each link worker (by token id), as
+	// printed on their plan summaries.
+	LinkWorkers map[string]plan.LinkWorker `json:"link_workers,omitempty"`
 	// Policy holds check-in and chasing timings.
 	Policy referral.Policy `json:"policy,omitzero"`
 	// OutboxEvery and SchedulerEvery are how often the workers run
@@ -135,7 +139,7 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 		rt.Close()
 		return nil, err
 	}
-	opts := Options{Team: cfg.Team, Policy: cfg.Policy, Logger: logger}
+	opts := Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Logger: logger}
 	var err error
 	if cfg.Lease != "" {
 		if opts.Lease, err = time.ParseDuration(cfg.Lease); err != nil {

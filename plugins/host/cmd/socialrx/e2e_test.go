@@ -75,29 +75,29 @@ type server struct {
 	dir  string
 }
 
-var roleTokens = map[referral.Role]host.Token{
-	"admin":        {ID: "admin", Role: "admin"},
-	"link_worker":  {ID: "lw-sam", Role: "link_worker"},
-	"referrer":     {ID: "dr-patel", Role: "referrer", Organisation: "A81001"},
-	"partner":      {ID: "garden-lead", Role: "partner", Organisation: "0d6c5a9e-3f2b-4c1d-8e7f-6a5b4c3d2e10"},
-	"commissioner": {ID: "icb", Role: "commissioner"},
-}
+// tourDir holds the tour's config and documents (examples/tour).
+const tourDir = "../../../../examples/tour"
 
-// writeConfig writes a config in dir: the embedded SQLite store, the
-// development messenger as a real plugin process, and a token per role.
+// secrets are the tour config's token secrets by role.
+var secrets = map[referral.Role]string{"admin": "tour-admin", "referrer": "tour-gp", "link_worker": "tour-link-worker",
+	"partner": "tour-partner", "commissioner": "tour-commissioner"}
+
+// writeConfig writes the tour's config into dir with its files moved
+// there, listening on a free port, and with the development messenger as
+// a real plugin process when pluginMessenger is set.
 func writeConfig(t *testing.T, dir string, pluginMessenger bool) string {
 	t.Helper()
 	b := binaries(t)
-	cfg := host.Config{Addr: "127.0.0.1:0", Store: host.PluginConfig{SQLite: filepath.Join(dir, "socialrx.db")},
-		TokensFile: filepath.Join(dir, "tokens.json"), OutboxEvery: "100ms", SchedulerEvery: "1s", Lease: "2s",
-		Messenger: host.PluginConfig{Log: filepath.Join(dir, "messages.jsonl")}}
+	cfg, err := host.LoadConfig(filepath.Join(tourDir, "config.json"))
+	require.NoError(t, err)
+	cfg.Addr = "127.0.0.1:0"
+	cfg.Store.SQLite = filepath.Join(dir, "socialrx.db")
+	cfg.TokensFile = filepath.Join(dir, "tokens.json")
+	cfg.Messenger = host.PluginConfig{Log: filepath.Join(dir, "messages.jsonl")}
+	cfg.OutboxEvery, cfg.SchedulerEvery, cfg.Lease = "100ms", "1s", "2s"
 	if pluginMessenger {
 		cfg.Messenger = host.PluginConfig{Plugin: &host.PluginBinary{Path: b["devlog-plugin"], SHA256: sha(t, b["devlog-plugin"]),
 			Args: []string{"-log", filepath.Join(dir, "messages.jsonl")}}}
-	}
-	for role, tok := range roleTokens {
-		tok.SHA256 = host.HashToken("secret-" + string(role))
-		cfg.Tokens = append(cfg.Tokens, tok)
 	}
 	j, err := json.MarshalIndent(cfg, "", "  ")
 	require.NoError(t, err)
@@ -159,7 +159,7 @@ func (s *server) call(role referral.Role, method, path string, body any, headers
 	require.NoError(s.t, err)
 	req.Header.Set("Content-Type", "application/json")
 	if role != "" {
-		req.Header.Set("Authorization", "Bearer secret-"+string(role))
+		req.Header.Set("Authorization", "Bearer "+secrets[role])
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
@@ -218,7 +218,7 @@ func TestTour(t *testing.T) {
 	s := start(t, dir, writeConfig(t, dir, true))
 
 	// 1. A GP refers Peggy.
-	r := s.call("referrer", "POST", "/v1/referrals", readFile(t, "testdata/referral.json"), "Idempotency-Key", "gp-2026-11-02-1")
+	r := s.call("referrer", "POST", "/v1/referrals", readFile(t, filepath.Join(tourDir, "referral.json")), "Idempotency-Key", "gp-2026-11-02-1")
 	require.Equal(t, 201, r.status, string(r.body))
 	var ref referral.Referral
 	r.into(t, &ref)
@@ -248,7 +248,7 @@ func TestTour(t *testing.T) {
 	assert.NotZero(t, pl.Triage[0].Level)
 
 	// 3. The directory is imported; the link worker matches and refers on.
-	r = s.call("admin", "POST", "/v1/directory/import", readFile(t, "testdata/directory.json"))
+	r = s.call("admin", "POST", "/v1/directory/import", readFile(t, filepath.Join(tourDir, "directory.json")))
 	require.Equal(t, 200, r.status, string(r.body))
 	r = s.call("link_worker", "POST", "/v1/directory/match", map[string]any{"person": map[string]any{"needs": []string{"nature_gardening", "loneliness_isolation"}, "barriers": []string{"cost"},
 		"location": map[string]any{"latitude": 51.488, "longitude": -0.110}}})
@@ -324,7 +324,7 @@ func TestKillDuringBurst(t *testing.T) {
 	dir := t.TempDir()
 	config := writeConfig(t, dir, false)
 	s := start(t, dir, config)
-	doc := readFile(t, "testdata/referral.json")
+	doc := readFile(t, filepath.Join(tourDir, "referral.json"))
 
 	var mu sync.Mutex
 	var created []string
@@ -341,7 +341,7 @@ func TestKillDuringBurst(t *testing.T) {
 				default:
 				}
 				req, _ := http.NewRequest("POST", s.base+"/v1/referrals", bytes.NewReader(doc))
-				req.Header.Set("Authorization", "Bearer secret-referrer")
+				req.Header.Set("Authorization", "Bearer "+secrets["referrer"])
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Idempotency-Key", fmt.Sprintf("burst-%d-%d", w, i))
 				res, err := http.DefaultClient.Do(req)
