@@ -74,7 +74,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is a host over the memory store with a token per role.
 type env struct {
-	t         *testing.T
+	t         testing.TB
 	store     *memory.Store
 	messenger *recordingMessenger
 	clinical  *memory.FakeClinicalSystem
@@ -97,7 +97,7 @@ var tokens = map[referral.Role]host.Token{
 // secret is the bearer secret of a role's test token.
 func secret(r referral.Role) string { return "secret-" + string(r) }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, store: memory.New(), messenger: &recordingMessenger{}, clinical: memory.NewFakeClinicalSystem(),
 		clock: &clock{t: time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC)}}
@@ -135,7 +135,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	require.NoError(t, json.Unmarshal(r.body, v), string(r.body))
 }
@@ -175,7 +175,7 @@ func (e *env) do(role referral.Role, method, path string, body any, headers ...s
 }
 
 // referralDoc is the test referral document (a GP referral of Peggy).
-func referralDoc(t *testing.T) []byte {
+func referralDoc(t testing.TB) []byte {
 	t.Helper()
 	b, err := os.ReadFile("testdata/referral_new.json")
 	require.NoError(t, err)
