@@ -34,7 +34,9 @@ type FakeClinicalSystem struct {
 // RecordedEvent is a coded event a [FakeClinicalSystem] recorded, with the
 // reference it returned.
 type RecordedEvent struct {
-	Ref   string             `json:"ref"`
+	// Ref is the reference RecordEvent returned.
+	Ref string `json:"ref"`
+	// Event is the coded event as first recorded.
 	Event plugins.CodedEvent `json:"event"`
 }
 

@@ -61,3 +61,12 @@ func TestFakeClinicalSystemAddReferralInvalid(t *testing.T) {
 	_, err = f.PullReferrals(context.Background(), "99", 1)
 	assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err), "a cursor past the end")
 }
+
+func TestClosedStoreIsUnavailable(t *testing.T) {
+	s := memory.New()
+	require.NoError(t, s.Close())
+	_, err := s.Get(context.Background(), plugins.KindReferral, "x")
+	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err))
+	_, err = s.OutboxDepth(context.Background())
+	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err))
+}

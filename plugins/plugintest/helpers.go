@@ -141,7 +141,7 @@ func obj(kv ...any) json.RawMessage {
 	return b
 }
 
-// uniq reports the elements of s that occur more than once.
+// dups returns the elements of s that occur more than once.
 func dups(s []string) []string {
 	seen := map[string]int{}
 	var out []string
