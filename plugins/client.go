@@ -69,6 +69,15 @@ type ClientConfig struct {
 // a backoff; meanwhile every call fails at once with unavailable. A Client
 // is safe for concurrent use; the dispensed adapters stay valid across
 // relaunches until Close.
+//
+// Calls of a dispensed adapter return the adapter's own errors unchanged
+// (code, message and fields), and besides: unavailable when the plugin is
+// down, goes down during the call, or does not answer within CallTimeout
+// (a process that is alive but whose adapter is stuck is not relaunched;
+// its calls time out); invalid when the request cannot go over the wire
+// (a string that is not UTF-8, a JSON field that is not JSON, a time
+// outside years 1 to 9999, or more than MaxMessageBytes), naming the
+// field; internal when the plugin answers with a malformed response.
 type Client struct {
 	cfg  ClientConfig
 	sum  []byte
