@@ -2,8 +2,10 @@ package host
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/outcomes"
@@ -59,8 +61,12 @@ func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID
 		return nil, err
 	}
 	storeKey, idemEvents := idempotency(p, idempotencyKey, []any{referralID, in})
-	nd, err := s.o.Store.Create(ctx, plugins.Write{Document: plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint),
-		Owner: p.ID, Person: d.Person, Data: mustJSON(scored)}, IdempotencyKey: storeKey,
+	doc := plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint), Owner: p.ID, Person: d.Person, Data: mustJSON(scored)}
+	if scored.TimePoint == outcomes.TimePoint("baseline") {
+		due := scored.Date.AddDays(s.o.FollowUpAfterDays).Time()
+		doc.DueAt = &due
+	}
+	nd, err := s.o.Store.Create(ctx, plugins.Write{Document: doc, IdempotencyKey: storeKey,
 		Events: append(idemEvents, plugins.Event{Type: "measurement.recorded", Actor: p.ID, At: s.now()})})
 	if err != nil {
 		return nil, err
@@ -208,4 +214,40 @@ func countOnward(pc *outcomes.PartnerCounts, o *referral.OnwardReferral) {
 			break
 		}
 	}
+}
+
+// remindFollowUps queues, for each baseline measurement that has fallen
+// due, a reminder to the team to take the follow-up, unless one was
+// already taken; either way the baseline is then no longer due.
+func (s *Service) remindFollowUps(ctx context.Context, lease plugins.Lease, now time.Time, n int) (int, error) {
+	docs, err := s.o.Store.LeaseDue(ctx, plugins.KindMeasurement, lease, now, n)
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range docs {
+		var base outcomes.Measurement
+		if err := decodeDoc(d, &base); err != nil {
+			return 0, err
+		}
+		taken := false
+		err := s.eachMeasurement(ctx, plugins.Query{Kind: plugins.KindMeasurement, Person: d.Person}, func(m outcomes.Measurement) error {
+			taken = taken || (m.TimePoint != base.TimePoint && m.Instrument == base.Instrument && m.Referral == base.Referral && !m.Date.Before(base.Date))
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		var out []plugins.OutboxMessage
+		if !taken {
+			out = dropTeam([]plugins.OutboxMessage{message("followup:"+base.ID, plugins.Message{To: s.o.Team, Channel: plugins.ChannelEmail,
+				Event: "measurement.follow_up_due", Subject: "Follow-up measure due",
+				Body: fmt.Sprintf("The follow-up %s measure for referral %s is due: the baseline was taken on %s.", base.Instrument, base.Referral, base.Date)})})
+		}
+		nd := d
+		nd.DueAt = nil
+		if err := s.rescheduled(ctx, nd, out); err != nil {
+			return 0, err
+		}
+	}
+	return len(docs), nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,4 +64,30 @@ func TestMeasurementsAndReport(t *testing.T) {
 	assert.True(t, strings.HasPrefix(res.header.Get("Content-Type"), "text/csv"))
 	assert.Equal(t, http.StatusBadRequest, e.do(referral.RoleCommissioner, "GET", "/v1/reports/outcomes?breakdown=shoe_size", nil).status)
 	assert.Equal(t, http.StatusForbidden, e.do(referral.RoleLinkWorker, "GET", "/v1/reports/outcomes", nil).status)
+}
+
+func TestFollowUpReminderOnceUnlessTaken(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	ids := journeyState(t, e)
+	path := "/v1/referrals/" + ids["{id}"] + "/measurements"
+	require.Equal(t, http.StatusCreated, e.do(referral.RoleLinkWorker, "POST", path, swemwbs("baseline", "2026-11-02", 2)).status)
+	ucla := map[string]any{"instrument": "ucla3", "instrument_version": "1", "time_point": "baseline", "date": "2026-11-02", "mode": "phone",
+		"answers": []map[string]any{{"item": "companionship", "value": 3}, {"item": "left_out", "value": 3}, {"item": "isolated", "value": 2}, {"item": "direct", "value": 4}}}
+	require.Equal(t, http.StatusCreated, e.do(referral.RoleLinkWorker, "POST", path, ucla).status)
+
+	e.clock.Add(60 * 24 * time.Hour)
+	ucla["time_point"], ucla["date"] = "follow_up", "2026-12-30"
+	require.Equal(t, http.StatusCreated, e.do(referral.RoleLinkWorker, "POST", path, ucla).status)
+
+	e.clock.Add(30 * 24 * time.Hour) // past 12 weeks from the baselines
+	for i := 0; i < 2; i++ {
+		_, err := e.svc.RunScheduler(ctx, "w", 100)
+		require.NoError(t, err)
+		_, err = e.svc.DeliverOutbox(ctx, "w", 100)
+		require.NoError(t, err)
+	}
+	due := e.messenger.events("measurement.follow_up_due")
+	require.Len(t, due, 1, "SWEMWBS needs its follow-up; UCLA had one; reminded once")
+	assert.Contains(t, due[0].Body, "swemwbs")
 }

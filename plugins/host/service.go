@@ -46,6 +46,9 @@ type Options struct {
 	RuleSet *plan.RuleSet
 	// Caseload weights plans and sets capacity for caseload summaries.
 	Caseload plan.CaseloadOptions
+	// FollowUpAfterDays is when, after a baseline measure, the team is
+	// reminded to take the follow-up; default 84 (12 weeks).
+	FollowUpAfterDays int
 	// Instruments score measurements; nil means outcomes.DefaultRegistry().
 	Instruments *outcomes.Registry
 	// LinkWorkers are how people reach each link worker, by token id, for
@@ -74,6 +77,9 @@ func NewService(o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.FollowUpAfterDays <= 0 {
+		o.FollowUpAfterDays = 84
 	}
 	if o.Lease <= 0 {
 		o.Lease = DefaultLease

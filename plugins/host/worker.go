@@ -88,8 +88,8 @@ func (s *Service) deliver(ctx context.Context, m plugins.OutboxMessage) error {
 
 // RunScheduler leases up to n documents of each kind whose due time has
 // passed and queues what has fallen due: check-in reminders for signposts
-// (when due, and again when overdue) and chasers for partners that have
-// not acted on an onward referral. Each reminder is marked sent in the
+// (when due, and again when overdue), chasers for partners that have not
+// acted on an onward referral, and reminders of follow-up measures. Each reminder is marked sent in the
 // document in the same compare-and-swap write that queues it, and leases
 // keep two hosts off the same document, so none is queued twice. It
 // returns how many documents it handled. Codes: unavailable.
@@ -154,7 +154,8 @@ func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, e
 		}
 		handled++
 	}
-	return handled, nil
+	m, err := s.remindFollowUps(ctx, lease, now, n)
+	return handled + m, err
 }
 
 func signpostOf(r *referral.Referral, id string) referral.Signpost {
