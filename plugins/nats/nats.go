@@ -23,6 +23,20 @@
 //
 // Open creates the stream (by default SOCIALRX, subjects "socialrx.>") when
 // it does not exist, and otherwise uses it as its operator configured it.
+//
+// # Subscribing
+//
+// Read the stream with a JetStream consumer (durable, or ordered for a
+// replay), filtered on the subjects you want: "socialrx.referral.>" for
+// every referral event, "socialrx.message.email" for an email gateway,
+// "socialrx.>" for everything. Validate each body against
+// payload.schema.json (or with [Validate]) and de-duplicate on its
+// idempotency_key if acting twice would hurt: the stream holds one message
+// per key, but a consumer may be redelivered a message it did not
+// acknowledge. Do not use a plain core NATS subscription: it sees every
+// publish, including the duplicates JetStream drops. Events about a person
+// with do_not_contact set are published (they are not contact), and a
+// subscriber must not contact that person because of them.
 package nats
 
 import (
