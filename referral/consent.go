@@ -62,12 +62,13 @@ func (c Consent) Active() bool { return c.Given && c.WithdrawnAt == nil }
 type Consents struct {
 	// Referral is consent to be referred to the service.
 	Referral Consent `json:"referral"`
-	// ShareWithPartners is consent to share details with community partners.
-	ShareWithPartners Consent `json:"share_with_partners"`
-	// ContactForFeedback is consent to be contacted for feedback.
-	ContactForFeedback Consent `json:"contact_for_feedback"`
-	// Evaluation is consent to use outcome data in evaluation.
-	Evaluation Consent `json:"evaluation"`
+	// ShareWithPartners is consent to share details with community
+	// partners; absent means not asked yet.
+	ShareWithPartners Consent `json:"share_with_partners,omitzero"`
+	// ContactForFeedback is consent to be contacted for feedback; absent means not asked yet.
+	ContactForFeedback Consent `json:"contact_for_feedback,omitzero"`
+	// Evaluation is consent to use outcome data in evaluation; absent means not asked yet.
+	Evaluation Consent `json:"evaluation,omitzero"`
 }
 
 func (cs *Consents) get(k ConsentKind) *Consent {

@@ -26,8 +26,8 @@ func TestPullReferralsFromTheClinicalSystem(t *testing.T) {
 
 	got, skipped, err := e.svc.PullReferrals(ctx, 100)
 	require.NoError(t, err)
-	assert.GreaterOrEqual(t, got, 1, "ours, and any valid one the fake system was seeded with")
-	assert.GreaterOrEqual(t, skipped, 1, "the one with an unknown need")
+	assert.Equal(t, 4, got, "ours and the three the fake system was seeded with")
+	assert.Equal(t, 1, skipped, "the one with an unknown need")
 	got, skipped, err = e.svc.PullReferrals(ctx, 100)
 	require.NoError(t, err)
 	assert.Zero(t, got+skipped, "the cursor moved on")

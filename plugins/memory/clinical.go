@@ -47,8 +47,8 @@ var _ plugins.ClinicalSystem = (*FakeClinicalSystem)(nil)
 func NewFakeClinicalSystem() *FakeClinicalSystem {
 	f := &FakeClinicalSystem{people: map[string]json.RawMessage{}, recorded: map[string]RecordedEvent{}}
 	seed := []struct{ given, family, dob, postcode, phone, need string }{
-		{"Ada", "Okafor", "1948-03-14", "E1 6AN", "+447700900123", "loneliness"},
-		{"Bilal", "Hussain", "1971-11-02", "E2 7DJ", "+447700900456", "debt"},
+		{"Ada", "Okafor", "1948-03-14", "E1 6AN", "+447700900123", "loneliness_isolation"},
+		{"Bilal", "Hussain", "1971-11-02", "E2 7DJ", "+447700900456", "debt_money"},
 		{"Carys", "Evans", "1995-06-30", "E3 4PH", "+447700900789", "mental_wellbeing"},
 	}
 	for i, p := range seed {
@@ -61,8 +61,9 @@ func NewFakeClinicalSystem() *FakeClinicalSystem {
 		f.people[FakeNHSNumbers[i]] = doc
 		ref, _ := json.Marshal(map[string]any{
 			"id":     uuid.NewSHA1(uuid.NameSpaceURL, []byte("socialrx-fake-referral-"+FakeNHSNumbers[i])).String(),
-			"status": "received", "person": person, "needs": []string{p.need}, "urgency": "routine",
+			"person": person, "needs": []string{p.need}, "urgency": "routine",
 			"referrer": map[string]any{"kind": "gp", "name": "Dr Patel", "organisation": "Fake Surgery"},
+			"consents": map[string]any{"referral": map[string]any{"given": true, "recorded_by": "Dr Patel", "recorded_at": "2026-01-05T09:00:00Z"}},
 		})
 		f.referrals = append(f.referrals, ref)
 	}
