@@ -10,5 +10,6 @@ import (
 // TestConformance runs the Store conformance suite in process, each subtest
 // on a fresh schema of its own.
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	plugintest.TestStore(t, func(t *testing.T) plugins.Store { return openStore(t) })
 }

@@ -49,7 +49,9 @@ import (
 type Config struct {
 	// URL is a PostgreSQL connection string in pgx's syntax, such as
 	// "postgres://socialrx@db:5432/socialrx?sslmode=verify-full&pool_max_conns=16".
-	// The pool_* parameters size the connection pool.
+	// The pool_* parameters size the connection pool (pool_max_conns
+	// defaults to 4 or the number of CPUs); "" uses libpq's defaults and
+	// the PG* environment variables.
 	URL string
 	// Schema is the PostgreSQL schema holding the store's tables, created if
 	// missing; "" means "public". Several stores can share a database in

@@ -29,6 +29,7 @@ func outbox(id string) plugins.OutboxMessage {
 }
 
 func TestCreateGetUpdate(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	before := time.Now()
@@ -91,6 +92,7 @@ func TestCreateGetUpdate(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -118,6 +120,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestBadWritesChangeNothing(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	_, err := s.Create(ctx, plugins.Write{Document: doc("existing"), Outbox: []plugins.OutboxMessage{outbox("used")}})
@@ -207,6 +210,7 @@ func TestBadWritesChangeNothing(t *testing.T) {
 }
 
 func TestCreateConflictAndIdempotency(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	_, err := s.Create(ctx, plugins.Write{Document: doc("a")})
@@ -251,6 +255,7 @@ func TestCreateConflictAndIdempotency(t *testing.T) {
 }
 
 func TestUpdateVersions(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	d, err := s.Create(ctx, plugins.Write{Document: doc("v")})
@@ -270,6 +275,7 @@ func TestUpdateVersions(t *testing.T) {
 }
 
 func TestList(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	var all []string
@@ -366,6 +372,7 @@ func TestList(t *testing.T) {
 }
 
 func TestOutboxLeases(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	t0 := time.Now()
@@ -445,6 +452,7 @@ func TestOutboxLeases(t *testing.T) {
 // Workers on two hosts (two stores, two pools) leasing from one outbox get
 // every message exactly once.
 func TestOutboxLeasedOnceAcrossHosts(t *testing.T) {
+	t.Parallel()
 	schema := freshSchema(t)
 	hosts := []*postgres.Store{openIn(t, schema), openIn(t, schema)}
 	ctx := context.Background()
@@ -492,6 +500,7 @@ func TestOutboxLeasedOnceAcrossHosts(t *testing.T) {
 }
 
 func TestLeaseDue(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -541,6 +550,7 @@ func TestLeaseDue(t *testing.T) {
 // Two hosts doing read-modify-write on the same rows with compare-and-swap
 // lose no update: every successful update is counted in the data.
 func TestRacingHostsLoseNoUpdate(t *testing.T) {
+	t.Parallel()
 	schema := freshSchema(t)
 	hosts := []*postgres.Store{openIn(t, schema), openIn(t, schema)}
 	ctx := context.Background()
@@ -605,6 +615,7 @@ func TestRacingHostsLoseNoUpdate(t *testing.T) {
 }
 
 func TestCancelledContext(t *testing.T) {
+	t.Parallel()
 	schema := freshSchema(t)
 	s := openIn(t, schema)
 	ctx := context.Background()
@@ -646,6 +657,7 @@ func TestCancelledContext(t *testing.T) {
 // A connection killed by the server mid-session fails calls with
 // unavailable at worst, and the pool recovers.
 func TestConnectionLost(t *testing.T) {
+	t.Parallel()
 	schema := freshSchema(t)
 	s := openIn(t, schema, "pool_max_conns", "2", "application_name", schema)
 	ctx := context.Background()
@@ -668,6 +680,7 @@ func TestConnectionLost(t *testing.T) {
 }
 
 func TestClosedStore(t *testing.T) {
+	t.Parallel()
 	s := openStore(t)
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close(), "closing twice is fine")
@@ -678,6 +691,7 @@ func TestClosedStore(t *testing.T) {
 }
 
 func TestOpenFails(t *testing.T) {
+	t.Parallel()
 	u := dbURL(t)
 	for _, tc := range []struct {
 		name string
@@ -711,6 +725,7 @@ func replaceDB(t *testing.T, u, db string) string {
 }
 
 func TestMigrations(t *testing.T) {
+	t.Parallel()
 	schema := freshSchema(t)
 	ctx := context.Background()
 
