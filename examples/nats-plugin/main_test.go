@@ -127,6 +127,7 @@ func launch(tb testing.TB, env []string) plugins.Messenger {
 // The Messenger conformance suite through the plugin process, one process
 // and one stream per subtest.
 func TestConformance(t *testing.T) {
+	natsURL(t)
 	plugintest.TestMessenger(t, func(t *testing.T) plugins.Messenger { return launch(t, freshEnv(t)) })
 }
 

@@ -25,6 +25,7 @@ func TestPayloadSchemaFresh(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
+	natsURL(t)
 	plugintest.TestMessenger(t, func(t *testing.T) plugins.Messenger { return openWith(t, freshConfig(t)) })
 }
 

@@ -11,5 +11,6 @@ import (
 // on a fresh schema of its own.
 func TestConformance(t *testing.T) {
 	t.Parallel()
+	dbURL(t)
 	plugintest.TestStore(t, func(t *testing.T) plugins.Store { return openStore(t) })
 }
