@@ -52,11 +52,20 @@ type checker struct {
 	errs []socialrx.FieldError
 }
 
-func (c *checker) add(path, rule string, args ...any) {
-	c.errs = append(c.errs, socialrx.Field(path, rule, args...))
+func (c *checker) add(p, field, rule string, args ...any) {
+	c.errs = append(c.errs, socialrx.Field(join(p, field), rule, args...))
 }
 
-func (c *checker) format(path, format, v string) {
+// join makes the pointer of a field; callers pass prefix and field apart so
+// that the string is only built for a failing field.
+func join(p, field string) string {
+	if field == "" {
+		return p
+	}
+	return p + "/" + field
+}
+
+func (c *checker) format(p, field, format, v string) {
 	if v == "" {
 		return
 	}
@@ -65,23 +74,23 @@ func (c *checker) format(path, format, v string) {
 		if fs := socialrx.ErrorFields(err); len(fs) > 0 {
 			rule = fs[0].Rule
 		}
-		c.add(path, "%s", rule)
+		c.add(p, field, "%s", rule)
 	}
 }
 
-func (c *checker) email(path, v string) { c.format(path, "email", v) }
-func (c *checker) uri(path, v string)   { c.format(path, "uri", v) }
+func (c *checker) email(p, field, v string) { c.format(p, field, "email", v) }
+func (c *checker) uri(p, field, v string)   { c.format(p, field, "uri", v) }
 
 // uuid checks an id in the 8-4-4-4-12 hex form; required ids may not be empty.
-func (c *checker) uuid(path, v string, required bool) {
+func (c *checker) uuid(p, field, v string, required bool) {
 	if v == "" {
 		if required {
-			c.add(path, "required")
+			c.add(p, field, "required")
 		}
 		return
 	}
 	if !isUUID(v) {
-		c.add(path, "%q is not a UUID", v)
+		c.add(p, field, "%q is not a UUID", v)
 	}
 }
 
@@ -105,9 +114,9 @@ func isUUID(s string) bool {
 	return true
 }
 
-func (c *checker) nonBlank(path, v string) {
+func (c *checker) nonBlank(p, field, v string) {
 	if strings.TrimSpace(v) == "" {
-		c.add(path, "must not be blank")
+		c.add(p, field, "must not be blank")
 	}
 }
 
@@ -120,28 +129,28 @@ func enumOK(v string, vals []string) bool {
 	return false
 }
 
-func (c *checker) enum(path, v string, vals []string, required bool) {
+func (c *checker) enum(p, field, v string, vals []string, required bool) {
 	if v == "" && !required {
 		return
 	}
 	if !enumOK(v, vals) {
-		c.add(path, "%q is not one of %s", v, strings.Join(vals, ", "))
+		c.add(p, field, "%q is not one of %s", v, strings.Join(vals, ", "))
 	}
 }
 
-func (c *checker) number(path string, v *float64) {
+func (c *checker) number(p, field string, v *float64) {
 	if v == nil {
 		return
 	}
 	if math.IsNaN(*v) || math.IsInf(*v, 0) {
-		c.add(path, "must be a finite number")
+		c.add(p, field, "must be a finite number")
 	} else if *v < 0 {
-		c.add(path, "must not be negative")
+		c.add(p, field, "must not be negative")
 	}
 }
 
 // ids checks that the ids of one array's elements are unique.
-func (c *checker) ids(path string, n int, id func(int) string) {
+func (c *checker) ids(p, field string, n int, id func(int) string) {
 	if n < 2 {
 		return
 	}
@@ -152,123 +161,124 @@ func (c *checker) ids(path string, n int, id func(int) string) {
 			continue
 		}
 		if seen[v] {
-			c.add(path+"/"+strconv.Itoa(i)+"/id", "duplicate id %q", v)
+			c.add(at(p, field, i), "id", "duplicate id %q", v)
 		}
 		seen[v] = true
 	}
 }
 
-func at(path string, i int) string { return path + "/" + strconv.Itoa(i) }
+// at is the pointer of element i of an array field.
+func at(p, field string, i int) string { return p + "/" + field + "/" + strconv.Itoa(i) }
 
 func (c *checker) service(p string, s *Service) {
-	c.uuid(p+"/id", s.ID, true)
-	c.uuid(p+"/organization_id", s.OrganizationID, false)
-	c.nonBlank(p+"/name", s.Name)
-	c.uri(p+"/url", s.URL)
-	c.email(p+"/email", s.Email)
-	c.enum(p+"/status", string(s.Status), Status("").EnumValues(), true)
-	c.number(p+"/minimum_age", s.MinimumAge)
-	c.number(p+"/maximum_age", s.MaximumAge)
+	c.uuid(p, "id", s.ID, true)
+	c.uuid(p, "organization_id", s.OrganizationID, false)
+	c.nonBlank(p, "name", s.Name)
+	c.uri(p, "url", s.URL)
+	c.email(p, "email", s.Email)
+	c.enum(p, "status", string(s.Status), Status("").EnumValues(), true)
+	c.number(p, "minimum_age", s.MinimumAge)
+	c.number(p, "maximum_age", s.MaximumAge)
 	if s.MinimumAge != nil && s.MaximumAge != nil && *s.MaximumAge < *s.MinimumAge {
-		c.add(p+"/maximum_age", "must not be below minimum_age")
+		c.add(p, "maximum_age", "must not be below minimum_age")
 	}
-	c.email(p+"/assurer_email", s.AssurerEmail)
+	c.email(p, "assurer_email", s.AssurerEmail)
 
-	c.ids(p+"/schedules", len(s.Schedules), func(i int) string { return s.Schedules[i].ID })
+	c.ids(p, "schedules", len(s.Schedules), func(i int) string { return s.Schedules[i].ID })
 	for i := range s.Schedules {
-		c.schedule(at(p+"/schedules", i), &s.Schedules[i])
+		c.schedule(at(p, "schedules", i), &s.Schedules[i])
 	}
-	c.ids(p+"/service_areas", len(s.ServiceAreas), func(i int) string { return s.ServiceAreas[i].ID })
+	c.ids(p, "service_areas", len(s.ServiceAreas), func(i int) string { return s.ServiceAreas[i].ID })
 	for i, a := range s.ServiceAreas {
-		q := at(p+"/service_areas", i)
-		c.uuid(q+"/id", a.ID, true)
-		c.uuid(q+"/service_id", a.ServiceID, false)
+		q := at(p, "service_areas", i)
+		c.uuid(q, "id", a.ID, true)
+		c.uuid(q, "service_id", a.ServiceID, false)
 	}
-	c.ids(p+"/service_at_locations", len(s.ServiceAtLocations), func(i int) string { return s.ServiceAtLocations[i].ID })
+	c.ids(p, "service_at_locations", len(s.ServiceAtLocations), func(i int) string { return s.ServiceAtLocations[i].ID })
 	for i, l := range s.ServiceAtLocations {
-		q := at(p+"/service_at_locations", i)
-		c.uuid(q+"/id", l.ID, true)
-		c.uuid(q+"/service_id", l.ServiceID, false)
-		c.uuid(q+"/location_id", l.LocationID, false)
+		q := at(p, "service_at_locations", i)
+		c.uuid(q, "id", l.ID, true)
+		c.uuid(q, "service_id", l.ServiceID, false)
+		c.uuid(q, "location_id", l.LocationID, false)
 		if l.Location != nil {
 			c.location(q+"/location", l.Location)
 		}
 	}
-	c.languages(p+"/languages", s.Languages)
+	c.languages(p, "languages", s.Languages)
 	if s.Organization != nil {
 		c.organization(p+"/organization", s.Organization)
 	}
-	c.ids(p+"/funding", len(s.Funding), func(i int) string { return s.Funding[i].ID })
+	c.ids(p, "funding", len(s.Funding), func(i int) string { return s.Funding[i].ID })
 	for i, f := range s.Funding {
-		q := at(p+"/funding", i)
-		c.uuid(q+"/id", f.ID, true)
-		c.uuid(q+"/service_id", f.ServiceID, false)
+		q := at(p, "funding", i)
+		c.uuid(q, "id", f.ID, true)
+		c.uuid(q, "service_id", f.ServiceID, false)
 	}
-	c.ids(p+"/cost_options", len(s.CostOptions), func(i int) string { return s.CostOptions[i].ID })
+	c.ids(p, "cost_options", len(s.CostOptions), func(i int) string { return s.CostOptions[i].ID })
 	for i, o := range s.CostOptions {
-		q := at(p+"/cost_options", i)
-		c.uuid(q+"/id", o.ID, true)
-		c.uuid(q+"/service_id", o.ServiceID, false)
-		c.number(q+"/amount", o.Amount)
+		q := at(p, "cost_options", i)
+		c.uuid(q, "id", o.ID, true)
+		c.uuid(q, "service_id", o.ServiceID, false)
+		c.number(q, "amount", o.Amount)
 		if !o.ValidFrom.IsZero() && !o.ValidTo.IsZero() && o.ValidTo.Before(o.ValidFrom) {
-			c.add(q+"/valid_to", "must not be before valid_from")
+			c.add(q, "valid_to", "must not be before valid_from")
 		}
 	}
-	c.ids(p+"/contacts", len(s.Contacts), func(i int) string { return s.Contacts[i].ID })
+	c.ids(p, "contacts", len(s.Contacts), func(i int) string { return s.Contacts[i].ID })
 	for i := range s.Contacts {
 		ct := &s.Contacts[i]
-		q := at(p+"/contacts", i)
-		c.uuid(q+"/id", ct.ID, true)
-		c.uuid(q+"/service_id", ct.ServiceID, false)
-		c.email(q+"/email", ct.Email)
-		c.phones(q+"/phones", ct.Phones)
-		c.attributes(q+"/attributes", ct.Attributes)
+		q := at(p, "contacts", i)
+		c.uuid(q, "id", ct.ID, true)
+		c.uuid(q, "service_id", ct.ServiceID, false)
+		c.email(q, "email", ct.Email)
+		c.phones(q, "phones", ct.Phones)
+		c.attributes(q, "attributes", ct.Attributes)
 	}
-	c.phones(p+"/phones", s.Phones)
-	c.attributes(p+"/attributes", s.Attributes)
+	c.phones(p, "phones", s.Phones)
+	c.attributes(p, "attributes", s.Attributes)
 	c.extensions(p+"/socialrx", s.ID, &s.Extensions)
 }
 
 func (c *checker) schedule(p string, s *Schedule) {
-	c.uuid(p+"/id", s.ID, true)
-	c.uuid(p+"/service_id", s.ServiceID, false)
-	c.uuid(p+"/service_at_location_id", s.ServiceAtLocationID, false)
+	c.uuid(p, "id", s.ID, true)
+	c.uuid(p, "service_id", s.ServiceID, false)
+	c.uuid(p, "service_at_location_id", s.ServiceAtLocationID, false)
 	if !s.ValidFrom.IsZero() && !s.ValidTo.IsZero() && s.ValidTo.Before(s.ValidFrom) {
-		c.add(p+"/valid_to", "must not be before valid_from")
+		c.add(p, "valid_to", "must not be before valid_from")
 	}
-	c.enum(p+"/freq", string(s.Freq), Freq("").EnumValues(), false)
+	c.enum(p, "freq", string(s.Freq), Freq("").EnumValues(), false)
 	if s.Interval < 0 {
-		c.add(p+"/interval", "must be at least 1")
+		c.add(p, "interval", "must be at least 1")
 	}
 	if s.ByDay != "" {
 		if !bydayRE.MatchString(s.ByDay) {
-			c.add(p+"/byday", "%q is not a list of iCalendar days such as \"MO,WE\" or \"1TU\"", s.ByDay)
+			c.add(p, "byday", "%q is not a list of iCalendar days such as \"MO,WE\" or \"1TU\"", s.ByDay)
 		} else if s.Freq == FreqWeekly && strings.ContainsAny(s.ByDay, "0123456789") {
-			c.add(p+"/byday", "a weekly schedule cannot name the nth day of a month")
+			c.add(p, "byday", "a weekly schedule cannot name the nth day of a month")
 		}
 	}
 	if s.ByMonthDay != "" && !bymonthdayRE.MatchString(s.ByMonthDay) {
-		c.add(p+"/bymonthday", "%q is not a list of days of the month such as \"1,15\" or \"-1\"", s.ByMonthDay)
+		c.add(p, "bymonthday", "%q is not a list of days of the month such as \"1,15\" or \"-1\"", s.ByMonthDay)
 	}
 	if (s.ByDay != "" || s.ByMonthDay != "") && s.Freq == "" {
-		c.add(p+"/freq", "required with byday or bymonthday")
+		c.add(p, "freq", "required with byday or bymonthday")
 	}
 	opens, okO := -1, true
 	if s.OpensAt != "" {
 		opens, okO = parseClock(s.OpensAt)
 		if !okO {
-			c.add(p+"/opens_at", "%q is not a time HH:MM or HH:MM:SS", s.OpensAt)
+			c.add(p, "opens_at", "%q is not a time HH:MM or HH:MM:SS", s.OpensAt)
 		}
 	}
 	if s.ClosesAt != "" {
 		closes, ok := parseClock(s.ClosesAt)
 		if !ok {
-			c.add(p+"/closes_at", "%q is not a time HH:MM or HH:MM:SS", s.ClosesAt)
+			c.add(p, "closes_at", "%q is not a time HH:MM or HH:MM:SS", s.ClosesAt)
 		} else if okO && opens >= 0 && closes <= opens {
-			c.add(p+"/closes_at", "must be after opens_at (split sessions past midnight in two)")
+			c.add(p, "closes_at", "must be after opens_at (split sessions past midnight in two)")
 		}
 	}
-	c.uri(p+"/schedule_link", s.ScheduleLink)
+	c.uri(p, "schedule_link", s.ScheduleLink)
 }
 
 // parseClock returns the seconds since midnight of HH:MM or HH:MM:SS.
@@ -286,152 +296,154 @@ func parseClock(v string) (int, bool) {
 }
 
 func (c *checker) location(p string, l *Location) {
-	c.uuid(p+"/id", l.ID, true)
-	c.enum(p+"/location_type", string(l.LocationType), LocationType("").EnumValues(), true)
+	c.uuid(p, "id", l.ID, true)
+	c.enum(p, "location_type", string(l.LocationType), LocationType("").EnumValues(), true)
 	for _, v := range []struct {
 		name string
 		f    *float64
 	}{{"latitude", l.Latitude}, {"longitude", l.Longitude}} {
 		if v.f != nil && (math.IsNaN(*v.f) || math.IsInf(*v.f, 0)) {
-			c.add(p+"/"+v.name, "must be a finite number")
+			c.add(p, v.name, "must be a finite number")
 		}
 	}
-	c.ids(p+"/addresses", len(l.Addresses), func(i int) string { return l.Addresses[i].ID })
+	c.ids(p, "addresses", len(l.Addresses), func(i int) string { return l.Addresses[i].ID })
 	for i, a := range l.Addresses {
-		q := at(p+"/addresses", i)
-		c.uuid(q+"/id", a.ID, true)
-		c.uuid(q+"/location_id", a.LocationID, false)
-		c.enum(q+"/address_type", string(a.AddressType), LocationType("").EnumValues(), true)
-		c.attributes(q+"/attributes", a.Attributes)
+		q := at(p, "addresses", i)
+		c.uuid(q, "id", a.ID, true)
+		c.uuid(q, "location_id", a.LocationID, false)
+		c.enum(q, "address_type", string(a.AddressType), LocationType("").EnumValues(), true)
+		c.attributes(q, "attributes", a.Attributes)
 	}
-	c.ids(p+"/accessibility", len(l.Accessibility), func(i int) string { return l.Accessibility[i].ID })
+	c.ids(p, "accessibility", len(l.Accessibility), func(i int) string { return l.Accessibility[i].ID })
 	for i, a := range l.Accessibility {
-		q := at(p+"/accessibility", i)
-		c.uuid(q+"/id", a.ID, true)
-		c.uuid(q+"/location_id", a.LocationID, false)
-		c.uri(q+"/url", a.URL)
-		c.attributes(q+"/attributes", a.Attributes)
+		q := at(p, "accessibility", i)
+		c.uuid(q, "id", a.ID, true)
+		c.uuid(q, "location_id", a.LocationID, false)
+		c.uri(q, "url", a.URL)
+		c.attributes(q, "attributes", a.Attributes)
 	}
-	c.attributes(p+"/attributes", l.Attributes)
+	c.attributes(p, "attributes", l.Attributes)
 }
 
-func (c *checker) languages(p string, ls []Language) {
-	c.ids(p, len(ls), func(i int) string { return ls[i].ID })
+func (c *checker) languages(p0, field string, ls []Language) {
+	c.ids(p0, field, len(ls), func(i int) string { return ls[i].ID })
 	for i, l := range ls {
-		q := at(p, i)
-		c.uuid(q+"/id", l.ID, true)
-		c.uuid(q+"/service_id", l.ServiceID, false)
-		c.uuid(q+"/phone_id", l.PhoneID, false)
+		q := at(p0, field, i)
+		c.uuid(q, "id", l.ID, true)
+		c.uuid(q, "service_id", l.ServiceID, false)
+		c.uuid(q, "phone_id", l.PhoneID, false)
 	}
 }
 
-func (c *checker) phones(p string, ps []Phone) {
-	c.ids(p, len(ps), func(i int) string { return ps[i].ID })
+func (c *checker) phones(p0, field string, ps []Phone) {
+	c.ids(p0, field, len(ps), func(i int) string { return ps[i].ID })
 	for i, ph := range ps {
-		q := at(p, i)
-		c.uuid(q+"/id", ph.ID, true)
-		c.uuid(q+"/contact_id", ph.ContactID, false)
-		c.nonBlank(q+"/number", ph.Number)
-		c.languages(q+"/languages", ph.Languages)
+		q := at(p0, field, i)
+		c.uuid(q, "id", ph.ID, true)
+		c.uuid(q, "contact_id", ph.ContactID, false)
+		c.nonBlank(q, "number", ph.Number)
+		c.languages(q, "languages", ph.Languages)
 	}
 }
 
-func (c *checker) attributes(p string, as []Attribute) {
-	c.ids(p, len(as), func(i int) string { return as[i].ID })
+func (c *checker) attributes(p0, field string, as []Attribute) {
+	c.ids(p0, field, len(as), func(i int) string { return as[i].ID })
 	for i, a := range as {
-		q := at(p, i)
-		c.uuid(q+"/id", a.ID, true)
-		c.uuid(q+"/link_id", a.LinkID, false)
-		c.uuid(q+"/taxonomy_term_id", a.TaxonomyTermID, false)
+		q := at(p0, field, i)
+		c.uuid(q, "id", a.ID, true)
+		c.uuid(q, "link_id", a.LinkID, false)
+		c.uuid(q, "taxonomy_term_id", a.TaxonomyTermID, false)
 		if t := a.TaxonomyTerm; t != nil {
-			c.uuid(q+"/taxonomy_term/id", t.ID, true)
-			c.uuid(q+"/taxonomy_term/parent_id", t.ParentID, false)
-			c.uuid(q+"/taxonomy_term/taxonomy_id", t.TaxonomyID, false)
-			c.uri(q+"/taxonomy_term/term_uri", t.TermURI)
+			c.uuid(q, "taxonomy_term/id", t.ID, true)
+			c.uuid(q, "taxonomy_term/parent_id", t.ParentID, false)
+			c.uuid(q, "taxonomy_term/taxonomy_id", t.TaxonomyID, false)
+			c.uri(q, "taxonomy_term/term_uri", t.TermURI)
 		}
 	}
 }
 
 func (c *checker) organization(p string, o *Organization) {
-	c.uuid(p+"/id", o.ID, true)
-	c.nonBlank(p+"/name", o.Name)
-	c.email(p+"/email", o.Email)
-	c.uri(p+"/website", o.Website)
-	c.uri(p+"/uri", o.URI)
-	c.uuid(p+"/parent_organization_id", o.ParentOrganizationID, false)
-	c.ids(p+"/organization_identifiers", len(o.OrganizationIdentifiers), func(i int) string { return o.OrganizationIdentifiers[i].ID })
+	c.uuid(p, "id", o.ID, true)
+	c.nonBlank(p, "name", o.Name)
+	c.email(p, "email", o.Email)
+	c.uri(p, "website", o.Website)
+	c.uri(p, "uri", o.URI)
+	c.uuid(p, "parent_organization_id", o.ParentOrganizationID, false)
+	c.ids(p, "organization_identifiers", len(o.OrganizationIdentifiers), func(i int) string { return o.OrganizationIdentifiers[i].ID })
 	for i, id := range o.OrganizationIdentifiers {
-		q := at(p+"/organization_identifiers", i)
-		c.uuid(q+"/id", id.ID, true)
-		c.uuid(q+"/organization_id", id.OrganizationID, false)
-		c.attributes(q+"/attributes", id.Attributes)
+		q := at(p, "organization_identifiers", i)
+		c.uuid(q, "id", id.ID, true)
+		c.uuid(q, "organization_id", id.OrganizationID, false)
+		c.attributes(q, "attributes", id.Attributes)
 	}
-	c.attributes(p+"/attributes", o.Attributes)
+	c.attributes(p, "attributes", o.Attributes)
 }
 
 func (c *checker) organizationFull(p string, o *OrganizationFull) {
 	c.organization(p, &o.Organization)
-	c.ids(p+"/services", len(o.Services), func(i int) string { return o.Services[i].ID })
+	c.ids(p, "services", len(o.Services), func(i int) string { return o.Services[i].ID })
 	for i := range o.Services {
-		c.service(at(p+"/services", i), &o.Services[i])
+		c.service(at(p, "services", i), &o.Services[i])
 	}
 }
 
 func (c *checker) extensions(p, serviceID string, e *Extensions) {
-	c.enum(p+"/welcome", string(e.Welcome), Welcome("").EnumValues(), false)
+	c.enum(p, "welcome", string(e.Welcome), Welcome("").EnumValues(), false)
 	if cn := e.ComplexNeeds; cn != nil {
 		if cn.AtOnce < 0 {
-			c.add(p+"/complex_needs/at_once", "must be at least 1")
+			c.add(p, "complex_needs/at_once", "must be at least 1")
 		} else if cn.AtOnce > 0 && !cn.Welcomed {
-			c.add(p+"/complex_needs/at_once", "only when welcomed is true")
+			c.add(p, "complex_needs/at_once", "only when welcomed is true")
 		}
 	}
 	if cp := e.Capacity; cp != nil {
 		if cp.Available < 0 {
-			c.add(p+"/capacity/available", "must not be negative")
+			c.add(p, "capacity/available", "must not be negative")
 		}
 		if cp.Maximum < 0 {
-			c.add(p+"/capacity/maximum", "must be at least 1")
+			c.add(p, "capacity/maximum", "must be at least 1")
 		} else if cp.Maximum > 0 && cp.Available > cp.Maximum {
-			c.add(p+"/capacity/available", "must not exceed maximum")
+			c.add(p, "capacity/available", "must not exceed maximum")
 		}
 		if cp.Updated.IsZero() {
-			c.add(p+"/capacity/updated", "required")
+			c.add(p, "capacity/updated", "required")
 		}
 	}
 	if v := e.LastVerified; v != nil {
 		if v.Date.IsZero() {
-			c.add(p+"/last_verified/date", "required")
+			c.add(p, "last_verified/date", "required")
 		}
-		c.nonBlank(p+"/last_verified/by", v.By)
+		c.nonBlank(p, "last_verified/by", v.By)
 	}
 	for i, n := range e.NextSteps {
-		q := at(p+"/next_steps", i) + "/service_id"
-		c.uuid(q, n.ServiceID, true)
+		q := at(p, "next_steps", i)
+		c.uuid(q, "service_id", n.ServiceID, true)
 		if n.ServiceID != "" && n.ServiceID == serviceID {
-			c.add(q, "a service cannot be its own next step")
+			c.add(q, "service_id", "a service cannot be its own next step")
 		}
 	}
-	c.errs = append(c.errs, socialrx.CheckNeeds(p+"/needs", e.Needs)...)
+	if len(e.Needs) > 0 {
+		c.errs = append(c.errs, socialrx.CheckNeeds(p+"/needs", e.Needs)...)
+	}
 	for i, w := range e.WaysToWellbeing {
-		c.enum(at(p+"/ways_to_wellbeing", i), string(w), Way("").EnumValues(), true)
+		c.enum(at(p, "ways_to_wellbeing", i), "", string(w), Way("").EnumValues(), true)
 	}
 	for i, n := range e.Notes {
-		q := at(p+"/notes", i)
-		c.nonBlank(q+"/by", n.By)
-		c.nonBlank(q+"/text", n.Text)
+		q := at(p, "notes", i)
+		c.nonBlank(q, "by", n.By)
+		c.nonBlank(q, "text", n.Text)
 		if n.At.IsZero() {
-			c.add(q+"/at", "required")
+			c.add(q, "at", "required")
 		}
 	}
 	for i, r := range e.Ratings {
-		q := at(p+"/ratings", i)
-		c.nonBlank(q+"/by", r.By)
+		q := at(p, "ratings", i)
+		c.nonBlank(q, "by", r.By)
 		if r.At.IsZero() {
-			c.add(q+"/at", "required")
+			c.add(q, "at", "required")
 		}
 		if r.Stars < 1 || r.Stars > 5 {
-			c.add(q+"/stars", "must be 1 to 5")
+			c.add(q, "stars", "must be 1 to 5")
 		}
 	}
 }

@@ -125,7 +125,7 @@ type session struct {
 	interval int
 	opens    int32 // seconds since midnight, -1 if not given
 	closes   int32
-	from, to socialrx.Date
+	from, to int32 // days since 1970-01-01 the schedule holds from and to
 }
 
 type dayOrd struct {
@@ -398,7 +398,13 @@ var icalDays = map[string]time.Weekday{
 
 // newSession prepares a validated schedule.
 func newSession(sc Schedule) session {
-	ss := session{opens: -1, closes: -1, from: sc.ValidFrom, to: sc.ValidTo, interval: max(sc.Interval, 1)}
+	ss := session{opens: -1, closes: -1, from: math.MinInt32 + 1, to: math.MaxInt32, interval: max(sc.Interval, 1)}
+	if !sc.ValidFrom.IsZero() {
+		ss.from = epochDays(sc.ValidFrom)
+	}
+	if !sc.ValidTo.IsZero() {
+		ss.to = epochDays(sc.ValidTo)
+	}
 	ss.monthly = sc.Freq == FreqMonthly
 	if sc.ByDay != "" {
 		for _, tok := range strings.Split(sc.ByDay, ",") {
@@ -439,12 +445,13 @@ func atoiSigned(s string) int {
 	return sign * n
 }
 
-// validOn reports whether the session holds on day (a zero day: always).
-func (ss *session) validOn(day socialrx.Date) bool {
-	if day.IsZero() {
-		return true
-	}
-	return (ss.from.IsZero() || !day.Before(ss.from)) && (ss.to.IsZero() || !day.After(ss.to))
+// anyDay stands for "whatever the day" where a day is asked for.
+const anyDay = math.MinInt32
+
+// validOn reports whether the session holds on day (days since 1970-01-01,
+// or anyDay).
+func (ss *session) validOn(day int32) bool {
+	return day == anyDay || ss.from <= day && day <= ss.to
 }
 
 // overlaps reports whether the session runs on weekday w at some time in

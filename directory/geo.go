@@ -27,23 +27,24 @@ func (p Point) check(path string) []socialrx.FieldError {
 
 const earthKm = 6371.0088
 
-// geo is a point prepared for fast distance tests.
+// geo is a point prepared for fast distance tests: radians and the
+// cosine of the latitude, as float32 (under a metre of error) so that a
+// location fits in the packed part of the index.
 type geo struct {
-	lat, lon float64 // radians
-	cosLat   float64
+	lat, lon, cosLat float32
 }
 
 func newGeo(p Point) geo {
-	lat, lon := p.Latitude*math.Pi/180, p.Longitude*math.Pi/180
-	return geo{lat: lat, lon: lon, cosLat: math.Cos(lat)}
+	lat := float32(p.Latitude * math.Pi / 180)
+	return geo{lat: lat, lon: float32(p.Longitude * math.Pi / 180), cosLat: float32(math.Cos(float64(lat)))}
 }
 
 // hav returns the haversine of the central angle between g and h; it
 // grows with distance, so comparing it with havOf(km) avoids the arcsine.
 func (g geo) hav(h geo) float64 {
-	sl := math.Sin((h.lat - g.lat) / 2)
-	so := math.Sin((h.lon - g.lon) / 2)
-	return sl*sl + g.cosLat*h.cosLat*so*so
+	sl := math.Sin(float64(h.lat-g.lat) / 2)
+	so := math.Sin(float64(h.lon-g.lon) / 2)
+	return sl*sl + float64(g.cosLat)*float64(h.cosLat)*so*so
 }
 
 func havOf(km float64) float64 {

@@ -3,6 +3,7 @@ package directory
 import (
 	"cmp"
 	"math"
+	mathbits "math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -17,10 +18,104 @@ import (
 // Put or Remove; guard the index with a sync.RWMutex to share it.
 type Index struct {
 	docs  []*doc // by slot; nil when free
+	hot   []hot  // by slot: what most filters read, packed for speed
 	free  []int32
 	byID  map[string]int32
 	posts map[string]*postings // text terms and "\x00" keys for needs and taxonomy terms
 	cells map[cellKey]*postings
+}
+
+// hot is the part of a doc that filtering and scoring read, packed in one
+// array so that looking at a candidate touches a few bytes, not the doc.
+type hot struct {
+	needs    uint64
+	flags    uint32
+	verified int32 // days since 1970-01-01 of the last check; noCheck when never
+	// The age range, -1 for no bound.
+	minAge, maxAge float32
+	stars          float32 // average rating, 0 when none
+	// Every schedule holds on the days from validLo to validHi (days since
+	// 1970-01-01), so on those days the schedules need not be read.
+	validLo, validHi int32
+	at               geo   // the first location, when placed
+	status           uint8 // bit of the status; 0 for a free slot
+	days             uint8 // weekdays any schedule names
+	ways             uint8
+	bits             uint8 // hotPlaced, hotMulti
+}
+
+const (
+	hotPlaced = 1 << iota // has coordinates
+	hotMulti              // has more than one location with coordinates
+)
+
+const noCheck = math.MinInt32
+
+var statusBits = map[Status]uint8{StatusActive: statusActiveBit, StatusInactive: 2, StatusDefunct: 4, StatusTemporarilyClosed: 8}
+
+const statusActiveBit = 1
+
+func hotOf(d *doc) hot {
+	h := hot{
+		needs: d.needs, flags: d.flags, status: statusBits[d.svc.Status], ways: d.ways,
+		minAge: float32(d.minAge), maxAge: float32(d.maxAge), stars: float32(d.stars), verified: noCheck,
+		validLo: math.MinInt32 + 1, validHi: math.MaxInt32,
+	}
+	if !d.verified.IsZero() {
+		h.verified = epochDays(d.verified)
+	}
+	switch {
+	case len(d.points) > 1:
+		h.bits |= hotPlaced | hotMulti
+		h.at = d.points[0]
+	case len(d.points) == 1:
+		h.bits |= hotPlaced
+		h.at = d.points[0]
+	}
+	for _, ss := range d.sessions {
+		h.days |= ss.days
+		h.validLo, h.validHi = max(h.validLo, ss.from), min(h.validHi, ss.to)
+	}
+	return h
+}
+
+// epochDays counts the days from 1970-01-01 to d.
+func epochDays(d socialrx.Date) int32 { return int32(d.Time().Unix() / 86400) }
+
+// hav returns the haversine from g to slot's nearest location, -1 when it
+// has none.
+func (ix *Index) hav(slot int32, g geo) float64 {
+	h := &ix.hot[slot]
+	switch {
+	case h.bits&hotPlaced == 0:
+		return -1
+	case h.bits&hotMulti == 0:
+		return g.hav(h.at)
+	}
+	best := -1.0
+	for _, p := range ix.docs[slot].points {
+		if v := g.hav(p); best < 0 || v < best {
+			best = v
+		}
+	}
+	return best
+}
+
+// hasDays reports whether a schedule valid on today names days.
+func (ix *Index) hasDays(slot int32, today int32) bool {
+	h := &ix.hot[slot]
+	if h.days == 0 || today == anyDay || h.validLo <= today && today <= h.validHi {
+		return h.days != 0
+	}
+	return ix.docs[slot].hasDays(today)
+}
+
+// runsIn reports whether a schedule valid on today overlaps a window.
+func (ix *Index) runsIn(slot int32, ws []window, days uint8, today int32) bool {
+	if ix.hot[slot].days&days == 0 {
+		return false
+	}
+	return ix.docs[slot].runsIn(ws, today)
 }
 
 // postings is a sorted list of slots, each with the fields (name, taxonomy,
@@ -44,18 +139,26 @@ func (p *postings) fields(slot int32) uint32 {
 	return 0
 }
 
-func (p *postings) add(slot int32, fields uint32) {
+// add puts slot on the list with fields, or adds fields to its posting;
+// it reports whether the posting is new.
+func (p *postings) add(slot int32, fields uint32) bool {
 	v := uint32(slot)<<fieldBits | fields
-	if n := len(p.ids); n == 0 || int32(p.ids[n-1]>>fieldBits) < slot {
+	n := len(p.ids)
+	switch {
+	case n == 0 || int32(p.ids[n-1]>>fieldBits) < slot:
 		p.ids = append(p.ids, v)
-		return
+		return true
+	case int32(p.ids[n-1]>>fieldBits) == slot:
+		p.ids[n-1] |= fields
+		return false
 	}
 	i, ok := p.search(slot)
 	if ok {
 		p.ids[i] |= fields
-		return
+		return false
 	}
 	p.ids = slices.Insert(p.ids, i, v)
+	return true
 }
 
 func (p *postings) remove(slot int32) {
@@ -68,6 +171,7 @@ func (p *postings) remove(slot int32) {
 const (
 	needKey     = "\x00n:"
 	termKey     = "\x00t:"
+	langKey     = "\x00l:"
 	onlineKey   = "\x00m:online"
 	unplacedKey = "\x00m:unplaced"
 )
@@ -91,6 +195,7 @@ func NewIndex(services ...Service) (*Index, error) {
 	}
 	ix := &Index{
 		docs:  make([]*doc, 0, len(services)),
+		hot:   make([]hot, 0, len(services)),
 		byID:  make(map[string]int32, len(services)),
 		posts: make(map[string]*postings),
 		cells: make(map[cellKey]*postings),
@@ -118,6 +223,7 @@ func (ix *Index) Put(s Service) error {
 		d := derive(s)
 		d.slot = slot
 		ix.docs[slot] = d
+		ix.hot[slot] = hotOf(d)
 		ix.link(d)
 		return nil
 	}
@@ -134,6 +240,7 @@ func (ix *Index) Remove(id string) error {
 	}
 	ix.unlink(ix.docs[slot])
 	ix.docs[slot] = nil
+	ix.hot[slot] = hot{}
 	delete(ix.byID, id)
 	ix.free = append(ix.free, slot)
 	return nil
@@ -155,64 +262,69 @@ func (ix *Index) insert(s Service) {
 		d.slot = ix.free[n-1]
 		ix.free = ix.free[:n-1]
 		ix.docs[d.slot] = d
+		ix.hot[d.slot] = hotOf(d)
 	} else {
 		d.slot = int32(len(ix.docs))
 		ix.docs = append(ix.docs, d)
+		ix.hot = append(ix.hot, hotOf(d))
 	}
 	ix.byID[s.ID] = d.slot
 	ix.link(d)
 }
 
-// keys returns the postings keys of a doc with the fields each occurs in.
-func (d *doc) keys() map[string]uint32 {
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// link puts d on the postings lists of its terms (with the fields each
+// occurs in), needs, taxonomy terms and grid cells.
+func (ix *Index) link(d *doc) {
 	s := &d.svc
-	m := make(map[string]uint32, 64)
-	add := func(text string, field uint32) {
-		for _, t := range terms(text) {
-			m[t] |= field
+	d.lists = make([]*postings, 0, 48)
+	addKey := func(k []byte, field uint32) {
+		p := ix.posts[string(k)]
+		if p == nil {
+			key := string(k)
+			p = &postings{key: key}
+			ix.posts[key] = p
+		}
+		if p.add(d.slot, field) {
+			d.lists = append(d.lists, p)
 		}
 	}
-	add(s.Name, fieldName)
-	add(s.Description, fieldText)
-	if s.Organization != nil {
-		add(s.Organization.Name, fieldText)
+	var buf []byte
+	addText := func(text string, field uint32) {
+		buf = eachTerm(text, buf, func(t []byte) { addKey(t, field) })
 	}
+	addText(s.Name, fieldName)
+	addText(s.Description, fieldText)
+	if s.Organization != nil {
+		addText(s.Organization.Name, fieldText)
+	}
+	var key []byte
 	for _, t := range s.taxonomyTerms() {
-		add(t.Name, fieldTaxonomy)
-		add(t.Term, fieldTaxonomy)
+		addText(t.Name, fieldTaxonomy)
+		addText(t.Term, fieldTaxonomy)
 		for _, v := range []string{t.ID, t.Name, t.Term} {
 			if v = lower(v); v != "" {
-				m[termKey+v] = 0
+				key = append(append(key[:0], termKey...), v...)
+				addKey(key, 0)
 			}
 		}
 	}
 	for i, n := range needList {
 		if d.needs&(1<<uint(i)) != 0 {
-			m[needKey+string(n.Code)] = 0
+			key = append(append(key[:0], needKey...), n.Code...)
+			addKey(key, 0)
 		}
+	}
+	for _, l := range d.langs {
+		key = append(append(key[:0], langKey...), l...)
+		addKey(key, 0)
 	}
 	if d.flags&flagOnline != 0 {
-		m[onlineKey] = 0
+		addKey([]byte(onlineKey), 0)
 	}
 	if len(d.points) == 0 {
-		m[unplacedKey] = 0
-	}
-	return m
-}
-
-func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-func (ix *Index) link(d *doc) {
-	keys := d.keys()
-	d.lists = make([]*postings, 0, len(keys))
-	for k, f := range keys {
-		p := ix.posts[k]
-		if p == nil {
-			p = &postings{key: k}
-			ix.posts[k] = p
-		}
-		p.add(d.slot, f)
-		d.lists = append(d.lists, p)
+		addKey([]byte(unplacedKey), 0)
 	}
 	for _, c := range d.cells {
 		p := ix.cells[c]
@@ -245,6 +357,7 @@ func (ix *Index) unlink(d *doc) {
 // hit is a search result before paging.
 type hit struct {
 	d     *doc
+	slot  int32
 	score float64
 	hav   float64 // -1: no distance
 }
@@ -263,11 +376,10 @@ func (ix *Index) Search(q Query) (SearchResult, error) {
 	if err := socialrx.Invalid(errs...); err != nil {
 		return SearchResult{}, err
 	}
-	page, per := max(q.Page, 1), q.PerPage
-	if per == 0 {
-		per = 20
+	res := SearchResult{PageNumber: max(q.Page, 1), PerPage: q.PerPage, Hits: []Hit{}}
+	if res.PerPage == 0 {
+		res.PerPage = 20
 	}
-	res := SearchResult{PageNumber: page, PerPage: per, Hits: []Hit{}}
 
 	// Text terms: each must occur; rarer terms weigh more.
 	var text []*postings
@@ -294,36 +406,65 @@ func (ix *Index) Search(q Query) (SearchResult, error) {
 	if len(q.TaxonomyTerms) > 0 && len(taxa) == 0 {
 		return res, nil
 	}
+	// Lists every hit must be on: the text terms, then the language.
+	must := text
+	if p.lang != "" {
+		pl := ix.posts[langKey+p.lang]
+		if pl == nil {
+			return res, nil
+		}
+		must = append(must[:len(must):len(must)], pl)
+	}
+	sources := make([][]*postings, 0, len(must)+3)
+	for _, l := range must {
+		sources = append(sources, []*postings{l})
+	}
+	if len(taxa) > 0 {
+		sources = append(sources, taxa)
+	}
 
-	var hits []hit
-	ix.candidates(text, taxa, &p, q.Needs, func(d *doc) {
+	page, per := res.PageNumber, res.PerPage
+	top := best{k: min(page*per, ix.Len())}
+	total := 0
+	cursors := make([]cursor, len(must))
+	for i, pl := range must {
+		cursors[i] = cursor{ids: pl.ids}
+	}
+	ix.candidates(sources, &p, q.Needs, func(slot int32) {
+		if !p.pre(&ix.hot[slot]) {
+			return
+		}
 		score := 0.0
-		for i, pl := range text {
-			f := pl.fields(d.slot)
-			if f == 0 {
+		for i := range cursors {
+			f, ok := cursors[i].seek(slot)
+			if !ok {
 				return
 			}
-			score += idf[i] * fieldWeight(f)
+			if i < len(text) {
+				score += idf[i] * fieldWeight(f)
+			}
 		}
-		if len(taxa) > 0 && !anyHas(taxa, d.slot) {
+		if len(taxa) > 0 && !anyHas(taxa, slot) {
 			return
 		}
-		ok, hav := p.keep(d)
-		if !ok {
+		if len(p.windows) > 0 && !ix.runsIn(slot, p.windows, p.days, p.today) {
 			return
 		}
-		hits = append(hits, hit{d: d, score: score, hav: hav})
+		hav := -1.0
+		if p.hasNear {
+			hav = ix.hav(slot, p.near)
+			if !p.within(&ix.hot[slot], hav) {
+				return
+			}
+		}
+		total++
+		top.push(hit{d: ix.docs[slot], slot: slot, score: score, hav: hav})
 	})
 
-	res.TotalItems = len(hits)
-	res.TotalPages = (len(hits) + per - 1) / per
-	lo := (page - 1) * per
-	if lo >= len(hits) {
-		return res, nil
-	}
-	hi := min(lo+per, len(hits))
-	top(hits, hi, compareHits)
-	for _, h := range hits[lo:hi] {
+	res.TotalItems = total
+	res.TotalPages = (total + per - 1) / per
+	hits := top.sorted()
+	for _, h := range hits[min((page-1)*per, len(hits)):] {
 		out := Hit{ID: h.d.svc.ID, Name: h.d.svc.Name, Score: math.Round(h.score*1000) / 1000}
 		if h.hav >= 0 {
 			km := math.Round(kmOf(h.hav)*100) / 100
@@ -384,9 +525,11 @@ func compareHav(a, b float64) int {
 	return cmp.Compare(a, b)
 }
 
-// candidates calls f once for each doc that may match, reading the
-// smallest of the text, taxonomy, need and grid lists, or every doc.
-func (ix *Index) candidates(text, taxa []*postings, p *prepared, needs []socialrx.Need, f func(*doc)) {
+// candidates calls f once for each slot that may match, in ascending
+// order. Every match is on at least one list of each source, of the needs'
+// lists and, with a radius, of the grid's; candidates reads the smallest
+// of these unions, or every slot.
+func (ix *Index) candidates(sources [][]*postings, p *prepared, needs []socialrx.Need, f func(slot int32)) {
 	best := len(ix.docs)
 	var lists []*postings
 	consider := func(ls []*postings) {
@@ -398,10 +541,9 @@ func (ix *Index) candidates(text, taxa []*postings, p *prepared, needs []socialr
 			best, lists = n, ls
 		}
 	}
-	for _, t := range text {
-		consider([]*postings{t})
+	for _, src := range sources {
+		consider(src)
 	}
-	consider(taxa)
 	if len(needs) > 0 {
 		var ls []*postings
 		for _, n := range needs {
@@ -428,32 +570,73 @@ func (ix *Index) candidates(text, taxa []*postings, p *prepared, needs []socialr
 			consider(ls)
 		}
 	}
-	if lists == nil {
-		for _, d := range ix.docs {
-			if d != nil {
-				f(d)
+	switch {
+	case lists == nil:
+		for slot, h := range ix.hot {
+			if h.status != 0 {
+				f(int32(slot))
 			}
 		}
-		return
-	}
-	if len(lists) == 1 {
+	case len(lists) == 1:
 		for _, v := range lists[0].ids {
-			f(ix.docs[v>>fieldBits])
+			f(int32(v >> fieldBits))
 		}
-		return
-	}
-	slots := make([]int32, 0, best)
-	for _, l := range lists {
-		for _, v := range l.ids {
-			slots = append(slots, int32(v>>fieldBits))
+	default:
+		// A bit set unions the lists and yields each slot once, in order.
+		set := make([]uint64, (len(ix.docs)+63)/64)
+		for _, l := range lists {
+			for _, v := range l.ids {
+				s := v >> fieldBits
+				set[s/64] |= 1 << (s % 64)
+			}
+		}
+		for w, bits := range set {
+			for bits != 0 {
+				b := bits & -bits
+				f(int32(w*64 + mathbits.TrailingZeros64(bits)))
+				bits ^= b
+			}
 		}
 	}
-	slices.Sort(slots)
-	for i, s := range slots {
-		if i == 0 || s != slots[i-1] {
-			f(ix.docs[s])
-		}
+}
+
+// cursor walks a postings list forward, for candidates in ascending order.
+type cursor struct {
+	ids []uint32
+	i   int
+}
+
+// seek returns the fields of slot's posting and whether the list has one;
+// slots must come in ascending order.
+func (c *cursor) seek(slot int32) (uint32, bool) {
+	ids, lo := c.ids, c.i
+	if lo >= len(ids) {
+		return 0, false
 	}
+	if int32(ids[lo]>>fieldBits) < slot {
+		// Gallop: ids[lo] < slot; find hi with ids[hi] >= slot, or the end.
+		step, hi := 1, lo+1
+		for hi < len(ids) && int32(ids[hi]>>fieldBits) < slot {
+			lo = hi
+			step <<= 1
+			hi = lo + step
+		}
+		hi = min(hi, len(ids))
+		for lo+1 < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if int32(ids[mid]>>fieldBits) < slot {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		lo = hi
+	}
+	c.i = lo
+	if lo < len(ids) && int32(ids[lo]>>fieldBits) == slot {
+		return ids[lo] & (1<<fieldBits - 1), true
+	}
+	return 0, false
 }
 
 // gridLists returns the grid cells around the query point.
@@ -473,41 +656,52 @@ func (ix *Index) gridLists(p *prepared) ([]*postings, bool) {
 	return ls, true
 }
 
-// top puts the first k elements of s, in order, at its front: a heap
-// selection, so a broad query does not sort every hit.
-func top[T any](s []T, k int, cmp func(a, b T) int) {
-	if k >= len(s)/4 {
-		slices.SortFunc(s, cmp)
+// best keeps the k best hits pushed, worst at the root of a heap, so that
+// a broad query neither keeps nor sorts every hit.
+type best struct {
+	k int
+	h []hit
+}
+
+func (b *best) push(x hit) {
+	h := b.h
+	if len(h) < b.k {
+		h = append(h, x)
+		for i := len(h) - 1; i > 0; {
+			up := (i - 1) / 2
+			if compareHits(h[i], h[up]) <= 0 {
+				break
+			}
+			h[i], h[up] = h[up], h[i]
+			i = up
+		}
+		b.h = h
 		return
 	}
-	// Max-heap of the k best so far, worst at the root.
-	h := s[:k]
-	down := func(i int) {
-		for {
-			l := 2*i + 1
-			if l >= k {
-				return
-			}
-			if r := l + 1; r < k && cmp(h[r], h[l]) > 0 {
-				l = r
-			}
-			if cmp(h[l], h[i]) <= 0 {
-				return
-			}
-			h[i], h[l] = h[l], h[i]
-			i = l
+	if len(h) == 0 || compareHits(x, h[0]) >= 0 {
+		return
+	}
+	h[0] = x
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(h) {
+			break
 		}
-	}
-	for i := k/2 - 1; i >= 0; i-- {
-		down(i)
-	}
-	for i := k; i < len(s); i++ {
-		if cmp(s[i], h[0]) < 0 {
-			h[0], s[i] = s[i], h[0]
-			down(0)
+		if r := l + 1; r < len(h) && compareHits(h[r], h[l]) > 0 {
+			l = r
 		}
+		if compareHits(h[l], h[i]) <= 0 {
+			break
+		}
+		h[i], h[l] = h[l], h[i]
+		i = l
 	}
-	slices.SortFunc(h, cmp)
+}
+
+// sorted returns the hits kept, best first.
+func (b *best) sorted() []hit {
+	slices.SortFunc(b.h, compareHits)
+	return b.h
 }
 
 // Page returns a search result as an ORUK service_list page, the services

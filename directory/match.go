@@ -36,6 +36,30 @@ func (Barrier) EnumValues() []string {
 		"language", "caring", "readiness", "other"}
 }
 
+// barrierSet holds the barriers matching weighs.
+type barrierSet struct {
+	cost, transport, confidence, mobility, digital, language, caring bool
+}
+
+func (s *barrierSet) add(b Barrier) {
+	switch b {
+	case BarrierCost:
+		s.cost = true
+	case BarrierTransport:
+		s.transport = true
+	case BarrierConfidence, BarrierAnxietyNewPlaces:
+		s.confidence = true
+	case BarrierMobility:
+		s.mobility = true
+	case BarrierDigital:
+		s.digital = true
+	case BarrierLanguage:
+		s.language = true
+	case BarrierCaring:
+		s.caring = true
+	}
+}
+
 // Person is who services are matched for: their needs, barriers,
 // preferences and where they live.
 type Person struct {
@@ -60,7 +84,7 @@ type Person struct {
 type Preferences struct {
 	// Available are the times the person is free.
 	Available []Slot `json:"available,omitempty"`
-	// MaxKm leaves out in-person services further than this from Location.
+	// MaxKm puts in-person services further than this from Location out of reach.
 	MaxKm float64 `json:"max_km,omitempty" jsonschema:"minimum=0"`
 	// Mode is how the person would rather take part.
 	Mode Mode `json:"mode,omitempty"`
@@ -82,9 +106,9 @@ type MatchOptions struct {
 type MatchResult struct {
 	// Suggestions are the best services, best first.
 	Suggestions []Suggestion `json:"suggestions"`
-	// Excluded are the services that meet a need but were left out, when asked for.
+	// Excluded are the services in reach that meet a need but were left out, when asked for.
 	Excluded []Excluded `json:"excluded,omitempty"`
-	// Considered is the number of services that meet at least one of the needs.
+	// Considered is the number of services in reach that meet at least one of the needs.
 	Considered int `json:"considered"`
 }
 
@@ -120,19 +144,22 @@ type Excluded struct {
 type matcher struct {
 	p        *Person
 	needs    uint64
-	barriers map[Barrier]bool
+	barriers barrierSet
 	home     geo
 	hasHome  bool
 	havMax   float64
 	windows  []window
 	ways     uint8
 	langs    []string
-	today    socialrx.Date
+	today    int32    // days since 1970-01-01
+	bits     []uint64 // the bit of each of the person's needs
 	stale    int
+	age      float32 // -1: not given
+	days     uint8   // weekdays of the windows
 }
 
 func (p *Person) check() ([]socialrx.FieldError, matcher) {
-	m := matcher{p: p, barriers: map[Barrier]bool{}}
+	m := matcher{p: p, age: -1}
 	var errs []socialrx.FieldError
 	if len(p.Needs) == 0 {
 		errs = append(errs, socialrx.Field("/needs", "at least one need"))
@@ -140,24 +167,28 @@ func (p *Person) check() ([]socialrx.FieldError, matcher) {
 	errs = append(errs, socialrx.CheckNeeds("/needs", p.Needs)...)
 	for _, n := range p.Needs {
 		m.needs |= needBits[n]
+		m.bits = append(m.bits, needBits[n])
 	}
 	errs = append(errs, checkEnum("/barriers", p.Barriers, Barrier("").EnumValues())...)
 	for _, b := range p.Barriers {
-		m.barriers[b] = true
+		m.barriers.add(b)
 	}
 	if p.Location != nil {
 		errs = append(errs, p.Location.check("/location")...)
 		m.hasHome, m.home = true, newGeo(*p.Location)
 	}
-	if p.Age != nil && (*p.Age < 0 || *p.Age > 130) {
-		errs = append(errs, socialrx.Field("/age", "must be 0 to 130"))
+	if p.Age != nil {
+		if *p.Age < 0 || *p.Age > 130 {
+			errs = append(errs, socialrx.Field("/age", "must be 0 to 130"))
+		}
+		m.age = float32(*p.Age)
 	}
 	for _, l := range p.Languages {
 		if l = lower(l); l != "" {
 			m.langs = append(m.langs, l)
 		}
 	}
-	if m.barriers[BarrierLanguage] && len(m.langs) == 0 {
+	if m.barriers.language && len(m.langs) == 0 {
 		errs = append(errs, socialrx.Field("/languages", "name the person's languages when language is a barrier"))
 	}
 	pr := &p.Preferences
@@ -165,6 +196,7 @@ func (p *Person) check() ([]socialrx.FieldError, matcher) {
 		fs, w := s.check("/preferences/available/" + strconv.Itoa(i))
 		errs = append(errs, fs...)
 		m.windows = append(m.windows, w)
+		m.days |= 1 << uint(w.day)
 	}
 	switch {
 	case pr.MaxKm < 0 || pr.MaxKm != pr.MaxKm:
@@ -188,9 +220,11 @@ func (p *Person) check() ([]socialrx.FieldError, matcher) {
 // explains each rank in words: the needs met, cost, walking time or
 // distance, whether it runs when the person is free, its welcome, space,
 // accessibility, language, link workers' ratings and when it was last
-// checked. Services that are closed, full, invitation only, unable to
-// welcome complex needs, for other ages, too far, or not in the person's
-// language are left out, with their reasons when opt.Exclusions is set.
+// checked. In-person services further than the person's MaxKm are out of
+// reach and not considered. Services that are closed, full, invitation
+// only, unable to welcome complex needs, for other ages, or (with the
+// language barrier) not in the person's language are left out, with their
+// reasons when opt.Exclusions is set.
 // Entries not checked for opt.StaleAfterDays rank lower and are marked
 // stale. now is the time of the match, for schedules and freshness.
 // It returns [socialrx.CodeInvalid] naming each bad field of person or opt.
@@ -213,43 +247,47 @@ func (ix *Index) Match(person Person, now time.Time, opt MatchOptions) (MatchRes
 	if m.stale == 0 {
 		m.stale = 180
 	}
-	m.today = socialrx.DateOf(now)
+	m.today = epochDays(socialrx.DateOf(now))
 
 	res := MatchResult{Suggestions: []Suggestion{}}
-	var hits []hit
-	p := prepared{age: -1}
+	top := best{k: limit}
+	p := prepared{age: -1, needs: m.needs}
 	if m.havMax > 0 {
-		p.hasNear, p.point, p.near, p.havMax = true, *person.Location, m.home, m.havMax
+		p.hasNear, p.point, p.near = true, *person.Location, m.home
+		p.setRadius(person.Preferences.MaxKm)
 		// Online services are never too far; those with no coordinates
 		// cannot be measured, so they stay in.
 		p.online, p.unplaced = true, true
 	}
-	ix.candidates(nil, nil, &p, person.Needs, func(d *doc) {
-		if d.needs&m.needs == 0 {
+	ix.candidates(nil, &p, person.Needs, func(slot int32) {
+		h := &ix.hot[slot]
+		if !p.pre(h) {
 			return
 		}
+		hav := -1.0
+		if m.hasHome {
+			hav = ix.hav(slot, m.home)
+		}
+		if m.havMax > 0 && hav > m.havMax && h.flags&flagOnline == 0 {
+			return // out of reach, as a search radius leaves it out
+		}
 		res.Considered++
-		reasons := m.exclude(d, opt.Exclusions)
-		if len(reasons) > 0 {
+		if reasons := m.exclude(ix, slot, opt.Exclusions); len(reasons) > 0 {
 			if opt.Exclusions {
+				d := ix.docs[slot]
 				res.Excluded = append(res.Excluded, Excluded{ID: d.svc.ID, Name: d.svc.Name, Reasons: reasons})
 			}
 			return
 		}
-		score, _, _ := m.assess(d, false)
-		hits = append(hits, hit{d: d, score: score, hav: m.hav(d)})
+		score, _, _ := m.assess(ix, slot, hav, false)
+		top.push(hit{d: ix.docs[slot], slot: slot, score: score, hav: hav})
 	})
 	if opt.Exclusions {
 		// Stable order, by name then id.
 		sortExcluded(res.Excluded)
 	}
-	k := min(limit, len(hits))
-	if k == 0 {
-		return res, nil
-	}
-	top(hits, k, compareHits)
-	for _, h := range hits[:k] {
-		score, reasons, stale := m.assess(h.d, true)
+	for _, h := range top.sorted() {
+		score, reasons, stale := m.assess(ix, h.slot, h.hav, true)
 		s := Suggestion{
 			ID: h.d.svc.ID, Name: h.d.svc.Name, Score: math.Round(score*100) / 100,
 			Needs: m.met(h.d), Reasons: reasons, Stale: stale,
@@ -272,20 +310,6 @@ func sortExcluded(ex []Excluded) {
 	})
 }
 
-// hav is the haversine to the nearest location, -1 when unknown.
-func (m *matcher) hav(d *doc) float64 {
-	if !m.hasHome {
-		return -1
-	}
-	best := -1.0
-	for _, g := range d.points {
-		if h := m.home.hav(g); best < 0 || h < best {
-			best = h
-		}
-	}
-	return best
-}
-
 // met lists the person's needs the service meets, in the person's order.
 func (m *matcher) met(d *doc) []socialrx.Need {
 	var out []socialrx.Need
@@ -306,9 +330,28 @@ func containsNeed(ns []socialrx.Need, n socialrx.Need) bool {
 	return false
 }
 
-// exclude returns why d must be left out, or nothing; with all false it
-// stops at the first reason.
-func (m *matcher) exclude(d *doc, all bool) []string {
+// excludedMark stands for the reasons when they were not asked for.
+var excludedMark = []string{"excluded"}
+
+// exclude returns why the service must be left out, or nothing; with all
+// false it may return excludedMark instead of the reasons.
+func (m *matcher) exclude(ix *Index, slot int32, all bool) []string {
+	h := &ix.hot[slot]
+	bad := h.status != statusActiveBit || h.flags&(flagFull|flagInvite) != 0 ||
+		m.p.ComplexNeeds && h.flags&flagComplexNo != 0 ||
+		m.age >= 0 && (h.minAge >= 0 && m.age < h.minAge || h.maxAge >= 0 && m.age > h.maxAge)
+	switch {
+	case bad && !all:
+		return excludedMark
+	case !bad && !m.barriers.language:
+		return nil
+	}
+	return m.reasons(ix.docs[slot], all)
+}
+
+// reasons says why d must be left out; with all false it stops at the
+// first reason.
+func (m *matcher) reasons(d *doc, all bool) []string {
 	var out []string
 	add := func(r string) bool {
 		out = append(out, r)
@@ -349,14 +392,7 @@ func (m *matcher) exclude(d *doc, all bool) []string {
 			}
 		}
 	}
-	if m.havMax > 0 && d.flags&flagOnline == 0 {
-		if h := m.hav(d); h > m.havMax {
-			if add(fmt.Sprintf("too far: %s (you said up to %s)", kmWords(kmOf(h)), kmWords(m.p.Preferences.MaxKm))) {
-				return out
-			}
-		}
-	}
-	if m.barriers[BarrierLanguage] && !anyString(d.langs, m.langs) {
+	if m.barriers.language && !anyString(d.langs, m.langs) {
 		if add("not offered in " + strings.Join(m.p.Languages, " or ")) {
 			return out
 		}
@@ -388,7 +424,11 @@ func ageWords(lo, hi float64) string {
 func kmWords(km float64) string { return strconv.FormatFloat(math.Round(km*10)/10, 'f', 1, 64) + " km" }
 
 // assess scores a service for the person and, with words, says why.
-func (m *matcher) assess(d *doc, words bool) (score float64, reasons []string, stale bool) {
+// It reads the packed fields, and the doc only for words, schedules with
+// validity dates, several locations or the person's languages.
+func (m *matcher) assess(ix *Index, slot int32, hav float64, words bool) (score float64, reasons []string, stale bool) {
+	h := &ix.hot[slot]
+	d := ix.docs[slot] // dereferenced only when needed
 	say := func(s string) {
 		if words {
 			reasons = append(reasons, s)
@@ -399,8 +439,8 @@ func (m *matcher) assess(d *doc, words bool) (score float64, reasons []string, s
 	// Needs met weigh most.
 	met := 0
 	var labels []string
-	for _, n := range m.p.Needs {
-		if d.needs&needBits[n] != 0 {
+	for i, n := range m.p.Needs {
+		if h.needs&m.bits[i] != 0 {
 			met++
 			if words {
 				labels = append(labels, n.Label())
@@ -414,46 +454,50 @@ func (m *matcher) assess(d *doc, words bool) (score float64, reasons []string, s
 
 	// Cost.
 	switch {
-	case d.flags&flagFree != 0:
+	case h.flags&flagFree != 0:
 		score += 1
-		if b[BarrierCost] {
+		if b.cost {
 			score += 2
 		}
 		say("free")
-	case d.flags&flagPaid != 0:
+	case h.flags&flagPaid != 0:
 		score -= 1
-		if b[BarrierCost] {
+		if b.cost {
 			score -= 4
+		}
+		if words && b.cost {
 			say("costs " + d.costWords + " (cost is a barrier)")
-		} else {
+		} else if words {
 			say("costs " + d.costWords)
 		}
-	case b[BarrierCost]:
+	case b.cost:
 		score -= 1
 		say("cost not known")
 	}
 
 	// Getting there.
-	online := d.flags&flagOnline != 0
-	inPerson := d.flags&flagInPerson != 0
-	if h := m.hav(d); h >= 0 {
-		km := kmOf(h)
+	online := h.flags&flagOnline != 0
+	inPerson := h.flags&flagInPerson != 0
+	if hav >= 0 {
+		km := kmOf(hav)
 		weight := 0.4
-		if b[BarrierTransport] || b[BarrierMobility] {
+		if b.transport || b.mobility {
 			weight = 0.8
 		}
 		score -= weight * km
-		if mins := walkMinutes(km); mins <= 30 {
+		switch mins := walkMinutes(km); {
+		case !words:
+		case mins <= 30:
 			say(plural(mins, "minute") + "' walk")
-		} else if b[BarrierTransport] {
+		case b.transport:
 			say(kmWords(km) + " away (transport is a barrier)")
-		} else {
+		default:
 			say(kmWords(km) + " away")
 		}
 	}
-	prefersOnline := m.p.Preferences.Mode == ModeOnline || (b[BarrierTransport] || b[BarrierCaring]) && !b[BarrierDigital]
+	prefersOnline := m.p.Preferences.Mode == ModeOnline || (b.transport || b.caring) && !b.digital
 	switch {
-	case online && !inPerson && b[BarrierDigital]:
+	case online && !inPerson && b.digital:
 		score -= 4
 		say("online only (digital access is a barrier)")
 	case online && !inPerson:
@@ -469,39 +513,50 @@ func (m *matcher) assess(d *doc, words bool) (score float64, reasons []string, s
 	}
 
 	// Times.
-	if days := d.runDays(m.today); days != "" {
-		if len(m.windows) == 0 {
-			say("runs " + days)
-		} else if d.runsIn(m.windows, m.today) {
+	if ix.hasDays(slot, m.today) {
+		switch {
+		case len(m.windows) == 0:
+			if words {
+				say("runs " + d.runDays(m.today))
+			}
+		case ix.runsIn(slot, m.windows, m.days, m.today):
 			score += 2
-			if b[BarrierCaring] {
+			if b.caring {
 				score++
 			}
-			say("runs " + freeDays(d, m.windows, m.today) + " when you are free")
-		} else {
+			if words {
+				say("runs " + freeDays(d, m.windows, m.today) + " when you are free")
+			}
+		default:
 			score -= 2
-			say("runs " + days + ", not when you are free")
+			if words {
+				say("runs " + d.runDays(m.today) + ", not when you are free")
+			}
 		}
 	}
 
 	// Welcome, space and complex needs.
-	if d.flags&flagOpen != 0 {
+	if h.flags&flagOpen != 0 {
 		score++
-		if b[BarrierConfidence] || b[BarrierAnxietyNewPlaces] {
+		if b.confidence {
 			score++
 		}
 		say("open group, welcomes newcomers")
 	}
-	if d.flags&flagHasSpace != 0 {
+	if h.flags&flagHasSpace != 0 {
 		score++
-		say("has space (" + plural(d.available, d.capacityUnit()) + ")")
+		if words {
+			say("has space (" + plural(d.available, d.capacityUnit()) + ")")
+		}
 	}
 	if m.p.ComplexNeeds {
 		switch {
-		case d.flags&flagComplexYes != 0 && d.atOnce > 0:
+		case h.flags&flagComplexYes != 0 && d.atOnce > 0:
 			score++
-			say(fmt.Sprintf("welcomes people with complex needs (up to %d at once)", d.atOnce))
-		case d.flags&flagComplexYes != 0:
+			if words {
+				say(fmt.Sprintf("welcomes people with complex needs (up to %d at once)", d.atOnce))
+			}
+		case h.flags&flagComplexYes != 0:
 			score++
 			say("welcomes people with complex needs")
 		default:
@@ -511,8 +566,8 @@ func (m *matcher) assess(d *doc, words bool) (score float64, reasons []string, s
 	}
 
 	// Access and language.
-	if b[BarrierMobility] && inPerson {
-		if d.flags&flagStepFree != 0 {
+	if b.mobility && inPerson {
+		if h.flags&flagStepFree != 0 {
 			score++
 			say("step-free access")
 		} else {
@@ -520,49 +575,61 @@ func (m *matcher) assess(d *doc, words bool) (score float64, reasons []string, s
 			say("step-free access not confirmed")
 		}
 	}
-	if b[BarrierLanguage] {
+	if b.language {
 		for i, l := range m.langs {
 			if containsString(d.langs, l) {
 				score++
-				say("offered in " + m.p.Languages[i])
+				if words {
+					say("offered in " + m.p.Languages[i])
+				}
 				break
 			}
 		}
 	}
 
 	// What the person is drawn to, and word of mouth.
-	if both := d.ways & m.ways; both != 0 {
+	if both := h.ways & m.ways; both != 0 {
 		var names []string
 		for _, w := range Way("").EnumValues() {
 			if both&wayBits[Way(w)] != 0 {
 				score += 0.5
-				names = append(names, strings.ReplaceAll(w, "_", " "))
+				if words {
+					names = append(names, strings.ReplaceAll(w, "_", " "))
+				}
 			}
 		}
-		say("helps you " + joinAnd(names))
+		if words {
+			say("helps you " + joinAnd(names))
+		}
 	}
-	if d.ratings > 0 {
-		score += (d.stars - 3) * 0.5
-		say(fmt.Sprintf("link workers rate it %s out of 5 (%s)",
-			strconv.FormatFloat(math.Round(d.stars*10)/10, 'f', -1, 64), plural(d.ratings, "rating")))
+	if h.stars > 0 {
+		score += (float64(h.stars) - 3) * 0.5
+		if words {
+			say(fmt.Sprintf("link workers rate it %s out of 5 (%s)",
+				strconv.FormatFloat(math.Round(d.stars*10)/10, 'f', -1, 64), plural(d.ratings, "rating")))
+		}
 	}
 
 	// Freshness.
-	if d.verified.IsZero() {
+	if h.verified == noCheck {
 		score -= 3
 		stale = true
 		say("never checked: ask them to confirm")
 	} else {
-		days := int(m.today.Time().Sub(d.verified.Time()).Hours() / 24)
+		days := int(m.today - h.verified)
 		if days > m.stale {
 			score -= 3
 			stale = true
-			say("not checked for " + ago(days) + ": ask them to confirm")
+			if words {
+				say("not checked for " + ago(days) + ": ask them to confirm")
+			}
 		} else {
 			if days <= 90 {
 				score += 0.5
 			}
-			say("checked " + agoWords(days))
+			if words {
+				say("checked " + agoWords(days))
+			}
 		}
 	}
 	return score, reasons, stale
@@ -624,9 +691,19 @@ var dayNames = [7]string{"Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursd
 
 var ordinals = map[int]string{1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last", -2: "second to last"}
 
+// hasDays reports whether a schedule valid on today names days.
+func (d *doc) hasDays(today int32) bool {
+	for i := range d.sessions {
+		if d.sessions[i].days != 0 && d.sessions[i].validOn(today) {
+			return true
+		}
+	}
+	return false
+}
+
 // runDays says in words when the service runs, "Tuesdays and Thursdays" or
 // "the first Monday of the month", from the schedules valid on today.
-func (d *doc) runDays(today socialrx.Date) string {
+func (d *doc) runDays(today int32) string {
 	var parts []string
 	var weekly uint8
 	for i := range d.sessions {
@@ -658,7 +735,7 @@ func (d *doc) runDays(today socialrx.Date) string {
 }
 
 // freeDays names the days the service runs when the person is free.
-func freeDays(d *doc, ws []window, today socialrx.Date) string {
+func freeDays(d *doc, ws []window, today int32) string {
 	var days uint8
 	for i := range d.sessions {
 		ss := &d.sessions[i]

@@ -48,8 +48,8 @@ type Query struct {
 	RadiusKm float64 `json:"radius_km,omitempty" jsonschema:"minimum=0"`
 	// IncludeOnline keeps services delivered online whatever RadiusKm says.
 	IncludeOnline bool `json:"include_online,omitempty"`
-	// Page is the page wanted, from 1 (0 means 1).
-	Page int `json:"page,omitempty" jsonschema:"minimum=0"`
+	// Page is the page wanted, from 1 (0 means 1), at most 100000.
+	Page int `json:"page,omitempty" jsonschema:"minimum=0,maximum=100000"`
 	// PerPage is the number of services per page, 1 to 100 (0 means 20).
 	PerPage int `json:"per_page,omitempty" jsonschema:"minimum=0,maximum=100"`
 }
@@ -162,15 +162,17 @@ func checkEnum[T ~string](path string, vs []T, vals []string) []socialrx.FieldEr
 type prepared struct {
 	needs    uint64
 	flags    uint32
-	statuses []Status
+	statuses uint8   // bits of the statuses wanted; 0: any
 	age      float64 // -1: none
 	windows  []window
-	today    socialrx.Date
+	days     uint8 // weekdays of the windows
+	today    int32 // days since 1970-01-01, or anyDay
 	lang     string
 	hasNear  bool
 	point    Point
 	near     geo
 	havMax   float64 // 0: no radius
+	dLat     float32 // the radius as latitude, radians, a little over
 	online   bool    // services delivered online pass the radius
 	unplaced bool    // services with no coordinates pass the radius
 }
@@ -184,7 +186,9 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 		p.needs |= needBits[n]
 	}
 	errs = append(errs, checkEnum("/status", q.Status, Status("").EnumValues())...)
-	p.statuses = q.Status
+	for _, st := range q.Status {
+		p.statuses |= statusBits[st]
+	}
 	if q.Age != nil {
 		if *q.Age < 0 || *q.Age > 130 {
 			errs = append(errs, socialrx.Field("/age", "must be 0 to 130"))
@@ -195,8 +199,12 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 		fs, w := s.check("/when/" + strconv.Itoa(i))
 		errs = append(errs, fs...)
 		p.windows = append(p.windows, w)
+		p.days |= 1 << uint(w.day)
 	}
-	p.today = q.Today
+	p.today = anyDay
+	if !q.Today.IsZero() {
+		p.today = epochDays(q.Today)
+	}
 	switch q.Welcome {
 	case "":
 	case WelcomeOpen:
@@ -239,11 +247,11 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 	case q.RadiusKm > 0 && q.Near == nil:
 		errs = append(errs, socialrx.Field("/radius_km", "needs near"))
 	case q.RadiusKm > 0:
-		p.havMax = havOf(q.RadiusKm)
+		p.setRadius(q.RadiusKm)
 	}
 	p.online = q.IncludeOnline
-	if q.Page < 0 {
-		errs = append(errs, socialrx.Field("/page", "must not be negative"))
+	if q.Page < 0 || q.Page > 100000 {
+		errs = append(errs, socialrx.Field("/page", "must be 0 to 100000"))
 	}
 	if q.PerPage < 0 || q.PerPage > 100 {
 		errs = append(errs, socialrx.Field("/per_page", "must be 1 to 100"))
@@ -254,43 +262,49 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 	return errs, p
 }
 
-// keep reports whether d passes every filter but text and taxonomy terms,
-// and its nearest location's haversine from the query point (-1: none).
-func (p *prepared) keep(d *doc) (bool, float64) {
-	if d.flags&p.flags != p.flags {
-		return false, -1
+// setRadius sets the circle of radius km around the point.
+func (p *prepared) setRadius(km float64) {
+	p.havMax = havOf(km)
+	p.dLat = float32(km/earthKm*1.001 + 1e-6)
+}
+
+// pre rejects, from the packed fields alone, docs that fail the flags,
+// needs, statuses, age or days, or whose first location is too far north
+// or south to be in the radius. The language filter is a postings list
+// the caller reads.
+func (p *prepared) pre(h *hot) bool {
+	if h.status == 0 || h.flags&p.flags != p.flags || p.needs != 0 && h.needs&p.needs == 0 ||
+		p.statuses != 0 && h.status&p.statuses == 0 {
+		return false
 	}
-	if p.needs != 0 && d.needs&p.needs == 0 {
-		return false, -1
+	if p.age >= 0 && (h.minAge >= 0 && float32(p.age) < h.minAge || h.maxAge >= 0 && float32(p.age) > h.maxAge) {
+		return false
 	}
-	if len(p.statuses) > 0 && !containsStatus(p.statuses, d.svc.Status) {
-		return false, -1
+	if p.days != 0 && h.days&p.days == 0 {
+		return false
 	}
-	if p.age >= 0 && (d.minAge >= 0 && p.age < d.minAge || d.maxAge >= 0 && p.age > d.maxAge) {
-		return false, -1
-	}
-	if len(p.windows) > 0 && !d.runsIn(p.windows, p.today) {
-		return false, -1
-	}
-	if p.lang != "" && !containsString(d.langs, p.lang) {
-		return false, -1
-	}
-	hav := -1.0
-	if p.hasNear {
-		for _, g := range d.points {
-			if h := p.near.hav(g); hav < 0 || h < hav {
-				hav = h
-			}
-		}
-		if p.havMax > 0 && (hav < 0 && !p.unplaced || hav > p.havMax) && !(p.online && d.flags&flagOnline != 0) {
-			return false, -1
+	if p.havMax > 0 && h.bits&(hotPlaced|hotMulti) == hotPlaced && !(p.online && h.flags&flagOnline != 0) {
+		if dl := h.at.lat - p.near.lat; dl > p.dLat || dl < -p.dLat {
+			return false
 		}
 	}
-	return true, hav
+	return true
+}
+
+// within reports whether a doc at haversine hav (-1: no coordinates) is
+// inside the radius, or passes it by being online or unplaced as asked.
+func (p *prepared) within(h *hot, hav float64) bool {
+	switch {
+	case p.havMax == 0 || hav >= 0 && hav <= p.havMax:
+		return true
+	case p.online && h.flags&flagOnline != 0:
+		return true
+	}
+	return hav < 0 && p.unplaced
 }
 
 // runsIn reports whether any session valid on today overlaps any window.
-func (d *doc) runsIn(ws []window, today socialrx.Date) bool {
+func (d *doc) runsIn(ws []window, today int32) bool {
 	for i := range d.sessions {
 		ss := &d.sessions[i]
 		if !ss.validOn(today) {
@@ -300,15 +314,6 @@ func (d *doc) runsIn(ws []window, today socialrx.Date) bool {
 			if ss.overlaps(w.day, w.from, w.to) {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-func containsStatus(ss []Status, s Status) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
 		}
 	}
 	return false

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,15 +15,18 @@ var stopWords = map[string]bool{
 	"we": true, "with": true, "you": true, "your": true, "who": true, "will": true, "can": true,
 }
 
-// tokens splits text into case-folded words of letters and digits;
-// apostrophes inside a word are dropped ("men's" is "mens").
-func tokens(text string, emit func(word string)) {
-	var b strings.Builder
+// eachTerm splits text into case-folded words of letters and digits
+// (apostrophes inside a word are dropped: "men's" is "mens"), leaves out
+// stop words, stems the rest and calls f with each, in order and with
+// repeats. The term is only valid during the call. buf is scratch space,
+// returned for reuse.
+func eachTerm(text string, buf []byte, f func(term []byte)) []byte {
+	buf = buf[:0]
 	flush := func() {
-		if b.Len() > 0 {
-			emit(b.String())
-			b.Reset()
+		if len(buf) > 0 && !stopWords[string(buf)] {
+			f(stem(buf))
 		}
+		buf = buf[:0]
 	}
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
@@ -32,73 +36,72 @@ func tokens(text string, emit func(word string)) {
 		i += size
 		switch {
 		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
-			b.WriteRune(r)
+			buf = append(buf, byte(r))
 		case 'A' <= r && r <= 'Z':
-			b.WriteRune(r + 'a' - 'A')
+			buf = append(buf, byte(r+'a'-'A'))
 		case r == '\'' || r == '’':
-			// inside a word: skip; elsewhere it separates nothing
 		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(unicode.ToLower(r))
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		default:
 			flush()
 		}
 	}
 	flush()
+	return buf
 }
 
 // terms returns the stemmed index terms of text, stop words left out, in
 // order and with repeats.
 func terms(text string) []string {
 	var out []string
-	tokens(text, func(w string) {
-		if !stopWords[w] {
-			out = append(out, stem(w))
-		}
-	})
+	eachTerm(text, nil, func(t []byte) { out = append(out, string(t)) })
 	return out
 }
 
-// stem strips common English endings, enough to make "garden", "gardens",
-// "gardening" and "gardener" one term, and "walk", "walks", "walking",
-// "walkers" another. Queries and documents are stemmed alike, so a stem
-// need only be consistent, not a real word.
-func stem(w string) string {
+// stem strips common English endings in place, enough to make "garden",
+// "gardens", "gardening" and "gardener" one term, and "walk", "walks",
+// "walking", "walkers" another. Queries and documents are stemmed alike,
+// so a stem need only be consistent, not a real word.
+func stem(w []byte) []byte {
 	if len(w) <= 3 || !isASCII(w) {
 		return w
 	}
 	switch {
-	case strings.HasSuffix(w, "ies") && len(w) > 4:
-		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "sses"):
+	case bytes.HasSuffix(w, []byte("ies")) && len(w) > 4:
+		w = append(w[:len(w)-3], 'y')
+	case bytes.HasSuffix(w, []byte("sses")):
 		w = w[:len(w)-2]
-	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
-	case strings.HasSuffix(w, "s"):
+	case bytes.HasSuffix(w, []byte("ss")), bytes.HasSuffix(w, []byte("us")), bytes.HasSuffix(w, []byte("is")):
+	case w[len(w)-1] == 's':
 		w = w[:len(w)-1]
 	}
-	for _, suf := range []string{"ing", "ers", "er", "ed"} {
-		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 && hasVowel(w[:len(w)-len(suf)]) {
+	for _, suf := range suffixes {
+		if bytes.HasSuffix(w, suf) && len(w)-len(suf) >= 3 && hasVowel(w[:len(w)-len(suf)]) {
 			w = w[:len(w)-len(suf)]
-			if n := len(w); n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiousz", rune(w[n-1])) &&
-				(w[n-1] != 'l' || n >= 6) {
+			if n := len(w); n >= 2 && w[n-1] == w[n-2] && !isOneOf(w[n-1], "aeiousz") && (w[n-1] != 'l' || n >= 6) {
 				w = w[:n-1] // running → run, swimming → swim, counselling → counsel
 			}
 			break
 		}
 	}
-	if n := len(w); n > 4 && w[n-1] == 'e' && !strings.ContainsRune("aeiou", rune(w[n-2])) {
+	if n := len(w); n > 4 && w[n-1] == 'e' && !isOneOf(w[n-2], "aeiou") {
 		w = w[:n-1] // dance → danc, as dancing → danc
 	}
-	if strings.HasSuffix(w, "y") && len(w) > 3 && !strings.ContainsRune("aeiou", rune(w[len(w)-2])) {
-		w = w[:len(w)-1] + "i" // activity and activities alike
+	if n := len(w); n > 3 && w[n-1] == 'y' && !isOneOf(w[n-2], "aeiou") {
+		w[n-1] = 'i' // activity and activities alike
 	}
 	return w
 }
 
-func hasVowel(s string) bool { return strings.ContainsAny(s, "aeiouy") }
+var suffixes = [][]byte{[]byte("ing"), []byte("ers"), []byte("er"), []byte("ed")}
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+func isOneOf(c byte, set string) bool { return strings.IndexByte(set, c) >= 0 }
+
+func hasVowel(s []byte) bool { return bytes.ContainsAny(s, "aeiouy") }
+
+func isASCII(s []byte) bool {
+	for _, c := range s {
+		if c >= utf8.RuneSelf {
 			return false
 		}
 	}
