@@ -119,7 +119,12 @@ func start(t *testing.T, dir, config string) *server {
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	s := &server{t: t, cmd: cmd, dir: dir}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -315,6 +320,17 @@ func TestTour(t *testing.T) {
 	}
 	assert.Equal(t, 1, toReferrer)
 	assert.Equal(t, 1, toPartner)
+
+	// SIGTERM: the host stops cleanly, stopping its plugin too.
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "serve exits 0 on SIGTERM")
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop on SIGTERM")
+	}
 }
 
 // TestKillDuringBurst kills the host with SIGKILL while creates are in
