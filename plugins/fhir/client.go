@@ -261,6 +261,22 @@ func (c *Client) Search(ctx context.Context, typ string, q url.Values) ([]json.R
 	return out, nil
 }
 
+// Read returns the resource of the type with the server id, as JSON.
+// Codes: invalid (not a FHIR id), not_found, unavailable.
+func (c *Client) Read(ctx context.Context, typ, id string) (json.RawMessage, error) {
+	if !fhirID.MatchString(id) {
+		return nil, socialrx.Invalid(socialrx.Field("/id", "%q is not a FHIR id", id))
+	}
+	body, _, err := c.do(ctx, http.MethodGet, typ+"/"+id, nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := idOf("GET "+typ+"/"+id, typ, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
 // SearchByIdentifier returns the resources of the type that carry the
 // identifier. Codes: invalid, unavailable.
 func (c *Client) SearchByIdentifier(ctx context.Context, typ string, id Identifier) ([]json.RawMessage, error) {

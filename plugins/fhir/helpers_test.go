@@ -1,7 +1,9 @@
 package fhir_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -29,8 +31,11 @@ var (
 	fhirSchemaErr  error
 )
 
+const fhirSchemaURL = "http://hl7.org/fhir/json-schema/4.0"
+
 // officialSchema compiles the official FHIR R4 JSON schema (draft-06) in
-// testdata once per test binary.
+// testdata once per test binary. Its root is a oneOf of all 146 resources
+// with a discriminator on resourceType.
 func officialSchema(t testing.TB) *schema.Validator {
 	t.Helper()
 	fhirSchemaOnce.Do(func() {
@@ -39,10 +44,61 @@ func officialSchema(t testing.TB) *schema.Validator {
 			fhirSchemaErr = err
 			return
 		}
-		fhirSchema, fhirSchemaErr = schema.Compile("http://hl7.org/fhir/json-schema/4.0", b)
+		fhirSchema, fhirSchemaErr = schema.Compile(fhirSchemaURL, b)
 	})
 	require.NoError(t, fhirSchemaErr, "compile the official FHIR R4 schema")
 	return fhirSchema
+}
+
+// validateFHIR checks a FHIR resource (JSON) against the official schema.
+// A Bundle's entries are checked one by one, and the Bundle around them
+// without them: together the same verdict as on the whole Bundle, with the
+// errors of each entry under its pointer. (The schema's root is a oneOf of
+// every resource, so an invalid resource also fails the other 145
+// branches: the fields of an error name those failures too.) Codes:
+// invalid, with JSON pointers into doc.
+func validateFHIR(t testing.TB, doc []byte) error {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return socialrx.Invalid(socialrx.Field("", "not JSON: %v", err))
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return officialSchema(t).ValidateValue(v)
+	}
+	var errs []socialrx.FieldError
+	if entries, isList := m["entry"].([]any); m["resourceType"] == "Bundle" && isList {
+		shell := make(map[string]any, len(m))
+		for k, x := range m {
+			shell[k] = x
+		}
+		stripped := make([]any, len(entries))
+		for i, e := range entries {
+			entry, isObj := e.(map[string]any)
+			res, hasRes := entry["resource"]
+			if !isObj || !hasRes {
+				stripped[i] = e
+				continue
+			}
+			rb, err := json.Marshal(res)
+			require.NoError(t, err)
+			errs = append(errs, socialrx.Prefix(fmt.Sprintf("/entry/%d/resource", i), validateFHIR(t, rb))...)
+			c := make(map[string]any, len(entry))
+			for k, x := range entry {
+				if k != "resource" {
+					c[k] = x
+				}
+			}
+			stripped[i] = c
+		}
+		shell["entry"] = stripped
+		v = shell
+	}
+	errs = append(errs, socialrx.ErrorFields(officialSchema(t).ValidateValue(v))...)
+	return socialrx.Invalid(errs...)
 }
 
 // requireValidFHIR checks a resource (a Go value or JSON) against the
@@ -58,7 +114,7 @@ func requireValidFHIR(t testing.TB, res any) {
 		doc, err = json.Marshal(res)
 		require.NoError(t, err)
 	}
-	require.NoError(t, officialSchema(t).Validate(doc), "not valid FHIR R4:\n%s", doc)
+	require.NoError(t, validateFHIR(t, doc), "not valid FHIR R4:\n%s", doc)
 }
 
 // newReferral builds a received referral of a GP referral with every

@@ -163,9 +163,34 @@ func actorOf(r *Reference) referral.Actor {
 	return referral.Actor{ID: userOf(r), Role: referral.Role(ext.str(extActorRole)), Organisation: ext.str(extActorOrganization)}
 }
 
+// noteAuthor reads who wrote a Task note: a socialrx actor, else (a note
+// the partner's own system wrote) a partner of the owning organisation
+// named by the note's author string, display or reference.
+func noteAuthor(n Annotation, partner string) referral.Actor {
+	a := actorOf(n.AuthorReference)
+	if a.ID == "" {
+		a.ID = n.AuthorString
+		if r := n.AuthorReference; a.ID == "" && r != nil {
+			a.ID = r.Display
+			if a.ID == "" {
+				a.ID = r.Reference
+			}
+		}
+		if a.ID == "" {
+			a.ID = partner
+		}
+	}
+	if a.Role == "" {
+		a.Role, a.Organisation = referral.RolePartner, partner
+	}
+	return a
+}
+
 // OnwardFromFHIR maps FHIR resources back to an onward referral, the
 // inverse of [OnwardToFHIR] (its history is empty: the FHIR server keeps
-// the Task's). The result is checked against onward_referral.schema.json.
+// the Task's). A Task note from the partner's own system, without a
+// socialrx author, is feedback from a partner of the owning organisation,
+// named by the note's author. The result is checked against onward_referral.schema.json.
 // Codes: invalid, with paths into the FHIR resources or, for a rule the
 // result breaks, into the onward referral ("/onward_referral/partner").
 func OnwardFromFHIR(res *OnwardResources) (*referral.OnwardReferral, error) {
@@ -203,7 +228,7 @@ func OnwardFromFHIR(res *OnwardResources) (*referral.OnwardReferral, error) {
 	o.RequestedAt = p.parseTime("/ServiceRequest/authoredOn", sr.AuthoredOn)
 	o.RequestedBy = userOf(sr.Requester)
 	for i, n := range t.Note {
-		o.Feedback = append(o.Feedback, referral.Feedback{At: p.parseTime(at("/Task/note", i)+"/time", n.Time), By: actorOf(n.AuthorReference), Text: n.Text})
+		o.Feedback = append(o.Feedback, referral.Feedback{At: p.parseTime(at("/Task/note", i)+"/time", n.Time), By: noteAuthor(n, o.Partner), Text: n.Text})
 	}
 	person := personOf(res.Patient, "/Patient", &p)
 	v := referral.PartnerView{Name: person.GivenName, Language: person.Language, InterpreterNeeded: person.InterpreterNeeded,
