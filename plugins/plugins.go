@@ -8,6 +8,12 @@
 // Every method returns a [socialrx.Error] on failure, with the code its doc
 // comment names, so a code chosen by an adapter reaches the host (and its
 // HTTP clients) unchanged, in process or over the wire.
+//
+// A store checks its input with [Write.Check], [Query.Check], [Lease.Check]
+// and [Lease.CheckDue] before it applies anything: they hold the rules the
+// conformance suites of package plugintest expect of every store, and name
+// each bad field by JSON pointer. A store adds the limits of its own storage
+// after them, and pages with [EncodeCursor].
 package plugins
 
 import (

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -68,6 +69,12 @@ func NewFakeClinicalSystem() *FakeClinicalSystem {
 		f.referrals = append(f.referrals, ref)
 	}
 	return f
+}
+
+// isObject reports whether b is a JSON object.
+func isObject(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && t[0] == '{' && json.Valid(b)
 }
 
 // AddPerson adds or replaces a person, a JSON object with a valid

@@ -51,6 +51,18 @@ func New() *Store {
 	}
 }
 
+// limits bounds kinds and document ids, so a key stays a key; the input
+// checks themselves are the contract's (plugins.Write.Check and the like).
+var limits = plugins.Limits{Kind: 64, ID: 256}
+
+// live returns an unavailable error when ctx is done.
+func live(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "memory store: %w", err)
+	}
+	return nil
+}
+
 // now is the store's clock: UTC without a monotonic reading, so stored
 // times compare and print as they would after a round trip.
 func now() time.Time { return time.Now().UTC().Round(0) }
@@ -86,7 +98,7 @@ func (s *Store) Get(ctx context.Context, kind plugins.Kind, id string) (plugins.
 // messages. Codes: invalid, conflict (the id exists or an outbox key or id
 // was used), unavailable.
 func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, error) {
-	if err := validateWrite(w, false); err != nil {
+	if err := w.Check(false, limits); err != nil {
 		return plugins.Document{}, err
 	}
 	if err := s.lock(ctx); err != nil {
@@ -124,7 +136,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 // w.Document.Version. Codes: invalid, not_found, conflict (stale version,
 // used outbox key or id), unavailable.
 func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, error) {
-	if err := validateWrite(w, true); err != nil {
+	if err := w.Check(true, limits); err != nil {
 		return plugins.Document{}, err
 	}
 	if err := s.lock(ctx); err != nil {
@@ -191,7 +203,7 @@ func (s *Store) apply(e *entry, w plugins.Write, t time.Time) {
 // List returns one page of documents ordered by id. Codes: invalid (no
 // kind, bad limit or cursor), unavailable.
 func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error) {
-	limit, after, err := validateQuery(q)
+	limit, after, err := q.Check(limits)
 	if err != nil {
 		return plugins.Page{}, err
 	}
@@ -209,7 +221,7 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	var p plugins.Page
 	if len(match) > limit {
 		match = match[:limit]
-		p.Next = encodeCursor(match[limit-1].doc.ID)
+		p.Next = plugins.EncodeCursor(match[limit-1].doc.ID)
 	}
 	p.Documents = make([]plugins.Document, len(match))
 	for i, e := range match {
@@ -258,7 +270,7 @@ func leasable(l plugins.Lease, now time.Time) bool {
 // lease holds, oldest first. Codes: invalid (no owner, Until not after now,
 // n < 1), unavailable.
 func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.Time, n int) ([]plugins.OutboxMessage, error) {
-	if err := validateLease(lease, now, n); err != nil {
+	if err := lease.Check(now, n); err != nil {
 		return nil, err
 	}
 	if err := s.lock(ctx); err != nil {
@@ -355,11 +367,7 @@ func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
 // lease holds, most overdue first. Codes: invalid (bad kind, no owner,
 // Until not after now, n < 1), unavailable.
 func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.Lease, now time.Time, n int) ([]plugins.Document, error) {
-	err := validateLease(lease, now, n)
-	if !validKind(kind) {
-		err = socialrx.Invalid(append(socialrx.ErrorFields(err), socialrx.Field("/kind", "must be lower-case letters and underscores"))...)
-	}
-	if err != nil {
+	if err := lease.CheckDue(kind, now, n, limits); err != nil {
 		return nil, err
 	}
 	if err := s.lock(ctx); err != nil {

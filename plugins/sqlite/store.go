@@ -18,6 +18,10 @@ import (
 // schemaVersion is the user_version of a database this package made.
 const schemaVersion = 1
 
+// limits bounds kinds and document ids, so a key stays a key; the input
+// checks themselves are the contract's (plugins.Write.Check and the like).
+var limits = plugins.Limits{Kind: 64, ID: 256}
+
 // schema creates the tables and indexes on open. Times are INTEGER
 // microseconds since the Unix epoch in UTC, the precision PostgreSQL keeps
 // too, so they sort and compare as numbers.
@@ -162,6 +166,14 @@ const (
 	codeConstraint = 19
 )
 
+// live returns an unavailable error when ctx is done.
+func live(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %w", err)
+	}
+	return nil
+}
+
 // fail turns a database error into a socialrx.Error: a done context, a
 // closed database, a busy or failing file are unavailable; a uniqueness
 // violation is a conflict; anything else is internal. fail(nil) is nil.
@@ -278,7 +290,7 @@ func (s *Store) Get(ctx context.Context, kind plugins.Kind, id string) (plugins.
 // result. Codes: invalid, conflict (the id exists or an outbox key or id
 // was used), unavailable.
 func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, error) {
-	if err := validateWrite(w, false); err != nil {
+	if err := w.Check(false, limits); err != nil {
 		return plugins.Document{}, err
 	}
 	var out plugins.Document
@@ -380,7 +392,7 @@ func appendRest(ctx context.Context, tx *sql.Tx, d plugins.Document, w plugins.W
 // Codes: invalid, not_found, conflict (stale version, used outbox key or
 // id), unavailable.
 func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, error) {
-	if err := validateWrite(w, true); err != nil {
+	if err := w.Check(true, limits); err != nil {
 		return plugins.Document{}, err
 	}
 	var out plugins.Document
@@ -425,7 +437,7 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 // List returns one page of documents ordered by id. Codes: invalid (no
 // kind, bad limit or cursor), unavailable.
 func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error) {
-	limit, after, err := validateQuery(q)
+	limit, after, err := q.Check(limits)
 	if err != nil {
 		return plugins.Page{}, err
 	}
@@ -463,7 +475,7 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	}
 	if len(p.Documents) > limit {
 		p.Documents = p.Documents[:limit]
-		p.Next = encodeCursor(p.Documents[limit-1].ID)
+		p.Next = plugins.EncodeCursor(p.Documents[limit-1].ID)
 	}
 	return p, nil
 }
@@ -508,7 +520,7 @@ func (s *Store) Events(ctx context.Context, kind plugins.Kind, id string, after 
 // lease holds, oldest first. Codes: invalid (no owner, Until not after now,
 // n < 1), unavailable.
 func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.Time, n int) ([]plugins.OutboxMessage, error) {
-	if err := validateLease(lease, now, n); err != nil {
+	if err := lease.Check(now, n); err != nil {
 		return nil, err
 	}
 	var out []plugins.OutboxMessage
@@ -615,15 +627,11 @@ func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
 // lease holds, most overdue first. Codes: invalid (bad kind, no owner,
 // Until not after now, n < 1), unavailable.
 func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.Lease, now time.Time, n int) ([]plugins.Document, error) {
-	err := validateLease(lease, now, n)
-	if !validKind(kind) {
-		err = socialrx.Invalid(append(socialrx.ErrorFields(err), socialrx.Field("/kind", "must be lower-case letters and underscores"))...)
-	}
-	if err != nil {
+	if err := lease.CheckDue(kind, now, n, limits); err != nil {
 		return nil, err
 	}
 	var out []plugins.Document
-	err = s.inWrite(ctx, "lease due", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "lease due", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+docColumns+` FROM documents
 			WHERE kind = ? AND due_at IS NOT NULL AND due_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
 			ORDER BY due_at, id LIMIT ?`, kind, micros(now), micros(now), n)

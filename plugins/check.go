@@ -1,0 +1,173 @@
+package plugins
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/socialrx/socialrx"
+)
+
+// Limits are the longest kind and document id a store accepts, in bytes,
+// for the checks of [Write.Check], [Query.Check] and [Lease.CheckDue]; 0
+// means no limit. The contract sets none: each store picks what fits its
+// keys, and adds any other rule its storage needs after these checks.
+type Limits struct {
+	// Kind bounds Document.Kind, Query.Kind and the kind of LeaseDue.
+	Kind int
+	// ID bounds Document.ID.
+	ID int
+}
+
+// checkKind adds a problem at path when k is not a kind a store accepts: a
+// non-empty run of lower-case letters and underscores, at most lim.Kind.
+func checkKind(fs []socialrx.FieldError, path string, k Kind, lim Limits) []socialrx.FieldError {
+	ok := k != "" && (lim.Kind == 0 || len(k) <= lim.Kind)
+	for _, c := range []byte(k) {
+		if (c < 'a' || c > 'z') && c != '_' {
+			ok = false
+		}
+	}
+	switch {
+	case ok:
+		return fs
+	case lim.Kind > 0:
+		return append(fs, socialrx.Field(path, "must be lower-case letters and underscores, 1 to %d of them", lim.Kind))
+	default:
+		return append(fs, socialrx.Field(path, "must be lower-case letters and underscores"))
+	}
+}
+
+// isObject reports whether b is a JSON object.
+func isObject(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && t[0] == '{' && json.Valid(b)
+}
+
+// Check returns every problem of w that the Store contract refuses, as one
+// invalid error that names each field by JSON pointer ("/document/data",
+// "/events/0/actor", "/outbox/1/idempotency_key"); update also requires the
+// version read. A store calls it before it applies anything of w, then adds
+// the problems only its storage has. Codes: invalid.
+func (w Write) Check(update bool, lim Limits) error {
+	d := w.Document
+	fs := checkKind(nil, "/document/kind", d.Kind, lim)
+	if d.ID == "" || (lim.ID > 0 && len(d.ID) > lim.ID) || !utf8.ValidString(d.ID) {
+		if lim.ID > 0 {
+			fs = append(fs, socialrx.Field("/document/id", "must be 1 to %d bytes of UTF-8", lim.ID))
+		} else {
+			fs = append(fs, socialrx.Field("/document/id", "must be UTF-8, 1 byte or more"))
+		}
+	}
+	if !isObject(d.Data) {
+		fs = append(fs, socialrx.Field("/document/data", "must be a JSON object"))
+	}
+	if update && d.Version < 1 {
+		fs = append(fs, socialrx.Field("/document/version", "must be the version read, 1 or more"))
+	}
+	for i, e := range w.Events {
+		p := fmt.Sprintf("/events/%d", i)
+		if e.Type == "" {
+			fs = append(fs, socialrx.Field(p+"/type", "is required"))
+		}
+		if e.Actor == "" {
+			fs = append(fs, socialrx.Field(p+"/actor", "is required"))
+		}
+		if len(e.Data) > 0 && !isObject(e.Data) {
+			fs = append(fs, socialrx.Field(p+"/data", "must be a JSON object"))
+		}
+	}
+	ids, keys := map[string]bool{}, map[string]bool{}
+	for i, m := range w.Outbox {
+		p := fmt.Sprintf("/outbox/%d", i)
+		switch {
+		case m.ID == "":
+			fs = append(fs, socialrx.Field(p+"/id", "is required"))
+		case ids[m.ID]:
+			fs = append(fs, socialrx.Field(p+"/id", "repeats an earlier message of this write"))
+		}
+		switch {
+		case m.IdempotencyKey == "":
+			fs = append(fs, socialrx.Field(p+"/idempotency_key", "is required"))
+		case keys[m.IdempotencyKey]:
+			fs = append(fs, socialrx.Field(p+"/idempotency_key", "repeats an earlier message of this write"))
+		}
+		ids[m.ID], keys[m.IdempotencyKey] = true, true
+		if m.Target == "" {
+			fs = append(fs, socialrx.Field(p+"/target", "is required"))
+		}
+		if len(bytes.TrimSpace(m.Payload)) == 0 || !json.Valid(m.Payload) {
+			fs = append(fs, socialrx.Field(p+"/payload", "must be JSON"))
+		}
+	}
+	return socialrx.Invalid(fs...)
+}
+
+// Check returns the problems of q that the Store contract refuses ("/kind",
+// "/limit", "/cursor"), the page size (100 for a zero Limit) and the id
+// q.Cursor continues after ("" for the first page, and when the cursor is
+// not one [EncodeCursor] made). Codes: invalid.
+func (q Query) Check(lim Limits) (limit int, after string, err error) {
+	fs := checkKind(nil, "/kind", q.Kind, lim)
+	limit = q.Limit
+	switch {
+	case limit == 0:
+		limit = 100
+	case limit < 0 || limit > 1000:
+		fs = append(fs, socialrx.Field("/limit", "must be 1 to 1000, or 0 for 100"))
+	}
+	if q.Cursor != "" {
+		var ok bool
+		if after, ok = decodeCursor(q.Cursor); !ok {
+			fs = append(fs, socialrx.Field("/cursor", "is not a cursor this store issued"))
+		}
+	}
+	return limit, after, socialrx.Invalid(fs...)
+}
+
+// Check returns the problems of a lease for n items taken at now, as
+// LeaseOutbox gets it: no owner ("/lease/owner"), an Until not after now
+// ("/lease/until"), n below 1 ("/n"). Codes: invalid.
+func (l Lease) Check(now time.Time, n int) error {
+	var fs []socialrx.FieldError
+	if l.Owner == "" {
+		fs = append(fs, socialrx.Field("/lease/owner", "is required"))
+	}
+	if !l.Until.After(now) {
+		fs = append(fs, socialrx.Field("/lease/until", "must be after now"))
+	}
+	if n < 1 {
+		fs = append(fs, socialrx.Field("/n", "must be 1 or more"))
+	}
+	return socialrx.Invalid(fs...)
+}
+
+// CheckDue is [Lease.Check] for LeaseDue, which also refuses a kind that is
+// not one ("/kind"). Codes: invalid.
+func (l Lease) CheckDue(kind Kind, now time.Time, n int, lim Limits) error {
+	fs := checkKind(socialrx.ErrorFields(l.Check(now, n)), "/kind", kind, lim)
+	return socialrx.Invalid(fs...)
+}
+
+// cursorPrefix marks the cursors EncodeCursor makes, so that a string that
+// is not one is refused rather than read as an id.
+const cursorPrefix = "id:"
+
+// EncodeCursor returns the opaque cursor of a page that continues after the
+// document id, for [Page].Next; [Query.Check] reads it back.
+func EncodeCursor(id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + id))
+}
+
+// decodeCursor returns the id of a cursor EncodeCursor made, and false for
+// any other string.
+func decodeCursor(c string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !bytes.HasPrefix(b, []byte(cursorPrefix)) || len(b) == len(cursorPrefix) {
+		return "", false
+	}
+	return string(b[len(cursorPrefix):]), true
+}
