@@ -1,9 +1,6 @@
 package postgres
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,26 +16,29 @@ import (
 // PostgreSQL's limit for a b-tree index entry.
 const maxKeyLen = 512
 
-// validKind reports whether k is a non-empty run of lower-case letters and
-// underscores, the kinds a store must accept.
-func validKind(k plugins.Kind) bool {
-	if k == "" {
-		return false
-	}
-	for _, r := range k {
-		if (r < 'a' || r > 'z') && r != '_' {
-			return false
+// limits are the contract checks' bounds here: kinds of any length, ids
+// that fit a b-tree index entry.
+var limits = plugins.Limits{ID: maxKeyLen}
+
+// named reports whether fs has a problem at path already.
+func named(fs []socialrx.FieldError, path string) bool {
+	for _, f := range fs {
+		if f.Path == path {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // checkText adds a problem when s cannot be stored as PostgreSQL text: not
-// UTF-8, a NUL character, or longer than max bytes (0: no limit).
-func checkText(fs []socialrx.FieldError, path, s string, required bool, max int) []socialrx.FieldError {
+// UTF-8, a NUL character, or longer than max bytes (0: no limit). It adds
+// none for "" (the contract's checks say what is required) nor to a field
+// that fs names already.
+func checkText(fs []socialrx.FieldError, path, s string, max int) []socialrx.FieldError {
+	if s == "" || named(fs, path) {
+		return fs
+	}
 	switch {
-	case s == "" && required:
-		return append(fs, socialrx.Field(path, "is required"))
 	case !utf8.ValidString(s):
 		return append(fs, socialrx.Field(path, "must be UTF-8"))
 	case strings.IndexByte(s, 0) >= 0:
@@ -49,19 +49,15 @@ func checkText(fs []socialrx.FieldError, path, s string, required bool, max int)
 	return fs
 }
 
-// checkJSON adds a problem when b is not JSON that PostgreSQL's jsonb
-// accepts; object requires a JSON object.
-func checkJSON(fs []socialrx.FieldError, path string, b []byte, object bool) []socialrx.FieldError {
-	if !json.Valid(b) {
-		return append(fs, socialrx.Field(path, "must be valid JSON"))
+// checkJSONB adds a problem when b, JSON the contract's checks let through,
+// is what PostgreSQL's jsonb refuses. It adds none for an empty b nor to a
+// field that fs names already (b may not be JSON then).
+func checkJSONB(fs []socialrx.FieldError, path string, b []byte) []socialrx.FieldError {
+	if len(b) == 0 || named(fs, path) {
+		return fs
 	}
 	if !utf8.Valid(b) {
 		return append(fs, socialrx.Field(path, "must be UTF-8"))
-	}
-	if object {
-		if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-			return append(fs, socialrx.Field(path, "must be a JSON object"))
-		}
 	}
 	if err := jsonbCheck(b); err != nil {
 		return append(fs, socialrx.Field(path, "%v", err))
@@ -190,79 +186,59 @@ func jsonbNumber(n string) error {
 	return nil
 }
 
-// checkWrite validates everything in w before anything is written; update
-// also requires the version read.
+// checkWrite returns the problems of w, the contract's (plugins.Write.Check)
+// and what PostgreSQL cannot store, before anything is written; update also
+// requires the version read. Codes: invalid.
 func checkWrite(w plugins.Write, update bool) error {
-	var fs []socialrx.FieldError
+	fs := socialrx.ErrorFields(w.Check(update, limits))
 	d := w.Document
-	if !validKind(d.Kind) {
-		fs = append(fs, socialrx.Field("/document/kind", "must be lower-case letters and underscores"))
-	}
-	fs = checkText(fs, "/document/id", d.ID, true, maxKeyLen)
-	fs = checkText(fs, "/document/status", d.Status, false, maxKeyLen)
-	fs = checkText(fs, "/document/owner", d.Owner, false, maxKeyLen)
-	fs = checkText(fs, "/document/partner", d.Partner, false, maxKeyLen)
-	fs = checkText(fs, "/document/person", d.Person, false, maxKeyLen)
-	if len(d.Data) == 0 {
-		fs = append(fs, socialrx.Field("/document/data", "is required"))
-	} else {
-		fs = checkJSON(fs, "/document/data", d.Data, true)
-	}
-	if update && d.Version < 1 {
-		fs = append(fs, socialrx.Field("/document/version", "must be the version read, 1 or more"))
-	}
-	fs = checkText(fs, "/idempotency_key", w.IdempotencyKey, false, maxKeyLen)
+	fs = checkText(fs, "/document/id", d.ID, maxKeyLen)
+	fs = checkText(fs, "/document/status", d.Status, maxKeyLen)
+	fs = checkText(fs, "/document/owner", d.Owner, maxKeyLen)
+	fs = checkText(fs, "/document/partner", d.Partner, maxKeyLen)
+	fs = checkText(fs, "/document/person", d.Person, maxKeyLen)
+	fs = checkJSONB(fs, "/document/data", d.Data)
+	fs = checkText(fs, "/idempotency_key", w.IdempotencyKey, maxKeyLen)
 	for i, e := range w.Events {
 		p := fmt.Sprintf("/events/%d", i)
-		fs = checkText(fs, p+"/type", e.Type, true, maxKeyLen)
-		fs = checkText(fs, p+"/actor", e.Actor, true, 0)
-		if len(e.Data) > 0 {
-			fs = checkJSON(fs, p+"/data", e.Data, true)
-		}
+		fs = checkText(fs, p+"/type", e.Type, maxKeyLen)
+		fs = checkText(fs, p+"/actor", e.Actor, 0)
+		fs = checkJSONB(fs, p+"/data", e.Data)
 	}
-	ids, keys := map[string]bool{}, map[string]bool{}
 	for i, m := range w.Outbox {
 		p := fmt.Sprintf("/outbox/%d", i)
-		fs = checkText(fs, p+"/id", m.ID, true, maxKeyLen)
-		if m.ID != "" && ids[m.ID] {
-			fs = append(fs, socialrx.Field(p+"/id", "repeats an earlier message of this write"))
-		}
-		fs = checkText(fs, p+"/idempotency_key", m.IdempotencyKey, true, maxKeyLen)
-		if m.IdempotencyKey != "" && keys[m.IdempotencyKey] {
-			fs = append(fs, socialrx.Field(p+"/idempotency_key", "repeats an earlier message of this write"))
-		}
-		ids[m.ID], keys[m.IdempotencyKey] = true, true
-		fs = checkText(fs, p+"/target", m.Target, true, maxKeyLen)
-		if len(m.Payload) == 0 {
-			fs = append(fs, socialrx.Field(p+"/payload", "is required"))
-		} else {
-			fs = checkJSON(fs, p+"/payload", m.Payload, false)
-		}
+		fs = checkText(fs, p+"/id", m.ID, maxKeyLen)
+		fs = checkText(fs, p+"/idempotency_key", m.IdempotencyKey, maxKeyLen)
+		fs = checkText(fs, p+"/target", m.Target, maxKeyLen)
+		fs = checkJSONB(fs, p+"/payload", m.Payload)
 	}
 	return socialrx.Invalid(fs...)
 }
 
-// cursorPrefix marks a List cursor, so that a string that is not one is
-// refused rather than read as an id.
-const cursorPrefix = "id:"
-
-// encodeCursor returns the opaque cursor that continues after id.
-func encodeCursor(id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + id))
+// checkQuery returns the problems of q, the contract's (plugins.Query.Check)
+// and filters PostgreSQL text cannot hold, with the page size and the id
+// its cursor continues after. A cursor must also have the one spelling
+// plugins.EncodeCursor gives it, and an id PostgreSQL can hold. Codes:
+// invalid.
+func checkQuery(q plugins.Query) (limit int, after string, err error) {
+	limit, after, err = q.Check(limits)
+	fs := socialrx.ErrorFields(err)
+	for _, f := range []struct{ path, v string }{
+		{"/status", q.Status}, {"/owner", q.Owner}, {"/partner", q.Partner}, {"/person", q.Person},
+	} {
+		fs = checkText(fs, f.path, f.v, 0)
+	}
+	if after != "" && (!utf8.ValidString(after) || strings.IndexByte(after, 0) >= 0 || plugins.EncodeCursor(after) != q.Cursor) {
+		fs = append(fs, socialrx.Field("/cursor", "is not a cursor this store issued"))
+		after = ""
+	}
+	return limit, after, socialrx.Invalid(fs...)
 }
 
-// decodeCursor returns the id a cursor continues after ("" for the first
-// page). Codes: invalid.
-func decodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	id, ok := strings.CutPrefix(string(b), cursorPrefix)
-	if err != nil || !ok || id == "" || !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 || encodeCursor(id) != c {
-		return "", socialrx.Invalid(socialrx.Field("/cursor", "must be the next cursor of a previous page"))
-	}
-	return id, nil
+// checkLease adds to problems, the contract's of a lease (plugins.Lease.Check
+// or CheckDue), an owner that PostgreSQL text cannot hold. Codes: invalid.
+func checkLease(problems error, lease plugins.Lease) error {
+	return socialrx.Invalid(checkText(socialrx.ErrorFields(problems), "/lease/owner", lease.Owner, maxKeyLen)...)
 }
 
 // micro truncates t to PostgreSQL's microsecond precision, in UTC.

@@ -271,28 +271,9 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	if err := s.check(ctx); err != nil {
 		return plugins.Page{}, err
 	}
-	var fs []socialrx.FieldError
-	if !validKind(q.Kind) {
-		fs = append(fs, socialrx.Field("/kind", "must be lower-case letters and underscores"))
-	}
-	if q.Limit < 0 || q.Limit > 1000 {
-		fs = append(fs, socialrx.Field("/limit", "must be between 1 and 1000, or 0 for 100"))
-	}
-	for _, f := range []struct{ path, v string }{
-		{"/status", q.Status}, {"/owner", q.Owner}, {"/partner", q.Partner}, {"/person", q.Person},
-	} {
-		fs = checkText(fs, f.path, f.v, false, 0)
-	}
-	after, err := decodeCursor(q.Cursor)
+	limit, after, err := checkQuery(q)
 	if err != nil {
-		fs = append(fs, socialrx.ErrorFields(err)...)
-	}
-	if err := socialrx.Invalid(fs...); err != nil {
 		return plugins.Page{}, err
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = 100
 	}
 	var sql strings.Builder
 	sql.WriteString("SELECT " + docCols + " FROM documents WHERE kind = $1")
@@ -331,7 +312,7 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	}
 	if len(docs) > limit {
 		page.Documents = docs[:limit]
-		page.Next = encodeCursor(docs[limit-1].ID)
+		page.Next = plugins.EncodeCursor(docs[limit-1].ID)
 	}
 	return page, nil
 }
@@ -398,19 +379,6 @@ func (s *Store) Events(ctx context.Context, kind plugins.Kind, id string, after 
 	return evs, nil
 }
 
-// checkLease validates a lease request.
-func checkLease(lease plugins.Lease, now time.Time, n int) error {
-	var fs []socialrx.FieldError
-	fs = checkText(fs, "/lease/owner", lease.Owner, true, maxKeyLen)
-	if !lease.Until.After(now) {
-		fs = append(fs, socialrx.Field("/lease/until", "must be after now"))
-	}
-	if n < 1 {
-		fs = append(fs, socialrx.Field("/n", "must be at least 1"))
-	}
-	return socialrx.Invalid(fs...)
-}
-
 // outboxCols are the columns scanOutbox reads, in order.
 const outboxCols = "id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error, delivered_at, seq"
 
@@ -452,7 +420,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
-	if err := checkLease(lease, now, n); err != nil {
+	if err := checkLease(lease.Check(now, n), lease); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, leaseOutboxSQL, lease.Owner, micro(lease.Until), micro(now), n)
@@ -579,11 +547,7 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 	if err := s.check(ctx); err != nil {
 		return nil, err
 	}
-	err := checkLease(lease, now, n)
-	if !validKind(kind) {
-		err = socialrx.Invalid(append(socialrx.ErrorFields(err), socialrx.Field("/kind", "must be lower-case letters and underscores"))...)
-	}
-	if err != nil {
+	if err := checkLease(lease.CheckDue(kind, now, n, limits), lease); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, leaseDueSQL+prefixed("d.", docCols), string(kind), lease.Owner, micro(lease.Until), micro(now), n)
