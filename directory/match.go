@@ -495,7 +495,7 @@ func (m *matcher) assess(ix *Index, slot int32, hav float64, words bool) (score 
 			say(kmWords(km) + " away")
 		}
 	}
-	prefersOnline := m.p.Preferences.Mode == ModeOnline || (b.transport || b.caring) && !b.digital
+	prefersOnline := m.p.Preferences.Mode == ModeOnline || (b.transport || b.caring || b.mobility) && !b.digital
 	switch {
 	case online && !inPerson && b.digital:
 		score -= 4
