@@ -1,24 +1,18 @@
 package plugins_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/plugins/plugintest"
 )
 
 // The tests launch testdata/memplugin as a real plugin process. It is built
-// once per test run, without -race so that each launch is quick; the wire
-// code it runs is race-checked in this process through plugins.NewPipe.
+// once per test run (plugintest.BuildPlugin), without -race so that each
+// launch is quick; the wire code it runs is race-checked in this process
+// through plugins.NewPipe.
 const (
 	// modeEnv tells memplugin what to serve.
 	modeEnv = "SOCIALRX_TEST_PLUGIN"
@@ -27,62 +21,12 @@ const (
 	markerEnv = "SOCIALRX_TEST_MARKER"
 )
 
-var binDir string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "socialrx-plugins-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	binSum    string
-	buildErr  error
-)
+func TestMain(m *testing.M) { plugintest.Main(m) }
 
 // memplugin returns the path and SHA-256 of the built test plugin.
-func memplugin(t testing.TB) (string, string) {
-	t.Helper()
-	buildOnce.Do(func() {
-		binPath = filepath.Join(binDir, "memplugin")
-		out, err := exec.Command("go", "build", "-o", binPath, "./testdata/memplugin").CombinedOutput()
-		if err != nil {
-			buildErr = &buildError{err: err, out: string(out)}
-			return
-		}
-		binSum, buildErr = sha256File(binPath)
-	})
-	require.NoError(t, buildErr)
-	return binPath, binSum
-}
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string {
-	return "go build ./testdata/memplugin: " + e.err.Error() + "\n" + e.out
-}
-
-func sha256File(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+func memplugin(tb testing.TB) (string, string) {
+	tb.Helper()
+	return plugintest.BuildPlugin(tb, "./testdata/memplugin")
 }
 
 // launch starts memplugin serving mode.
@@ -96,8 +40,5 @@ func launch(t testing.TB, mode string, tune func(*plugins.ClientConfig)) *plugin
 	if tune != nil {
 		tune(&cfg)
 	}
-	c, err := plugins.NewClient(cfg)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return plugintest.LaunchPlugin(t, cfg)
 }

@@ -34,6 +34,27 @@
 // as a named subtest (such as TestConformance/Outbox/LeaseLost), so a failure
 // says which part of the contract the adapter breaks.
 //
+// Then run the suites again through your built plugin binary, over the gRPC
+// wire the host uses: [BuildPlugin] builds the command once per test process
+// and returns its path and SHA-256, [LaunchPlugin] starts it for one test and
+// closes it when the test ends, and [Main], the package's TestMain, removes
+// the binaries when the tests are done:
+//
+//	func TestMain(m *testing.M) { plugintest.Main(m) }
+//
+//	func TestPluginConformance(t *testing.T) {
+//		path, sum := plugintest.BuildPlugin(t, ".") // your plugin's package main
+//		plugintest.TestStore(t, func(t *testing.T) plugins.Store {
+//			c := plugintest.LaunchPlugin(t, plugins.ClientConfig{Path: path, SHA256: sum,
+//				Args: []string{"-db", filepath.Join(t.TempDir(), "db")}})
+//			s, err := c.Store()
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			return s
+//		})
+//	}
+//
 // The suites talk to an adapter only through its interface, so they work the
 // same over a gRPC wire: they compare values, never pointers, compare JSON by
 // meaning (a store may reformat it) and compare times to the millisecond (a
@@ -45,7 +66,8 @@
 //   - Every error is a socialrx.Error; invalid input names the field by JSON
 //     pointer into the argument ("/document/data", "/events/0/type",
 //     "/outbox/1/idempotency_key", "/limit", "/cursor") and nothing of the
-//     call is applied.
+//     call is applied. A store can check its input with plugins.Write.Check,
+//     Query.Check, Lease.Check and Lease.CheckDue, which apply these rules.
 //   - A call whose context is cancelled or past its deadline returns promptly
 //     with code unavailable and applies nothing.
 //   - A store starts empty; kinds are separate name spaces for ids; Create
