@@ -1,14 +1,8 @@
 package main_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,61 +18,17 @@ import (
 
 // The tests build this command once per test run (without -race, so each
 // launch is quick) and launch it as a real plugin process.
-var (
-	binDir    string
-	buildOnce sync.Once
-	binPath   string
-	binSum    string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "devlog-plugin-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// binary returns the path and SHA-256 of the built plugin.
-func binary(tb testing.TB) (string, string) {
-	tb.Helper()
-	buildOnce.Do(func() {
-		binPath = filepath.Join(binDir, "devlog-plugin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-			return
-		}
-		f, err := os.Open(binPath)
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, buildErr = io.Copy(h, f); buildErr == nil {
-			binSum = hex.EncodeToString(h.Sum(nil))
-		}
-	})
-	require.NoError(tb, buildErr)
-	return binPath, binSum
-}
+func TestMain(m *testing.M) { plugintest.Main(m) }
 
 // launch runs the plugin writing to the log file at path.
 func launch(tb testing.TB, path string, tune func(*plugins.ClientConfig)) (*plugins.Client, plugins.Messenger) {
 	tb.Helper()
-	bin, sum := binary(tb)
+	bin, sum := plugintest.BuildPlugin(tb, ".")
 	cfg := plugins.ClientConfig{Path: bin, SHA256: sum, Args: []string{"-log", path}, Logger: hclog.NewNullLogger()}
 	if tune != nil {
 		tune(&cfg)
 	}
-	c, err := plugins.NewClient(cfg)
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = c.Close() })
+	c := plugintest.LaunchPlugin(tb, cfg)
 	m, err := c.Messenger()
 	require.NoError(tb, err)
 	return c, m

@@ -3,16 +3,10 @@ package main_test
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,49 +23,7 @@ import (
 
 // The tests build this command once per test run (without -race, so each
 // launch is quick) and launch it as a real plugin process.
-var (
-	binDir    string
-	buildOnce sync.Once
-	binPath   string
-	binSum    string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "nats-plugin-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// binary returns the path and SHA-256 of the built plugin.
-func binary(tb testing.TB) (string, string) {
-	tb.Helper()
-	buildOnce.Do(func() {
-		binPath = filepath.Join(binDir, "nats-plugin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-			return
-		}
-		f, err := os.Open(binPath)
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, buildErr = io.Copy(h, f); buildErr == nil {
-			binSum = hex.EncodeToString(h.Sum(nil))
-		}
-	})
-	require.NoError(tb, buildErr)
-	return binPath, binSum
-}
+func TestMain(m *testing.M) { plugintest.Main(m) }
 
 // natsURL returns the test server's URL, or skips tb when none is set.
 func natsURL(tb testing.TB) string {
@@ -115,10 +67,8 @@ func freshEnv(tb testing.TB) []string {
 // launch starts the plugin with the settings in env.
 func launch(tb testing.TB, env []string) plugins.Messenger {
 	tb.Helper()
-	path, sum := binary(tb)
-	c, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, Env: env, Logger: hclog.NewNullLogger()})
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = c.Close() })
+	path, sum := plugintest.BuildPlugin(tb, ".")
+	c := plugintest.LaunchPlugin(tb, plugins.ClientConfig{Path: path, SHA256: sum, Env: env, Logger: hclog.NewNullLogger()})
 	m, err := c.Messenger()
 	require.NoError(tb, err)
 	return m
@@ -151,7 +101,7 @@ func TestDuplicateThroughPlugin(t *testing.T) {
 // unavailable, not a hang.
 func TestNATSDownAtStart(t *testing.T) {
 	natsURL(t)
-	path, sum := binary(t)
+	path, sum := plugintest.BuildPlugin(t, ".")
 	c, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, StartTimeout: 20 * time.Second,
 		Env: []string{"SOCIALRX_NATS_URL=nats://127.0.0.1:1"}, Logger: hclog.NewNullLogger()})
 	if err == nil {

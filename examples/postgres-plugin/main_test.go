@@ -3,14 +3,9 @@ package main_test
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"io"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -28,49 +23,7 @@ import (
 
 // The tests build this command once per test run (without -race, so each
 // launch is quick) and launch it as a real plugin process.
-var (
-	binDir    string
-	buildOnce sync.Once
-	binPath   string
-	binSum    string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "postgres-plugin-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// binary returns the path and SHA-256 of the built plugin.
-func binary(tb testing.TB) (string, string) {
-	tb.Helper()
-	buildOnce.Do(func() {
-		binPath = filepath.Join(binDir, "postgres-plugin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-			return
-		}
-		f, err := os.Open(binPath)
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, buildErr = io.Copy(h, f); buildErr == nil {
-			binSum = hex.EncodeToString(h.Sum(nil))
-		}
-	})
-	require.NoError(tb, buildErr)
-	return binPath, binSum
-}
+func TestMain(m *testing.M) { plugintest.Main(m) }
 
 // dbURL returns the test database URL, or skips tb when none is set.
 func dbURL(tb testing.TB) string {
@@ -121,11 +74,8 @@ func freshSchema(tb testing.TB) string {
 // launch starts the plugin with the settings in env and returns its client.
 func launch(tb testing.TB, env ...string) *plugins.Client {
 	tb.Helper()
-	path, sum := binary(tb)
-	c, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, Env: env, Logger: hclog.NewNullLogger()})
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = c.Close() })
-	return c
+	path, sum := plugintest.BuildPlugin(tb, ".")
+	return plugintest.LaunchPlugin(tb, plugins.ClientConfig{Path: path, SHA256: sum, Env: env, Logger: hclog.NewNullLogger()})
 }
 
 // The Store conformance suite through the plugin process, one process and
@@ -143,7 +93,7 @@ func TestConformance(t *testing.T) {
 // unavailable, not a hang, and the plugin's own error names the cause.
 func TestDatabaseDownAtStart(t *testing.T) {
 	dbURL(t)
-	path, sum := binary(t)
+	path, sum := plugintest.BuildPlugin(t, ".")
 	logs := &lockedBuffer{}
 	c, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, StartTimeout: 20 * time.Second,
 		Env:    []string{"SOCIALRX_POSTGRES_URL=postgres://postgres@127.0.0.1:1/test?sslmode=disable"},

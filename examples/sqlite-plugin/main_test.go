@@ -2,13 +2,8 @@ package main_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -28,61 +23,17 @@ import (
 
 // The tests build this command once per test run (without -race, so each
 // launch is quick) and launch it as a real plugin process.
-var (
-	binDir    string
-	buildOnce sync.Once
-	binPath   string
-	binSum    string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "sqlite-plugin-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// binary returns the path and SHA-256 of the built plugin.
-func binary(tb testing.TB) (string, string) {
-	tb.Helper()
-	buildOnce.Do(func() {
-		binPath = filepath.Join(binDir, "sqlite-plugin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-			return
-		}
-		f, err := os.Open(binPath)
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, buildErr = io.Copy(h, f); buildErr == nil {
-			binSum = hex.EncodeToString(h.Sum(nil))
-		}
-	})
-	require.NoError(tb, buildErr)
-	return binPath, binSum
-}
+func TestMain(m *testing.M) { plugintest.Main(m) }
 
 // launch runs the plugin on the database file db.
 func launch(tb testing.TB, db string, tune func(*plugins.ClientConfig)) (*plugins.Client, plugins.Store) {
 	tb.Helper()
-	path, sum := binary(tb)
+	path, sum := plugintest.BuildPlugin(tb, ".")
 	cfg := plugins.ClientConfig{Path: path, SHA256: sum, Args: []string{"-db", db}, Logger: hclog.NewNullLogger()}
 	if tune != nil {
 		tune(&cfg)
 	}
-	c, err := plugins.NewClient(cfg)
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = c.Close() })
+	c := plugintest.LaunchPlugin(tb, cfg)
 	s, err := c.Store()
 	require.NoError(tb, err)
 	return c, s
