@@ -2,10 +2,8 @@ package postgres_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,28 +18,9 @@ import (
 // writers is the number of concurrent writers of BenchmarkWriters16.
 const writers = 16
 
-// benchData is the same referral-sized document (about 2 KB of JSON) that
-// plugintest.BenchmarkStore writes.
-var benchData = func() json.RawMessage {
-	b, _ := json.Marshal(map[string]any{
-		"status": "received", "urgency": "routine", "needs": []string{"loneliness", "debt"},
-		"person":   map[string]any{"given_name": "Ada", "family_name": "Okafor", "nhs_number": "9434765919", "postcode": "E1 6AN"},
-		"referrer": map[string]any{"kind": "gp", "name": "Dr Patel", "organisation": "High Street Surgery"},
-		"reason":   strings.Repeat("Lives alone since her husband died and rarely goes out. ", 30),
-	})
-	return b
-}()
-
-// benchWrite is a referral create with one event and one outbox message,
-// as the host writes when a referral arrives.
-func benchWrite(id string) plugins.Write {
-	return plugins.Write{
-		Document: plugins.Document{Kind: plugins.KindReferral, ID: id, Status: "received", Owner: "lw-1", Person: "p-1", Data: benchData},
-		Events:   []plugins.Event{{Type: "referral.received", Actor: "gp-1"}},
-		Outbox: []plugins.OutboxMessage{{ID: id + "-m", IdempotencyKey: id + "-k", Target: "messenger",
-			Payload: json.RawMessage(`{"channel":"email","to":{"role":"referrer"}}`)}},
-	}
-}
+// benchData is the referral-sized document (about 2 KB of JSON) that
+// plugintest.BenchmarkStore writes, for the raw pgx inserts to compare with.
+var benchData = plugintest.BenchWrite("").Document.Data
 
 // BenchmarkStore measures Get and Create in process with the shared
 // plugintest benchmark (each create one durable commit).
@@ -126,7 +105,7 @@ func BenchmarkWriters16(b *testing.B) {
 	b.Run("store", func(b *testing.B) {
 		s := openIn(b, freshSchema(b), "pool_max_conns", fmt.Sprint(writers))
 		run(b, func(id string) error {
-			_, err := s.Create(ctx, benchWrite(id))
+			_, err := s.Create(ctx, plugintest.BenchWrite(id))
 			return err
 		})
 	})
