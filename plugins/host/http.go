@@ -15,8 +15,11 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// MaxBodyBytes is the largest request body the API reads.
+// MaxBodyBytes is the largest request body the API reads, but for imports.
 const MaxBodyBytes = 1 << 20
+
+// MaxImportBytes is the largest ORUK document the import route reads.
+const MaxImportBytes = 16 << 20
 
 // Problem is an RFC 9457 problem detail, with the socialrx error code and,
 // for invalid input, every failing JSON pointer.
@@ -109,13 +112,9 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &httpError{http.StatusUnsupportedMediaType, socialrx.Errorf(socialrx.CodeInvalid, "Content-Type must be application/json, not %q", ct)}
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
+	b, err := readLimited(r, MaxBodyBytes)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &httpError{http.StatusRequestEntityTooLarge, socialrx.Errorf(socialrx.CodeInvalid, "the body is larger than %d bytes", MaxBodyBytes)}
-		}
-		return socialrx.Errorf(socialrx.CodeInvalid, "reading the body: %v", err)
+		return err
 	}
 	if err := v.Validate(b); err != nil {
 		return err
@@ -204,4 +203,18 @@ func roleList(rs []referral.Role) string {
 		out[i] = string(r)
 	}
 	return strings.Join(out, ", ")
+}
+
+// readLimited reads a request body of at most limit bytes; a longer one
+// is 413.
+func readLimited(r *http.Request, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &httpError{http.StatusRequestEntityTooLarge, socialrx.Errorf(socialrx.CodeInvalid, "the body is larger than %d bytes", limit)}
+		}
+		return nil, socialrx.Errorf(socialrx.CodeInvalid, "reading the body: %v", err)
+	}
+	return b, nil
 }

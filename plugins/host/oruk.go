@@ -1,7 +1,6 @@
 package host
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 
@@ -58,7 +57,7 @@ func (h *Handler) directoryRoutes() []route {
 	return []route{
 		{Method: "POST", Path: "/v1/directory/import", Summary: "Import an ORUK service list page, service or organization (admins)", Response: ImportReport{},
 			h: func(c *call) error {
-				b, err := readRaw(c.r)
+				b, err := readLimited(c.r, MaxImportBytes)
 				if err != nil {
 					return err
 				}
@@ -135,14 +134,4 @@ func (h *Handler) directoryRoutes() []route {
 			return s.ORUKTaxonomyTerms(c.ctx, page, per)
 		}),
 	}
-}
-
-// readRaw reads a body of at most MaxBodyBytes for a decoder that
-// validates it itself.
-func readRaw(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes*16))
-	if err != nil {
-		return nil, &httpError{http.StatusRequestEntityTooLarge, socialrx.Errorf(socialrx.CodeInvalid, "the body is too large or unreadable: %v", err)}
-	}
-	return b, nil
 }
