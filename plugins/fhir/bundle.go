@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/directory"
+	"github.com/socialrx/socialrx/outcomes"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -101,4 +104,35 @@ func DecodePatient(doc []byte) (referral.Person, error) {
 		return referral.Person{}, err
 	}
 	return PersonOf(&pt)
+}
+
+// DecodeGoal reads a plan goal from a FHIR Goal resource; see
+// [GoalFromFHIR]. Codes: invalid.
+func DecodeGoal(doc []byte) (planID string, index int, g plan.Goal, err error) {
+	var fg Goal
+	if err := unmarshalResource(doc, "Goal", &fg); err != nil {
+		return "", 0, plan.Goal{}, err
+	}
+	return GoalFromFHIR(&fg)
+}
+
+// DecodeHealthcareService reads a directory service from a FHIR
+// HealthcareService resource; see [ServiceFromFHIR]. Codes: invalid.
+func DecodeHealthcareService(doc []byte) (directory.Service, error) {
+	var h HealthcareService
+	if err := unmarshalResource(doc, "HealthcareService", &h); err != nil {
+		return directory.Service{}, err
+	}
+	return ServiceFromFHIR(&h)
+}
+
+// DecodeQuestionnaireResponse reads an outcome measurement from a FHIR
+// QuestionnaireResponse and scores it with reg (nil means the default
+// registry); see [MeasurementFromFHIR]. Codes: invalid.
+func DecodeQuestionnaireResponse(doc []byte, reg *outcomes.Registry) (outcomes.Measurement, error) {
+	var qr QuestionnaireResponse
+	if err := unmarshalResource(doc, "QuestionnaireResponse", &qr); err != nil {
+		return outcomes.Measurement{}, err
+	}
+	return MeasurementFromFHIR(&qr, reg)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/outcomes"
+	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/fhir"
 	"github.com/socialrx/socialrx/referral"
@@ -389,3 +391,54 @@ func TestRecordEventRace(t *testing.T) {
 }
 
 var _ plugins.ClinicalSystem = (*fhir.Client)(nil)
+
+// Goals, measurements and directory services go to the server by
+// conditional update on their identifiers and come back the same.
+func TestUpsertPlanResources(t *testing.T) {
+	c := newClient(t)
+	ctx := t.Context()
+	patient := addPatient(t, c, knownNHS)
+
+	g := sampleGoal(plan.GoalInProgress)
+	fg, err := fhir.GoalToFHIR(planID, 0, g, patient)
+	require.NoError(t, err)
+	ref, err := c.Upsert(ctx, fg, fg.Identifier[0])
+	require.NoError(t, err)
+	g = sampleGoal(plan.GoalAchieved)
+	fg, err = fhir.GoalToFHIR(planID, 0, g, patient)
+	require.NoError(t, err)
+	again, err := c.Upsert(ctx, fg, fg.Identifier[0])
+	require.NoError(t, err)
+	assert.Equal(t, ref, again, "the same Goal, updated")
+	found, err := c.SearchByIdentifier(ctx, "Goal", fg.Identifier[0])
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	_, _, back, err := fhir.DecodeGoal(found[0])
+	require.NoError(t, err)
+	jsonEq(t, g, back, "the goal, through the FHIR server")
+
+	m, err := outcomes.DefaultRegistry().Score(sampleMeasurement(outcomes.MYCaW))
+	require.NoError(t, err)
+	qr, err := fhir.MeasurementToFHIR(m, patient)
+	require.NoError(t, err)
+	_, err = c.Upsert(ctx, qr, *qr.Identifier)
+	require.NoError(t, err)
+	found, err = c.SearchByIdentifier(ctx, "QuestionnaireResponse", *qr.Identifier)
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	mb, err := fhir.DecodeQuestionnaireResponse(found[0], nil)
+	require.NoError(t, err)
+	jsonEq(t, m, mb, "the measurement, through the FHIR server")
+
+	s := sampleService()
+	h, err := fhir.ServiceToFHIR(s)
+	require.NoError(t, err)
+	_, err = c.Upsert(ctx, h, h.Identifier[0])
+	require.NoError(t, err)
+	found, err = c.SearchByIdentifier(ctx, "HealthcareService", h.Identifier[0])
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	sb, err := fhir.DecodeHealthcareService(found[0])
+	require.NoError(t, err)
+	jsonEq(t, carriedService(s), sb, "the service, through the FHIR server")
+}

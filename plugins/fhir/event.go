@@ -37,6 +37,15 @@ func (*Observation) FHIRType() string { return "Observation" }
 // FHIRType implements [Resource].
 func (*Bundle) FHIRType() string { return "Bundle" }
 
+// FHIRType implements [Resource].
+func (*Goal) FHIRType() string { return "Goal" }
+
+// FHIRType implements [Resource].
+func (*QuestionnaireResponse) FHIRType() string { return "QuestionnaireResponse" }
+
+// FHIRType implements [Resource].
+func (*HealthcareService) FHIRType() string { return "HealthcareService" }
+
 // verhoeff tables for the SNOMED CT identifier check digit.
 var (
 	verhoeffD = [10][10]byte{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5}, {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7}, {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1}, {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3}, {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,8 +21,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Boot the FHIR server while the first tests compile the FHIR schema.
-	fhirtest.Start()
+	// Boot the FHIR server while the first tests compile the FHIR schema
+	// (not when fuzzing: the fuzz targets need no server).
+	if !slices.ContainsFunc(os.Args, func(a string) bool { return strings.HasPrefix(a, "-test.fuzz") }) {
+		fhirtest.Start()
+	}
 	code := m.Run()
 	fhirtest.Stop()
 	os.Exit(code)

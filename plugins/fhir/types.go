@@ -95,10 +95,11 @@ type Address struct {
 
 // Annotation is a note with its author and time.
 type Annotation struct {
-	AuthorReference *Reference `json:"authorReference,omitempty"`
-	AuthorString    string     `json:"authorString,omitempty"`
-	Time            string     `json:"time,omitempty"`
-	Text            string     `json:"text"`
+	Extension       []Extension `json:"extension,omitempty"`
+	AuthorReference *Reference  `json:"authorReference,omitempty"`
+	AuthorString    string      `json:"authorString,omitempty"`
+	Time            string      `json:"time,omitempty"`
+	Text            string      `json:"text"`
 }
 
 // Quantity is a measured amount.
@@ -297,4 +298,99 @@ type OperationOutcomeIssue struct {
 type OperationOutcome struct {
 	ResourceType string                  `json:"resourceType"`
 	Issue        []OperationOutcomeIssue `json:"issue"`
+}
+
+// Goal is something a patient wants to achieve, as a plan goal.
+type Goal struct {
+	ResourceType      string            `json:"resourceType"`
+	ID                string            `json:"id,omitempty"`
+	Meta              *Meta             `json:"meta,omitempty"`
+	Extension         []Extension       `json:"extension,omitempty"`
+	Identifier        []Identifier      `json:"identifier,omitempty"`
+	LifecycleStatus   string            `json:"lifecycleStatus"`
+	AchievementStatus *CodeableConcept  `json:"achievementStatus,omitempty"`
+	Category          []CodeableConcept `json:"category,omitempty"`
+	Description       CodeableConcept   `json:"description"`
+	Subject           Reference         `json:"subject"`
+	StartDate         string            `json:"startDate,omitempty"`
+	StatusDate        string            `json:"statusDate,omitempty"`
+	Note              []Annotation      `json:"note,omitempty"`
+}
+
+// QuestionnaireResponseAnswer is one answer to an item.
+type QuestionnaireResponseAnswer struct {
+	ValueInteger *int    `json:"valueInteger,omitempty"`
+	ValueString  *string `json:"valueString,omitempty"`
+}
+
+// QuestionnaireResponseItem is one item of a questionnaire and its answers.
+type QuestionnaireResponseItem struct {
+	LinkID string                        `json:"linkId"`
+	Answer []QuestionnaireResponseAnswer `json:"answer,omitempty"`
+}
+
+// QuestionnaireResponse is a completed questionnaire: an outcome measurement.
+type QuestionnaireResponse struct {
+	ResourceType  string                      `json:"resourceType"`
+	ID            string                      `json:"id,omitempty"`
+	Meta          *Meta                       `json:"meta,omitempty"`
+	Extension     []Extension                 `json:"extension,omitempty"`
+	Identifier    *Identifier                 `json:"identifier,omitempty"`
+	BasedOn       []Reference                 `json:"basedOn,omitempty"`
+	Questionnaire string                      `json:"questionnaire,omitempty"`
+	Status        string                      `json:"status"`
+	Subject       *Reference                  `json:"subject,omitempty"`
+	Authored      string                      `json:"authored,omitempty"`
+	Author        *Reference                  `json:"author,omitempty"`
+	Item          []QuestionnaireResponseItem `json:"item,omitempty"`
+}
+
+// HealthcareServiceAvailableTime is when a service is available in a week.
+type HealthcareServiceAvailableTime struct {
+	ID                 string   `json:"id,omitempty"`
+	DaysOfWeek         []string `json:"daysOfWeek,omitempty"`
+	AllDay             *bool    `json:"allDay,omitempty"`
+	AvailableStartTime string   `json:"availableStartTime,omitempty"`
+	AvailableEndTime   string   `json:"availableEndTime,omitempty"`
+}
+
+// HealthcareServiceEligibility says who a service is for.
+type HealthcareServiceEligibility struct {
+	Code    *CodeableConcept `json:"code,omitempty"`
+	Comment string           `json:"comment,omitempty"`
+}
+
+// HealthcareService is a service an organisation offers: a directory entry.
+type HealthcareService struct {
+	ResourceType         string                           `json:"resourceType"`
+	ID                   string                           `json:"id,omitempty"`
+	Meta                 *Meta                            `json:"meta,omitempty"`
+	Extension            []Extension                      `json:"extension,omitempty"`
+	Identifier           []Identifier                     `json:"identifier,omitempty"`
+	Active               *bool                            `json:"active,omitempty"`
+	ProvidedBy           *Reference                       `json:"providedBy,omitempty"`
+	Category             []CodeableConcept                `json:"category,omitempty"`
+	Type                 []CodeableConcept                `json:"type,omitempty"`
+	Name                 string                           `json:"name,omitempty"`
+	Comment              string                           `json:"comment,omitempty"`
+	ExtraDetails         string                           `json:"extraDetails,omitempty"`
+	Telecom              []ContactPointWithID             `json:"telecom,omitempty"`
+	Eligibility          []HealthcareServiceEligibility   `json:"eligibility,omitempty"`
+	Communication        []CodeableConceptWithID          `json:"communication,omitempty"`
+	ServiceProvisionCode []CodeableConcept                `json:"serviceProvisionCode,omitempty"`
+	AppointmentRequired  *bool                            `json:"appointmentRequired,omitempty"`
+	AvailableTime        []HealthcareServiceAvailableTime `json:"availableTime,omitempty"`
+}
+
+// ContactPointWithID is a ContactPoint with its element id, which carries
+// the id of the directory entry it came from.
+type ContactPointWithID struct {
+	ID string `json:"id,omitempty"`
+	ContactPoint
+}
+
+// CodeableConceptWithID is a CodeableConcept with its element id.
+type CodeableConceptWithID struct {
+	ID string `json:"id,omitempty"`
+	CodeableConcept
 }
