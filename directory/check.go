@@ -2,7 +2,6 @@ package directory
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,11 +31,6 @@ func (o OrganizationFull) Check() error {
 	return socialrx.Invalid(c.errs...)
 }
 
-var (
-	bydayRE      = regexp.MustCompile(bydayPattern)
-	bymonthdayRE = regexp.MustCompile(bymonthdayPattern)
-	clockRE      = regexp.MustCompile(clockPattern)
-)
 
 // formatValidators check single strings with the same JSON Schema
 // validator the schemas use, so the Go checks and the schema agree exactly.
@@ -66,7 +60,7 @@ func join(p, field string) string {
 }
 
 func (c *checker) format(p, field, format, v string) {
-	if v == "" {
+	if v == "" || format == "email" && plainEmail(v) || format == "uri" && plainURL(v) {
 		return
 	}
 	if err := formatValidators()[format].ValidateValue(v); err != nil {
@@ -81,6 +75,76 @@ func (c *checker) format(p, field, format, v string) {
 func (c *checker) email(p, field, v string) { c.format(p, field, "email", v) }
 func (c *checker) uri(p, field, v string)   { c.format(p, field, "uri", v) }
 
+// plainEmail accepts, quickly, the common addresses that the schema's
+// email format surely accepts (name@host.example); anything else goes to
+// the validator itself, so the two never disagree.
+func plainEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if len(s) > 254 || at < 1 || at > 64 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if !isAlnum(local[i]) && strings.IndexByte("._%+-", local[i]) < 0 {
+			return false
+		}
+	}
+	return plainHost(domain)
+}
+
+// plainHost accepts dot-separated labels of letters, digits and inner
+// hyphens, 1 to 63 long, 253 in all.
+func plainHost(s string) bool {
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			if !isAlnum(s[i]) && s[i] != '-' {
+				return false
+			}
+			continue
+		}
+		label := s[start:i]
+		if len(label) < 1 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		start = i + 1
+	}
+	return true
+}
+
+// plainURL accepts, quickly, http and https URLs with a plain host, no
+// port, no user and no percent escapes, which the schema's uri format
+// surely accepts; anything else goes to the validator itself.
+func plainURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if !plainHost(rest[:end]) {
+		return false
+	}
+	for i := end; i < len(rest); i++ {
+		if !isAlnum(rest[i]) && strings.IndexByte("-._~/?#=&+,;:@!$'()*", rest[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+
 // uuid checks an id in the 8-4-4-4-12 hex form; required ids may not be empty.
 func (c *checker) uuid(p, field, v string, required bool) {
 	if v == "" {
@@ -94,19 +158,20 @@ func (c *checker) uuid(p, field, v string, required bool) {
 	}
 }
 
+var isHex = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF" {
+		t[c] = true
+	}
+	return t
+}()
+
 func isUUID(s string) bool {
-	if len(s) != 36 {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return false
 	}
-	for i := 0; i < 36; i++ {
-		ch := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if ch != '-' {
-				return false
-			}
-		default:
-			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
+	for _, r := range [5][2]int{{0, 8}, {9, 13}, {14, 18}, {19, 23}, {24, 36}} {
+		for i := r[0]; i < r[1]; i++ {
+			if !isHex[s[i]] {
 				return false
 			}
 		}
@@ -251,13 +316,13 @@ func (c *checker) schedule(p string, s *Schedule) {
 		c.add(p, "interval", "must be at least 1")
 	}
 	if s.ByDay != "" {
-		if !bydayRE.MatchString(s.ByDay) {
+		if !isByDay(s.ByDay) {
 			c.add(p, "byday", "%q is not a list of iCalendar days such as \"MO,WE\" or \"1TU\"", s.ByDay)
 		} else if s.Freq == FreqWeekly && strings.ContainsAny(s.ByDay, "0123456789") {
 			c.add(p, "byday", "a weekly schedule cannot name the nth day of a month")
 		}
 	}
-	if s.ByMonthDay != "" && !bymonthdayRE.MatchString(s.ByMonthDay) {
+	if s.ByMonthDay != "" && !isByMonthDay(s.ByMonthDay) {
 		c.add(p, "bymonthday", "%q is not a list of days of the month such as \"1,15\" or \"-1\"", s.ByMonthDay)
 	}
 	if (s.ByDay != "" || s.ByMonthDay != "") && s.Freq == "" {
@@ -281,18 +346,60 @@ func (c *checker) schedule(p string, s *Schedule) {
 	c.uri(p, "schedule_link", s.ScheduleLink)
 }
 
-// parseClock returns the seconds since midnight of HH:MM or HH:MM:SS.
+// parseClock returns the seconds since midnight of HH:MM or HH:MM:SS
+// (clockPattern, matched by hand for speed).
 func parseClock(v string) (int, bool) {
-	if !clockRE.MatchString(v) {
+	if len(v) != 5 && (len(v) != 8 || v[5] != ':') || v[2] != ':' {
 		return 0, false
 	}
-	h, _ := strconv.Atoi(v[0:2])
-	m, _ := strconv.Atoi(v[3:5])
-	sec := 0
+	h, ok1 := twoDigits(v[0:2], 23)
+	m, ok2 := twoDigits(v[3:5], 59)
+	sec, ok3 := 0, true
 	if len(v) == 8 {
-		sec, _ = strconv.Atoi(v[6:8])
+		sec, ok3 = twoDigits(v[6:8], 59)
 	}
-	return h*3600 + m*60 + sec, true
+	return h*3600 + m*60 + sec, ok1 && ok2 && ok3
+}
+
+func twoDigits(s string, most int) (int, bool) {
+	if s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return 0, false
+	}
+	n := int(s[0]-'0')*10 + int(s[1]-'0')
+	return n, n <= most
+}
+
+// isByDay matches bydayPattern by hand: days such as "MO", "+1TU" or
+// "-1FR", separated by commas.
+func isByDay(v string) bool {
+	for _, tok := range strings.Split(v, ",") {
+		if tok != "" && (tok[0] == '+' || tok[0] == '-') {
+			tok = tok[1:]
+		}
+		if tok != "" && tok[0] >= '1' && tok[0] <= '5' {
+			tok = tok[1:]
+		}
+		if _, ok := icalDays[tok]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// isByMonthDay matches bymonthdayPattern by hand: days 1 to 31, or -31 to
+// -1, separated by commas.
+func isByMonthDay(v string) bool {
+	for _, tok := range strings.Split(v, ",") {
+		tok = strings.TrimPrefix(tok, "-")
+		switch {
+		case len(tok) == 1 && tok[0] >= '1' && tok[0] <= '9':
+		case len(tok) == 2 && (tok[0] == '1' || tok[0] == '2') && tok[1] >= '0' && tok[1] <= '9':
+		case len(tok) == 2 && tok[0] == '3' && (tok[1] == '0' || tok[1] == '1'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (c *checker) location(p string, l *Location) {

@@ -86,20 +86,25 @@ var accessFlags = map[Access]uint32{
 	AccessToilet: flagToilet, AccessParking: flagParking,
 }
 
-// needBits numbers the need codes; needPhrases are each need's keywords as
-// sequences of index terms.
+// needBits numbers the need codes; needPhrases holds each need's keywords
+// as runs of index terms, by their first term.
 var (
 	needList    = socialrx.Needs()
 	needBits    = map[socialrx.Need]uint64{}
-	needPhrases = make([][][]string, len(needList))
+	needPhrases = map[string][]needPhrase{}
 )
+
+type needPhrase struct {
+	bit  uint64
+	rest []string // the terms after the first
+}
 
 func init() {
 	for i, n := range needList {
 		needBits[n.Code] = 1 << uint(i)
 		for _, k := range n.Keywords {
 			if t := terms(k); len(t) > 0 {
-				needPhrases[i] = append(needPhrases[i], t)
+				needPhrases[t[0]] = append(needPhrases[t[0]], needPhrase{bit: 1 << uint(i), rest: t[1:]})
 			}
 		}
 	}
@@ -321,14 +326,10 @@ func (s *Service) taxonomyTerms() []*TaxonomyTerm {
 // needsIn returns the needs whose keywords appear in a run of terms.
 func needsIn(ts []string) uint64 {
 	var bits uint64
-	if len(ts) == 0 {
-		return 0
-	}
-	for i, phrases := range needPhrases {
-		for _, ph := range phrases {
-			if containsRun(ts, ph) {
-				bits |= 1 << uint(i)
-				break
+	for i, t := range ts {
+		for _, ph := range needPhrases[t] {
+			if bits&ph.bit == 0 && i+1+len(ph.rest) <= len(ts) && slices.Equal(ts[i+1:i+1+len(ph.rest)], ph.rest) {
+				bits |= ph.bit
 			}
 		}
 	}
