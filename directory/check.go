@@ -31,7 +31,6 @@ func (o OrganizationFull) Check() error {
 	return socialrx.Invalid(c.errs...)
 }
 
-
 // formatValidators check single strings with the same JSON Schema
 // validator the schemas use, so the Go checks and the schema agree exactly.
 var formatValidators = sync.OnceValue(func() map[string]*schema.Validator {
@@ -143,7 +142,9 @@ func plainURL(s string) bool {
 	return true
 }
 
-func isAlnum(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 // uuid checks an id in the 8-4-4-4-12 hex form; required ids may not be empty.
 func (c *checker) uuid(p, field, v string, required bool) {
