@@ -3,8 +3,6 @@ package main_test
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,47 +22,26 @@ import (
 
 	"github.com/socialrx/socialrx/plugins/devlog"
 	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/plugintest"
 	"github.com/socialrx/socialrx/referral"
 )
 
-var (
-	buildOnce sync.Once
-	bins      = map[string]string{}
-	buildErr  error
-)
+func TestMain(m *testing.M) { plugintest.Main(m) }
 
-// binaries builds socialrx and the devlog plugin once per test run.
-func binaries(t *testing.T) map[string]string {
+// binaries builds socialrx and the plugins the tests run, once per test
+// run, and returns their paths and SHA-256 sums by name.
+func binaries(t *testing.T) map[string][2]string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs real processes; skipped with -short")
 	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "socialrx-e2e")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		for name, pkg := range map[string]string{"socialrx": ".", "devlog-plugin": "../../../../examples/devlog-plugin"} {
-			out := filepath.Join(dir, name)
-			cmd := exec.Command("go", "build", "-o", out, pkg)
-			if b, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
-				return
-			}
-			bins[name] = out
-		}
-	})
-	require.NoError(t, buildErr)
-	return bins
-}
-
-func sha(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
+	out := map[string][2]string{}
+	for name, pkg := range map[string]string{"socialrx": ".", "devlog-plugin": "../../../../examples/devlog-plugin",
+		"postgres-plugin": "../../../../examples/postgres-plugin"} {
+		path, sum := plugintest.BuildPlugin(t, pkg)
+		out[name] = [2]string{path, sum}
+	}
+	return out
 }
 
 // server is a running `socialrx serve`.
@@ -96,7 +73,7 @@ func writeConfig(t *testing.T, dir string, pluginMessenger bool) string {
 	cfg.Messenger = host.PluginConfig{Log: filepath.Join(dir, "messages.jsonl")}
 	cfg.OutboxEvery, cfg.SchedulerEvery, cfg.Lease = "100ms", "1s", "2s"
 	if pluginMessenger {
-		cfg.Messenger = host.PluginConfig{Plugin: &host.PluginBinary{Path: b["devlog-plugin"], SHA256: sha(t, b["devlog-plugin"]),
+		cfg.Messenger = host.PluginConfig{Plugin: &host.PluginBinary{Path: b["devlog-plugin"][0], SHA256: b["devlog-plugin"][1],
 			Args: []string{"-log", filepath.Join(dir, "messages.jsonl")}}}
 	}
 	j, err := json.MarshalIndent(cfg, "", "  ")
@@ -111,7 +88,7 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // start runs `socialrx serve --config` and waits until it listens.
 func start(t *testing.T, dir, config string) *server {
 	t.Helper()
-	cmd := exec.Command(binaries(t)["socialrx"], "serve", "--config", config)
+	cmd := exec.Command(binaries(t)["socialrx"][0], "serve", "--config", config)
 	cmd.Dir = dir
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)

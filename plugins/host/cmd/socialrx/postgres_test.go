@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -31,12 +30,7 @@ func TestTwoHostsSharePostgres(t *testing.T) {
 	if url == "" {
 		t.Skip("SOCIALRX_POSTGRES_URL is not set: this test needs a PostgreSQL server (.ci/run sets it)")
 	}
-	bins := binaries(t)
-	plugin := filepath.Join(filepath.Dir(bins["socialrx"]), "postgres-plugin")
-	if _, err := os.Stat(plugin); err != nil {
-		out, err := exec.Command("go", "build", "-o", plugin, "../../../../examples/postgres-plugin").CombinedOutput()
-		require.NoError(t, err, string(out))
-	}
+	plugin := binaries(t)["postgres-plugin"]
 	raw := make([]byte, 6)
 	_, _ = rand.Read(raw)
 	schema := "e2e_" + hex.EncodeToString(raw)
@@ -55,7 +49,7 @@ func TestTwoHostsSharePostgres(t *testing.T) {
 		cfgPath := writeConfig(t, dir, false)
 		cfg, err := host.LoadConfig(cfgPath)
 		require.NoError(t, err)
-		cfg.Store = host.PluginConfig{Plugin: &host.PluginBinary{Path: plugin, SHA256: sha(t, plugin),
+		cfg.Store = host.PluginConfig{Plugin: &host.PluginBinary{Path: plugin[0], SHA256: plugin[1],
 			Env: []string{"SOCIALRX_POSTGRES_URL=" + url, "SOCIALRX_POSTGRES_SCHEMA=" + schema}}}
 		b, _ := json.Marshal(cfg)
 		require.NoError(t, os.WriteFile(cfgPath, b, 0o600))
