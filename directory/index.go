@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/socialrx/socialrx"
 )
@@ -19,6 +20,7 @@ import (
 type Index struct {
 	docs  []*doc // by slot; nil when free
 	hot   []hot  // by slot: what most filters read, packed for speed
+	week  []week // by slot: the hours of the week the service runs
 	free  []int32
 	byID  map[string]int32
 	posts map[string]*postings // text terms and "\x00" keys for needs and taxonomy terms
@@ -110,12 +112,66 @@ func (ix *Index) hasDays(slot int32, today int32) bool {
 	return ix.docs[slot].hasDays(today)
 }
 
-// runsIn reports whether a schedule valid on today overlaps a window.
-func (ix *Index) runsIn(slot int32, ws []window, days uint8, today int32) bool {
-	if ix.hot[slot].days&days == 0 {
+// week has a bit for each hour of the week (day*24 + hour, Sunday first)
+// in which a schedule runs, whatever its validity dates.
+type week [3]uint64
+
+func (w *week) set(day time.Weekday, fromHour, toHour int) {
+	for h := fromHour; h <= toHour; h++ {
+		b := int(day)*24 + h
+		w[b/64] |= 1 << (b % 64)
+	}
+}
+
+func (w *week) meets(v *week) bool { return w[0]&v[0]|w[1]&v[1]|w[2]&v[2] != 0 }
+
+func weekOf(d *doc) week {
+	var w week
+	for _, ss := range d.sessions {
+		from, to := 0, 23
+		if ss.opens >= 0 && ss.closes >= 0 {
+			from, to = int(ss.opens)/3600, int(ss.closes-1)/3600
+		}
+		for day := time.Sunday; day <= time.Saturday; day++ {
+			if ss.days&(1<<uint(day)) != 0 {
+				w.set(day, from, to)
+			}
+		}
+	}
+	return w
+}
+
+// windows are time windows prepared for the week bits: the hours they
+// touch and the hours they cover whole.
+type windows struct {
+	list         []window
+	days         uint8
+	touch, whole week
+}
+
+func (ws *windows) add(w window) {
+	ws.list = append(ws.list, w)
+	ws.days |= 1 << uint(w.day)
+	ws.touch.set(w.day, int(w.from)/3600, int(w.to-1)/3600)
+	for h := int(w.from) / 3600; h <= int(w.to-1)/3600; h++ {
+		if int32(h*3600) >= w.from && int32((h+1)*3600) <= w.to {
+			ws.whole.set(w.day, h, h)
+		}
+	}
+}
+
+// runsIn reports whether a schedule valid on today overlaps a window. The
+// week bits settle most cases: no shared hour means no; a session in an
+// hour a window covers whole, with every schedule valid today, means yes.
+func (ix *Index) runsIn(slot int32, ws *windows, today int32) bool {
+	h := &ix.hot[slot]
+	if h.days&ws.days == 0 || !ix.week[slot].meets(&ws.touch) {
 		return false
 	}
-	return ix.docs[slot].runsIn(ws, today)
+	if (today == anyDay || h.validLo <= today && today <= h.validHi) && ix.week[slot].meets(&ws.whole) {
+		return true
+	}
+	return ix.docs[slot].runsIn(ws.list, today)
 }
 
 // postings is a sorted list of slots, each with the fields (name, taxonomy,
@@ -196,6 +252,7 @@ func NewIndex(services ...Service) (*Index, error) {
 	ix := &Index{
 		docs:  make([]*doc, 0, len(services)),
 		hot:   make([]hot, 0, len(services)),
+		week:  make([]week, 0, len(services)),
 		byID:  make(map[string]int32, len(services)),
 		posts: make(map[string]*postings),
 		cells: make(map[cellKey]*postings),
@@ -223,7 +280,7 @@ func (ix *Index) Put(s Service) error {
 		d := derive(s)
 		d.slot = slot
 		ix.docs[slot] = d
-		ix.hot[slot] = hotOf(d)
+		ix.hot[slot], ix.week[slot] = hotOf(d), weekOf(d)
 		ix.link(d)
 		return nil
 	}
@@ -240,7 +297,7 @@ func (ix *Index) Remove(id string) error {
 	}
 	ix.unlink(ix.docs[slot])
 	ix.docs[slot] = nil
-	ix.hot[slot] = hot{}
+	ix.hot[slot], ix.week[slot] = hot{}, week{}
 	delete(ix.byID, id)
 	ix.free = append(ix.free, slot)
 	return nil
@@ -262,11 +319,12 @@ func (ix *Index) insert(s Service) {
 		d.slot = ix.free[n-1]
 		ix.free = ix.free[:n-1]
 		ix.docs[d.slot] = d
-		ix.hot[d.slot] = hotOf(d)
+		ix.hot[d.slot], ix.week[d.slot] = hotOf(d), weekOf(d)
 	} else {
 		d.slot = int32(len(ix.docs))
 		ix.docs = append(ix.docs, d)
 		ix.hot = append(ix.hot, hotOf(d))
+		ix.week = append(ix.week, weekOf(d))
 	}
 	ix.byID[s.ID] = d.slot
 	ix.link(d)
@@ -447,7 +505,7 @@ func (ix *Index) Search(q Query) (SearchResult, error) {
 		if len(taxa) > 0 && !anyHas(taxa, slot) {
 			return
 		}
-		if len(p.windows) > 0 && !ix.runsIn(slot, p.windows, p.days, p.today) {
+		if len(p.windows.list) > 0 && !ix.runsIn(slot, &p.windows, p.today) {
 			return
 		}
 		hav := -1.0

@@ -148,14 +148,13 @@ type matcher struct {
 	home     geo
 	hasHome  bool
 	havMax   float64
-	windows  []window
+	windows  windows // when the person is free
 	ways     uint8
 	langs    []string
 	today    int32    // days since 1970-01-01
 	bits     []uint64 // the bit of each of the person's needs
 	stale    int
 	age      float32 // -1: not given
-	days     uint8   // weekdays of the windows
 }
 
 func (p *Person) check() ([]socialrx.FieldError, matcher) {
@@ -195,8 +194,9 @@ func (p *Person) check() ([]socialrx.FieldError, matcher) {
 	for i, s := range pr.Available {
 		fs, w := s.check("/preferences/available/" + strconv.Itoa(i))
 		errs = append(errs, fs...)
-		m.windows = append(m.windows, w)
-		m.days |= 1 << uint(w.day)
+		if len(fs) == 0 {
+			m.windows.add(w)
+		}
 	}
 	switch {
 	case pr.MaxKm < 0 || pr.MaxKm != pr.MaxKm:
@@ -515,17 +515,17 @@ func (m *matcher) assess(ix *Index, slot int32, hav float64, words bool) (score 
 	// Times.
 	if ix.hasDays(slot, m.today) {
 		switch {
-		case len(m.windows) == 0:
+		case len(m.windows.list) == 0:
 			if words {
 				say("runs " + d.runDays(m.today))
 			}
-		case ix.runsIn(slot, m.windows, m.days, m.today):
+		case ix.runsIn(slot, &m.windows, m.today):
 			score += 2
 			if b.caring {
 				score++
 			}
 			if words {
-				say("runs " + freeDays(d, m.windows, m.today) + " when you are free")
+				say("runs " + freeDays(d, m.windows.list, m.today) + " when you are free")
 			}
 		default:
 			score -= 2

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -131,6 +132,21 @@ func TestSearchAgreesWithScan(t *testing.T) {
 			q.Near, q.RadiusKm = &pl, 0.3+r.Float64()*4
 			q.IncludeOnline = r.IntN(3) == 0
 		}
+		if r.IntN(3) == 0 {
+			days := directory.Day("").EnumValues()
+			for k := 0; k < 1+r.IntN(2); k++ {
+				sl := directory.Slot{Day: directory.Day(days[r.IntN(7)])}
+				if r.IntN(2) == 0 {
+					from := 8*60 + r.IntN(10*60)
+					to := from + 15 + r.IntN(4*60)
+					sl.From, sl.To = fmt.Sprintf("%02d:%02d", from/60, from%60), fmt.Sprintf("%02d:%02d", to/60, to%60)
+				}
+				q.When = append(q.When, sl)
+			}
+			if r.IntN(2) == 0 {
+				q.Today = socialrx.DateOf(now).AddDays(-r.IntN(800))
+			}
+		}
 		q.PerPage = 100
 		var want []string
 		for _, s := range ss {
@@ -160,6 +176,9 @@ func TestSearchAgreesWithScan(t *testing.T) {
 // scanKeeps decides a query for one service from its fields directly.
 func scanKeeps(s directory.Service, q directory.Query) bool {
 	e := s.Extensions
+	if len(q.When) > 0 && !scanRuns(s, q) {
+		return false
+	}
 	if len(q.Status) > 0 && !slices.Contains(q.Status, s.Status) {
 		return false
 	}
@@ -233,4 +252,35 @@ func haversineKm(p directory.Point, lat, lon float64) float64 {
 	dLat, dLon := (lat-p.Latitude)*rad/2, (lon-p.Longitude)*rad/2
 	a := math.Sin(dLat)*math.Sin(dLat) + math.Cos(p.Latitude*rad)*math.Cos(lat*rad)*math.Sin(dLon)*math.Sin(dLon)
 	return 2 * 6371.0088 * math.Asin(math.Sqrt(a))
+}
+
+// scanRuns decides the When filter from the schedules' fields.
+func scanRuns(s directory.Service, q directory.Query) bool {
+	minutes := func(hhmm string, otherwise int) int {
+		if hhmm == "" {
+			return otherwise
+		}
+		var h, m int
+		fmt.Sscanf(hhmm, "%d:%d", &h, &m)
+		return h*60 + m
+	}
+	for _, sc := range s.Schedules {
+		if !q.Today.IsZero() && (!sc.ValidFrom.IsZero() && q.Today.Before(sc.ValidFrom) || !sc.ValidTo.IsZero() && q.Today.After(sc.ValidTo)) {
+			continue
+		}
+		opens, closes := minutes(sc.OpensAt, 0), minutes(sc.ClosesAt, 24*60)
+		if sc.OpensAt == "" || sc.ClosesAt == "" {
+			opens, closes = 0, 24*60
+		}
+		for _, tok := range strings.Split(sc.ByDay, ",") {
+			day := strings.ToLower(map[string]string{"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday",
+				"FR": "friday", "SA": "saturday", "SU": "sunday"}[tok[len(tok)-2:]])
+			for _, w := range q.When {
+				if string(w.Day) == day && opens < minutes(w.To, 24*60) && minutes(w.From, 0) < closes {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

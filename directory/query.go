@@ -164,8 +164,7 @@ type prepared struct {
 	flags    uint32
 	statuses uint8   // bits of the statuses wanted; 0: any
 	age      float64 // -1: none
-	windows  []window
-	days     uint8 // weekdays of the windows
+	windows  windows
 	today    int32 // days since 1970-01-01, or anyDay
 	lang     string
 	hasNear  bool
@@ -198,8 +197,9 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 	for i, s := range q.When {
 		fs, w := s.check("/when/" + strconv.Itoa(i))
 		errs = append(errs, fs...)
-		p.windows = append(p.windows, w)
-		p.days |= 1 << uint(w.day)
+		if len(fs) == 0 {
+			p.windows.add(w)
+		}
 	}
 	p.today = anyDay
 	if !q.Today.IsZero() {
@@ -280,7 +280,7 @@ func (p *prepared) pre(h *hot) bool {
 	if p.age >= 0 && (h.minAge >= 0 && float32(p.age) < h.minAge || h.maxAge >= 0 && float32(p.age) > h.maxAge) {
 		return false
 	}
-	if p.days != 0 && h.days&p.days == 0 {
+	if p.windows.days != 0 && h.days&p.windows.days == 0 {
 		return false
 	}
 	if p.havMax > 0 && h.bits&(hotPlaced|hotMulti) == hotPlaced && !(p.online && h.flags&flagOnline != 0) {
