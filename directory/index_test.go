@@ -281,3 +281,23 @@ func TestPageExportsSearchResults(t *testing.T) {
 	assert.Empty(t, skipped)
 	assert.Equal(t, p.Contents[0].Summary(), back.Contents[0])
 }
+
+// TestReadersRunTogether runs searches and matches at the same time; the
+// race detector checks that readers share nothing mutable.
+func TestReadersRunTogether(t *testing.T) {
+	ix := mustIndex(t, fixture()...)
+	done := make(chan error, 8)
+	for i := 0; i < 4; i++ {
+		go func() {
+			_, err := ix.Search(directory.Query{Text: "garden", Near: &home, RadiusKm: 3, When: []directory.Slot{{Day: directory.Tuesday}}})
+			done <- err
+		}()
+		go func() {
+			_, err := ix.Match(gardener(), now, directory.MatchOptions{Exclusions: true})
+			done <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		assert.NoError(t, <-done)
+	}
+}
