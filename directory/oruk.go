@@ -410,3 +410,12 @@ func (s Service) Summary() Service {
 	}
 	return c
 }
+
+// Schemas returns the package's committed JSON Schemas by name ("service",
+// "organization"), as copies the caller may keep, for hosts that publish them.
+func Schemas() map[string][]byte {
+	return map[string][]byte{
+		"service":      append([]byte(nil), serviceSchema...),
+		"organization": append([]byte(nil), organizationSchema...),
+	}
+}

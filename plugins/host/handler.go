@@ -47,6 +47,9 @@ func Schemas() map[string][]byte {
 		"onward_referral": referral.OnwardReferralSchema,
 		"partner_view":    referral.PartnerViewSchema,
 	}
+	for name, b := range directory.Schemas() {
+		m[name] = b
+	}
 	for _, name := range []string{"measurement", "instrument", "report"} {
 		m[name] = outcomes.Schema(name)
 	}
@@ -196,10 +199,7 @@ var domainValidators = map[string]func([]byte) error{
 	"measurement":  outcomes.ValidateMeasurement,
 	"instrument":   outcomes.ValidateDefinition,
 	"report":       outcomes.ValidateReport,
-	"service": func(b []byte) error {
-		_, err := directory.DecodeService(b)
-		return err
-	},
+	"service":      directory.Validate,
 	"organization": func(b []byte) error {
 		_, err := directory.DecodeOrganization(b)
 		return err
