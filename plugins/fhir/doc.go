@@ -1,7 +1,7 @@
 // Package fhir connects socialrx to clinical systems that speak HL7 FHIR R4:
-// it maps referrals, onward referrals, consents and coded events to FHIR
-// resources and back, and implements [plugins.ClinicalSystem] over a FHIR
-// R4 REST server.
+// it maps referrals, onward referrals, consents, plan goals, outcome
+// measurements, directory services and coded events to FHIR resources and
+// back, and implements [plugins.ClinicalSystem] over a FHIR R4 REST server.
 //
 // The mapping follows the HL7 Gravity SDOH Clinical Care workflow: a
 // referral is a ServiceRequest plus a referral-management Task whose
@@ -9,8 +9,13 @@
 // on-hold, completed); the person is a Patient identified by NHS number
 // (https://fhir.nhs.uk/Id/nhs-number); each consent is a Consent; an
 // onward referral to a partner's service is another ServiceRequest and
-// Task, with a Patient holding only the partner view; coded events for
-// the GP record are a Procedure or an Observation with SNOMED CT codes.
+// Task, with a Patient holding only the partner view; a plan goal is a
+// Goal, an outcome measurement a QuestionnaireResponse, a directory
+// service a HealthcareService; coded events for the GP record are a
+// Procedure or an Observation with SNOMED CT codes. What FHIR has no
+// element for travels in extensions under [Base]; each mapping's doc
+// comment says what it carries and what it leaves out, and every resource
+// the tests produce is checked against the official FHIR R4 JSON schema.
 //
 // The main flow:
 //
@@ -25,6 +30,8 @@
 //
 //	res, err := fhir.ReferralToFHIR(r)  // Patient, ServiceRequest, Task, Consents
 //	r2, err := fhir.ReferralFromFHIR(res)
+//	goal, err := fhir.GoalToFHIR(p.ID, 0, p.Goals[0], "Patient/123")
+//	ref, err = c.Upsert(ctx, goal, goal.Identifier[0]) // conditional update
 //
 // Errors are [socialrx.Error] values. A server's 400 or 422 is invalid
 // (with a field per OperationOutcome issue), 404 and 410 not_found, 409

@@ -227,6 +227,19 @@ func OnwardFromFHIR(res *OnwardResources) (*referral.OnwardReferral, error) {
 	}
 	o.RequestedAt = p.parseTime("/ServiceRequest/authoredOn", sr.AuthoredOn)
 	o.RequestedBy = userOf(sr.Requester)
+	for _, f := range []struct{ path, v, rule string }{
+		{"/ServiceRequest/basedOn", o.ReferralID, "needs the referral it came from (system " + SystemReferralID + ")"},
+		{"/ServiceRequest/performer", o.ServiceID, "needs the service it is addressed to (system " + SystemService + ")"},
+		{"/Task/owner", o.Partner, "needs the partner organisation (system " + SystemOrganization + ")"},
+		{"/ServiceRequest/requester", o.RequestedBy, "needs the link worker who sent it (system " + SystemUser + ")"},
+	} {
+		if f.v == "" {
+			p.add(f.path, "%s", f.rule)
+		}
+	}
+	if sr.AuthoredOn == "" {
+		p.add("/ServiceRequest/authoredOn", "needs the time it was sent")
+	}
 	for i, n := range t.Note {
 		o.Feedback = append(o.Feedback, referral.Feedback{At: p.parseTime(at("/Task/note", i)+"/time", n.Time), By: noteAuthor(n, o.Partner), Text: n.Text})
 	}

@@ -106,7 +106,11 @@ func TestOnwardInvalid(t *testing.T) {
 		"unknown reject reason": {func(res *fhir.OnwardResources) {
 			res.Task.StatusReason = &fhir.CodeableConcept{Coding: []fhir.Coding{{System: fhir.CodeSystemReason, Code: "bored"}}}
 		}, "/Task/statusReason"},
-		"no partner":            {func(res *fhir.OnwardResources) { res.Task.Owner = nil }, "/onward_referral/partner"},
+		"no partner":            {func(res *fhir.OnwardResources) { res.Task.Owner = nil }, "/Task/owner"},
+		"no requester":          {func(res *fhir.OnwardResources) { res.ServiceRequest.Requester = nil }, "/ServiceRequest/requester"},
+		"no referral":           {func(res *fhir.OnwardResources) { res.ServiceRequest.BasedOn = nil }, "/ServiceRequest/basedOn"},
+		"no service":            {func(res *fhir.OnwardResources) { res.ServiceRequest.Performer = nil }, "/ServiceRequest/performer"},
+		"no time":               {func(res *fhir.OnwardResources) { res.ServiceRequest.AuthoredOn = "" }, "/ServiceRequest/authoredOn"},
 		"no onward referral id": {func(res *fhir.OnwardResources) { res.ServiceRequest.Identifier = nil }, "/ServiceRequest/identifier"},
 		"feedback time no time": {func(res *fhir.OnwardResources) { res.Task.Note = []fhir.Annotation{{Time: "soon", Text: "x"}} }, "/Task/note/0/time"},
 		"a need socialrx lacks": {func(res *fhir.OnwardResources) { res.ServiceRequest.ReasonCode[0].Coding[0].Code = "x" }, "/ServiceRequest/reasonCode/0/coding/0/code"},

@@ -82,18 +82,28 @@ func personOf(pt *Patient, root string, p *problems) referral.Person {
 		out.NHSNumber = n
 		break
 	}
-	official := -1
+	// The official name: the first marked official, else the first current
+	// one, else the first at all; names without words do not count.
+	official, current, any := -1, -1, -1
 	for i, n := range pt.Name {
-		if n.Use == "official" {
-			official = i
-			break
+		if strings.TrimSpace(strings.Join(n.Given, "")+n.Family) == "" {
+			continue
 		}
-		if official < 0 && n.Use != "usual" && n.Use != "nickname" && n.Use != "old" && n.Use != "maiden" && n.Use != "anonymous" {
+		switch {
+		case n.Use == "official" && official < 0:
 			official = i
+		case n.Use != "usual" && n.Use != "nickname" && n.Use != "old" && n.Use != "maiden" && n.Use != "anonymous" && current < 0:
+			current = i
+		}
+		if any < 0 {
+			any = i
 		}
 	}
-	if official < 0 && len(pt.Name) > 0 {
-		official = 0
+	if official < 0 {
+		official = current
+	}
+	if official < 0 {
+		official = any
 	}
 	if official >= 0 {
 		n := pt.Name[official]

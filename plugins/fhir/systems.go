@@ -68,8 +68,6 @@ const (
 	CodeSystemReason = Base + "CodeSystem/reason"
 	// CodeSystemConsentKind holds the four consents (referral.ConsentKind).
 	CodeSystemConsentKind = Base + "CodeSystem/consent-kind"
-	// CodeSystemRole holds the roles of actors (referral.Role).
-	CodeSystemRole = Base + "CodeSystem/role"
 )
 
 // The socialrx extensions.

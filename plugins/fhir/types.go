@@ -5,7 +5,8 @@ import "encoding/json"
 // The FHIR R4 data types and resources the adapter reads and writes. They
 // hold only the elements socialrx maps; decoding a server's resource keeps
 // what is modelled here and ignores the rest (narrative, meta tags,
-// primitive extensions).
+// primitive extensions). Each field is the FHIR element of the same name
+// (https://hl7.org/fhir/R4/), with its JSON name.
 
 // Meta is a resource's metadata, set by the server.
 type Meta struct {
