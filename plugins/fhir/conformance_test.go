@@ -3,6 +3,7 @@ package fhir_test
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,16 +15,26 @@ import (
 
 // TestConformance runs the ClinicalSystem conformance suite against the
 // adapter on a real FHIR R4 server (Medplum on loopback) holding the known
-// person and a few referrals.
+// person and a few referrals. The server is seeded once: the suite's
+// subtests run one after another and each leaves it fit for the next
+// (events have new keys; pulls page from the start or from their own end).
 func TestConformance(t *testing.T) {
 	before := sent.Load()
+	var (
+		once sync.Once
+		base string
+	)
 	plugintest.TestClinicalSystem(t, func(t *testing.T) plugintest.Clinical {
 		c := newClient(t)
-		addPatient(t, c, knownNHS)
-		for range 3 {
-			_, err := c.PushReferral(t.Context(), newReferral(t, nil))
-			require.NoError(t, err)
-		}
+		once.Do(func() {
+			addPatient(t, c, knownNHS)
+			for range 3 {
+				_, err := c.PushReferral(t.Context(), newReferral(t, nil))
+				require.NoError(t, err)
+			}
+			base = c.BaseURL()
+		})
+		c = clientOf(t, base)
 		return plugintest.Clinical{
 			System:           c,
 			KnownNHSNumber:   knownNHS,

@@ -61,7 +61,14 @@ func (s schemaChecking) RoundTrip(req *http.Request) (*http.Response, error) {
 func newClient(t testing.TB) *fhir.Client {
 	t.Helper()
 	officialSchema(t)
-	c, err := fhir.New(fhir.Config{BaseURL: fhirtest.Tenant(t), HTTPClient: &http.Client{
+	return clientOf(t, fhirtest.Tenant(t))
+}
+
+// clientOf returns a client of the server at base whose requests are
+// checked against the official schema.
+func clientOf(t testing.TB, base string) *fhir.Client {
+	t.Helper()
+	c, err := fhir.New(fhir.Config{BaseURL: base, HTTPClient: &http.Client{
 		Timeout:   time.Minute,
 		Transport: schemaChecking{t, http.DefaultTransport},
 	}})
