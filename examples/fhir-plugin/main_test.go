@@ -2,14 +2,8 @@ package main_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,56 +19,18 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-var (
-	binDir   string
-	once     sync.Once
-	binPath  string
-	binSum   string
-	buildErr error
-)
-
+// The tests build this command once (without -race, so each launch is
+// quick) and launch it as a real plugin process; the FHIR server boots
+// meanwhile, and exits with the test process.
 func TestMain(m *testing.M) {
 	fhirtest.Start()
-	dir, err := os.MkdirTemp("", "fhir-plugin-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = dir
-	code := m.Run()
-	fhirtest.Stop()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// binary builds the plugin once (without -race, so each launch is quick).
-func binary(tb testing.TB) (string, string) {
-	tb.Helper()
-	once.Do(func() {
-		binPath = filepath.Join(binDir, "fhir-plugin")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
-			return
-		}
-		b, err := os.ReadFile(binPath)
-		if err != nil {
-			buildErr = err
-			return
-		}
-		sum := sha256.Sum256(b)
-		binSum = hex.EncodeToString(sum[:])
-	})
-	require.NoError(tb, buildErr)
-	return binPath, binSum
+	plugintest.Main(m)
 }
 
 func launch(tb testing.TB, env ...string) *plugins.Client {
 	tb.Helper()
-	path, sum := binary(tb)
-	c, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, Env: env, Logger: hclog.NewNullLogger()})
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = c.Close() })
-	return c
+	path, sum := plugintest.BuildPlugin(tb, ".")
+	return plugintest.LaunchPlugin(tb, plugins.ClientConfig{Path: path, SHA256: sum, Env: env, Logger: hclog.NewNullLogger()})
 }
 
 const knownNHS, unknownNHS = "9434765919", "9000000017"
@@ -135,14 +91,14 @@ func TestServerDown(t *testing.T) {
 
 // Without a base URL the plugin does not start, and the host hears why.
 func TestNoBaseURL(t *testing.T) {
-	path, sum := binary(t)
+	path, sum := plugintest.BuildPlugin(t, ".")
 	_, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, StartTimeout: 20 * time.Second, Logger: hclog.NewNullLogger()})
 	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
 }
 
 // A timeout that is not a duration stops the plugin at start.
 func TestBadTimeout(t *testing.T) {
-	path, sum := binary(t)
+	path, sum := plugintest.BuildPlugin(t, ".")
 	_, err := plugins.NewClient(plugins.ClientConfig{Path: path, SHA256: sum, StartTimeout: 20 * time.Second, Logger: hclog.NewNullLogger(),
 		Env: []string{"SOCIALRX_FHIR_BASE_URL=http://127.0.0.1:1/fhir", "SOCIALRX_FHIR_TIMEOUT=soon"}})
 	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
