@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,11 +19,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	// Boot the FHIR server while the first tests compile the FHIR schema
-	// (not when fuzzing: the fuzz targets need no server).
-	if !slices.ContainsFunc(os.Args, func(a string) bool { return strings.HasPrefix(a, "-test.fuzz") }) {
-		fhirtest.Start()
-	}
 	code := m.Run()
 	fhirtest.Stop()
 	os.Exit(code)
@@ -60,6 +53,7 @@ func (s schemaChecking) RoundTrip(req *http.Request) (*http.Response, error) {
 // are checked against the official schema.
 func newClient(t testing.TB) *fhir.Client {
 	t.Helper()
+	fhirtest.Start() // boots in the background while the schema compiles
 	officialSchema(t)
 	return clientOf(t, fhirtest.Tenant(t))
 }
