@@ -17,6 +17,29 @@ var errKeyReused = errors.New("the Idempotency-Key was already used with a diffe
 
 const idempotencyEvent = "request.idempotency"
 
+// create stores a new document, idempotently under the client's key:
+// a replay of the same request returns what the first stored, a replay
+// with another request is a conflict. It decodes what was stored into out
+// and audits the write. Codes: those of Store.Create, and conflict.
+func (s *Service) create(ctx context.Context, p Principal, key string, request any, w plugins.Write, out any) error {
+	storeKey, idem := idempotency(p, key, request)
+	w.IdempotencyKey = storeKey
+	w.Events = append(idem, w.Events...)
+	w.Outbox = s.stamp(w.Outbox)
+	d, err := s.o.Store.Create(ctx, w)
+	if err != nil {
+		return err
+	}
+	if err := s.checkReplay(ctx, d, idem); err != nil {
+		return err
+	}
+	if err := decodeDoc(d, out); err != nil {
+		return err
+	}
+	s.auditWrite(ctx, p, "create", d.Kind, d.ID)
+	return nil
+}
+
 // idempotency scopes a client's key to the principal and fingerprints the
 // request, returning the store's key and the event that records it.
 func idempotency(p Principal, key string, request any) (string, []plugins.Event) {

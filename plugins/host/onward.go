@@ -84,19 +84,12 @@ func (s *Service) CreateOnwardReferral(ctx context.Context, p Principal, referra
 		return nil, err
 	}
 	o.ID = newID()
-	storeKey, idemEvents := idempotency(p, idempotencyKey, []any{referralID, serviceID, partner, needs, note})
-	nd, err := s.o.Store.Create(ctx, plugins.Write{Document: s.onwardDoc(o, d.Person), Events: append(idemEvents, taskEvents(o, 0)...), Outbox: s.stamp(s.onwardOutbox(o, 0, s.partnerEmail(ctx, partner))), IdempotencyKey: storeKey})
+	var stored referral.OnwardReferral
+	err = s.create(ctx, p, idempotencyKey, []any{referralID, serviceID, partner, needs, note}, plugins.Write{Document: s.onwardDoc(o, d.Person),
+		Events: taskEvents(o, 0), Outbox: s.onwardOutbox(o, 0, s.partnerEmail(ctx, partner))}, &stored)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkReplay(ctx, nd, idemEvents); err != nil {
-		return nil, err
-	}
-	var stored referral.OnwardReferral
-	if err := decodeDoc(nd, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, "create", plugins.KindOnwardReferral, stored.ID)
 	return &stored, nil
 }
 

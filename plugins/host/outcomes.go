@@ -60,25 +60,17 @@ func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID
 	if err != nil {
 		return nil, err
 	}
-	storeKey, idemEvents := idempotency(p, idempotencyKey, []any{referralID, in})
 	doc := plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint), Owner: p.ID, Person: d.Person, Data: mustJSON(scored)}
 	if scored.TimePoint == outcomes.TimePoint("baseline") {
 		due := scored.Date.AddDays(s.o.FollowUpAfterDays).Time()
 		doc.DueAt = &due
 	}
-	nd, err := s.o.Store.Create(ctx, plugins.Write{Document: doc, IdempotencyKey: storeKey,
-		Events: append(idemEvents, plugins.Event{Type: "measurement.recorded", Actor: p.ID, At: s.now()})})
+	var stored outcomes.Measurement
+	err = s.create(ctx, p, idempotencyKey, []any{referralID, in}, plugins.Write{Document: doc,
+		Events: []plugins.Event{{Type: "measurement.recorded", Actor: p.ID, At: s.now()}}}, &stored)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkReplay(ctx, nd, idemEvents); err != nil {
-		return nil, err
-	}
-	var stored outcomes.Measurement
-	if err := decodeDoc(nd, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, "create", plugins.KindMeasurement, stored.ID)
 	return &stored, nil
 }
 

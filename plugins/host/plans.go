@@ -61,21 +61,13 @@ func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string
 	if err != nil {
 		return nil, err
 	}
-	storeKey, idemEvents := idempotency(p, idempotencyKey, []any{referralID, a})
-	nd, err := s.o.Store.Create(ctx, plugins.Write{Document: planDoc(pl, d.Person), IdempotencyKey: storeKey,
-		Events: append(idemEvents, plugins.Event{Type: "plan.created", Actor: p.ID, At: now, Data: mustJSON(res)}),
-		Outbox: s.stamp([]plugins.OutboxMessage{event("plan:"+pl.ID+":created", "plan.created", map[string]any{"plan_id": pl.ID, "referral_id": r.ID, "level": res.Level, "pathway": res.Pathway})})})
+	var stored plan.Plan
+	err = s.create(ctx, p, idempotencyKey, []any{referralID, a}, plugins.Write{Document: planDoc(pl, d.Person),
+		Events: []plugins.Event{{Type: "plan.created", Actor: p.ID, At: now, Data: mustJSON(res)}},
+		Outbox: []plugins.OutboxMessage{event("plan:"+pl.ID+":created", "plan.created", map[string]any{"plan_id": pl.ID, "referral_id": r.ID, "level": res.Level, "pathway": res.Pathway})}}, &stored)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkReplay(ctx, nd, idemEvents); err != nil {
-		return nil, err
-	}
-	var stored plan.Plan
-	if err := decodeDoc(nd, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, "create", plugins.KindPlan, stored.ID)
 	return &stored, nil
 }
 

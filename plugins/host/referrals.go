@@ -79,7 +79,7 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.R
 	if err := forbid(p, "create referrals", referral.RoleReferrer, referral.RoleLinkWorker, referral.RoleAdmin, referral.RoleSystem); err != nil {
 		return nil, err
 	}
-	storeKey, idemEvents := idempotency(p, idempotencyKey, in)
+	request := in
 	if in.ID == "" {
 		in.ID = newID()
 	}
@@ -102,18 +102,11 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.R
 	}
 	out := dropTeam(append(s.referralOutbox(r, 0), message("referral:"+r.ID+":new", plugins.Message{To: s.o.Team, Channel: plugins.ChannelEmail,
 		Event: "referral.received", Subject: "New referral", Body: body})))
-	d, err := s.o.Store.Create(ctx, plugins.Write{Document: s.referralDoc(r), Events: append(idemEvents, storeEvents("referral", 0, r.History)...), Outbox: s.stamp(out), IdempotencyKey: storeKey})
+	var stored referral.Referral
+	err = s.create(ctx, p, idempotencyKey, request, plugins.Write{Document: s.referralDoc(r), Events: storeEvents("referral", 0, r.History), Outbox: out}, &stored)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkReplay(ctx, d, idemEvents); err != nil {
-		return nil, err
-	}
-	var stored referral.Referral
-	if err := decodeDoc(d, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, "create", plugins.KindReferral, stored.ID)
 	return &stored, nil
 }
 
