@@ -169,34 +169,14 @@ func (s *Service) ListOnwardReferrals(ctx context.Context, p Principal, partner 
 // in one compare-and-swap write. Codes: forbidden, not_found, conflict,
 // invalid, unavailable.
 func (s *Service) UpdateOnwardReferral(ctx context.Context, p Principal, id string, version int64, what string, fn func(o *referral.OnwardReferral, now time.Time) error) (*referral.OnwardReferral, error) {
-	d, err := s.o.Store.Get(ctx, plugins.KindOnwardReferral, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := mayActOnOnward(p, d); err != nil {
-		return nil, err
-	}
-	if err := checkVersion(d, version); err != nil {
-		return nil, err
-	}
-	var o referral.OnwardReferral
-	if err := decodeDoc(d, &o); err != nil {
-		return nil, err
-	}
-	from := len(o.History)
-	if err := fn(&o, s.now()); err != nil {
-		return nil, err
-	}
-	nd, err := s.o.Store.Update(ctx, plugins.Write{Document: s.onwardDoc(&o, d.Person), Events: taskEvents(&o, from), Outbox: s.stamp(s.onwardOutbox(&o, from, ""))})
-	if err != nil {
-		return nil, err
-	}
-	var stored referral.OnwardReferral
-	if err := decodeDoc(nd, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, what, plugins.KindOnwardReferral, id)
-	return &stored, nil
+	return updateDoc(ctx, s, p, plugins.KindOnwardReferral, id, version, what, func(d plugins.Document) error { return mayActOnOnward(p, d) },
+		func(o *referral.OnwardReferral, d plugins.Document, now time.Time) (plugins.Write, error) {
+			from := len(o.History)
+			if err := fn(o, now); err != nil {
+				return plugins.Write{}, err
+			}
+			return plugins.Write{Document: s.onwardDoc(o, d.Person), Events: taskEvents(o, from), Outbox: s.onwardOutbox(o, from, "")}, nil
+		})
 }
 
 // ChangeOnwardStatus moves an onward referral (partner: accept, reject,

@@ -94,33 +94,13 @@ func (s *Service) UpdatePlan(ctx context.Context, p Principal, id string, versio
 	if err := forbid(p, what, staff...); err != nil {
 		return nil, err
 	}
-	var pl plan.Plan
-	d, err := s.o.Store.Get(ctx, plugins.KindPlan, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := decodeDoc(d, &pl); err != nil {
-		return nil, err
-	}
-	if err := checkVersion(d, version); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	if err := fn(&pl, now); err != nil {
-		return nil, err
-	}
-	nd := planDoc(&pl, d.Person)
-	nd.Version = d.Version
-	saved, err := s.o.Store.Update(ctx, plugins.Write{Document: nd, Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}})
-	if err != nil {
-		return nil, err
-	}
-	var stored plan.Plan
-	if err := decodeDoc(saved, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, what, plugins.KindPlan, id)
-	return &stored, nil
+	return updateDoc(ctx, s, p, plugins.KindPlan, id, version, what, func(plugins.Document) error { return nil },
+		func(pl *plan.Plan, d plugins.Document, now time.Time) (plugins.Write, error) {
+			if err := fn(pl, now); err != nil {
+				return plugins.Write{}, err
+			}
+			return plugins.Write{Document: planDoc(pl, d.Person), Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}}, nil
+		})
 }
 
 // Caseload summarises the calling link worker's open plans. Codes:

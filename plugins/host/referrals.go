@@ -236,31 +236,14 @@ func (s *Service) UpdateReferral(ctx context.Context, p Principal, id string, ve
 	if err := forbid(p, what, staff...); err != nil {
 		return nil, err
 	}
-	var r referral.Referral
-	d, err := s.o.Store.Get(ctx, plugins.KindReferral, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := decodeDoc(d, &r); err != nil {
-		return nil, err
-	}
-	if err := checkVersion(d, version); err != nil {
-		return nil, err
-	}
-	from := len(r.History)
-	if err := fn(&r, s.now()); err != nil {
-		return nil, err
-	}
-	nd, err := s.o.Store.Update(ctx, plugins.Write{Document: s.referralDoc(&r), Events: storeEvents("referral", from, r.History), Outbox: s.stamp(s.referralOutbox(&r, from))})
-	if err != nil {
-		return nil, err
-	}
-	var stored referral.Referral
-	if err := decodeDoc(nd, &stored); err != nil {
-		return nil, err
-	}
-	s.auditWrite(ctx, p, what, plugins.KindReferral, id)
-	return &stored, nil
+	return updateDoc(ctx, s, p, plugins.KindReferral, id, version, what, func(plugins.Document) error { return nil },
+		func(r *referral.Referral, _ plugins.Document, now time.Time) (plugins.Write, error) {
+			from := len(r.History)
+			if err := fn(r, now); err != nil {
+				return plugins.Write{}, err
+			}
+			return plugins.Write{Document: s.referralDoc(r), Events: storeEvents("referral", from, r.History), Outbox: s.referralOutbox(r, from)}, nil
+		})
 }
 
 // ChangeReferralStatus applies a status change (accept, decline, start,

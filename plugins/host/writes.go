@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins"
@@ -73,4 +74,45 @@ func (s *Service) checkReplay(ctx context.Context, d plugins.Document, ev []plug
 		return &socialrx.Error{Code: socialrx.CodeConflict, Message: errKeyReused.Error(), Err: errKeyReused}
 	}
 	return nil
+}
+
+// updateDoc reads a document, lets may check the caller against it, decodes
+// it into a T, lets change apply the domain change and build the write
+// (document, events, outbox), and stores that compare-and-swapped on the
+// version read, or on version when it is not 0 (If-Match). It decodes the
+// stored result and audits the write. Codes: not_found, forbidden (from
+// may), conflict (stale version or a lost race), invalid (from change),
+// unavailable.
+func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins.Kind, id string, version int64, what string,
+	may func(d plugins.Document) error, change func(v *T, d plugins.Document, now time.Time) (plugins.Write, error)) (*T, error) {
+	d, err := s.o.Store.Get(ctx, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := may(d); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(d, version); err != nil {
+		return nil, err
+	}
+	var v T
+	if err := decodeDoc(d, &v); err != nil {
+		return nil, err
+	}
+	w, err := change(&v, d, s.now())
+	if err != nil {
+		return nil, err
+	}
+	w.Document.Version = d.Version
+	w.Outbox = s.stamp(w.Outbox)
+	nd, err := s.o.Store.Update(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	var stored T
+	if err := decodeDoc(nd, &stored); err != nil {
+		return nil, err
+	}
+	s.auditWrite(ctx, p, what, kind, id)
+	return &stored, nil
 }
