@@ -70,12 +70,8 @@ func (s *Service) CreateOnwardReferral(ctx context.Context, p Principal, referra
 	if err := forbid(p, "make onward referrals", staff...); err != nil {
 		return nil, err
 	}
-	var r referral.Referral
-	d, err := s.o.Store.Get(ctx, plugins.KindReferral, referralID)
+	r, d, err := s.loadReferral(ctx, referralID)
 	if err != nil {
-		return nil, err
-	}
-	if err := decodeDoc(d, &r); err != nil {
 		return nil, err
 	}
 	now := s.now()

@@ -33,12 +33,8 @@ func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID
 	if err := forbid(p, "record measurements", staff...); err != nil {
 		return nil, err
 	}
-	var r referral.Referral
-	d, err := s.o.Store.Get(ctx, plugins.KindReferral, referralID)
+	r, d, err := s.loadReferral(ctx, referralID)
 	if err != nil {
-		return nil, err
-	}
-	if err := decodeDoc(d, &r); err != nil {
 		return nil, err
 	}
 	m := outcomes.Measurement{ID: newID(), Instrument: in.Instrument, InstrumentVersion: in.InstrumentVersion, Person: d.Person,

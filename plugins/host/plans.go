@@ -40,12 +40,8 @@ func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string
 	if err := forbid(p, "make plans", staff...); err != nil {
 		return nil, err
 	}
-	var r referral.Referral
-	d, err := s.o.Store.Get(ctx, plugins.KindReferral, referralID)
+	r, d, err := s.loadReferral(ctx, referralID)
 	if err != nil {
-		return nil, err
-	}
-	if err := decodeDoc(d, &r); err != nil {
 		return nil, err
 	}
 	if r.Status != referral.StatusAccepted && r.Status != referral.StatusActive {

@@ -180,12 +180,8 @@ func (s *Service) GetReferral(ctx context.Context, p Principal, id string) (*ref
 	if err := forbid(p, "read referrals", referral.RoleAdmin, referral.RoleLinkWorker, referral.RoleReferrer); err != nil {
 		return nil, nil, err
 	}
-	var r referral.Referral
-	d, err := s.o.Store.Get(ctx, plugins.KindReferral, id)
+	r, _, err := s.loadReferral(ctx, id)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := decodeDoc(d, &r); err != nil {
 		return nil, nil, err
 	}
 	if p.Role == referral.RoleReferrer {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/referral"
 )
 
 // errKeyReused marks a create whose idempotency key was first used with a
@@ -115,4 +116,15 @@ func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins
 	}
 	s.auditWrite(ctx, p, what, kind, id)
 	return &stored, nil
+}
+
+// loadReferral reads and decodes a stored referral. Codes: not_found,
+// unavailable, internal.
+func (s *Service) loadReferral(ctx context.Context, id string) (referral.Referral, plugins.Document, error) {
+	var r referral.Referral
+	d, err := s.o.Store.Get(ctx, plugins.KindReferral, id)
+	if err != nil {
+		return r, d, err
+	}
+	return r, d, decodeDoc(d, &r)
 }
