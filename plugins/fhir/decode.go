@@ -182,16 +182,6 @@ func (es extensions) str(url string) string {
 	return ""
 }
 
-func (es extensions) codes(url string) []string {
-	var out []string
-	for _, e := range es {
-		if e.URL == url && e.ValueCode != nil {
-			out = append(out, *e.ValueCode)
-		}
-	}
-	return out
-}
-
 func boolExt(url string, v bool) []Extension {
 	if !v {
 		return nil

@@ -12,7 +12,6 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
-	"github.com/socialrx/socialrx/referral"
 )
 
 // MaxBodyBytes is the largest request body the API reads, but for imports.
@@ -195,14 +194,6 @@ func logRequests(l *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		m.observeRequest(pattern, rec.status, d)
 		l.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
 	})
-}
-
-func roleList(rs []referral.Role) string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r)
-	}
-	return strings.Join(out, ", ")
 }
 
 // readLimited reads a request body of at most limit bytes; a longer one

@@ -65,8 +65,8 @@ func (m *Metrics) observeCall(plugin, method string, err error) {
 	m.mu.Unlock()
 }
 
-// WriteTo writes the metrics, and the outbox depth read from the store,
-// in the Prometheus text exposition format.
+// write writes the metrics, and the outbox depth read from the store (left
+// out when it could not be read), in the Prometheus text exposition format.
 func (m *Metrics) write(w io.Writer, depth int, depthErr error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

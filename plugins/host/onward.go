@@ -115,10 +115,6 @@ func mayActOnOnward(p Principal, d plugins.Document) error {
 func (s *Service) GetOnwardReferral(ctx context.Context, p Principal, id string) (*referral.OnwardReferral, error) {
 	d, err := s.o.Store.Get(ctx, plugins.KindOnwardReferral, id)
 	if err != nil {
-		if socialrx.ErrorCode(err) == socialrx.CodeNotFound && p.Role == referral.RolePartner {
-			// A partner learns nothing of ids that are not theirs.
-			return nil, socialrx.Errorf(socialrx.CodeNotFound, "no onward referral %s", id)
-		}
 		return nil, err
 	}
 	if err := mayActOnOnward(p, d); err != nil {

@@ -107,18 +107,6 @@ func forbid(p Principal, what string, roles ...referral.Role) error {
 	return socialrx.Errorf(socialrx.CodeForbidden, "role %q may not %s", p.Role, what)
 }
 
-// load reads a document and decodes its data into v.
-func (s *Service) load(ctx context.Context, kind plugins.Kind, id string, v any) (plugins.Document, error) {
-	d, err := s.o.Store.Get(ctx, kind, id)
-	if err != nil {
-		return d, err
-	}
-	if err := json.Unmarshal(d.Data, v); err != nil {
-		return d, socialrx.Errorf(socialrx.CodeInternal, "stored %s %s does not decode: %v", kind, id, err)
-	}
-	return d, nil
-}
-
 // checkVersion refuses a write based on a stale read (If-Match).
 func checkVersion(d plugins.Document, want int64) error {
 	if want != 0 && want != d.Version {
