@@ -121,6 +121,17 @@ func Reflector() *jsonschema.Reflector {
 func Reflect(name string, v any) ([]byte, error) {
 	r := Reflector()
 	s := r.Reflect(v)
+	// The root type is expanded in place, not kept under $defs; a type that
+	// refers to itself would leave a dangling "#/$defs/<Root>", so the root
+	// gets a definition that points back to the document.
+	if root := reflect.TypeOf(v).Name(); root != "" && s.Definitions[root] == nil {
+		if b, err := json.Marshal(s); err == nil && bytes.Contains(b, []byte(`"#/$defs/`+root+`"`)) {
+			if s.Definitions == nil {
+				s.Definitions = jsonschema.Definitions{}
+			}
+			s.Definitions[root] = &jsonschema.Schema{Ref: "#"}
+		}
+	}
 	s.ID = jsonschema.ID(BaseID + name + ".schema.json")
 	if s.Title == "" {
 		s.Title = name

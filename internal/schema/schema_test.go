@@ -69,3 +69,20 @@ func TestValidateMalformed(t *testing.T) {
 	assert.Equal(t, "", f[0].Path)
 	assert.Contains(t, f[0].Rule, "malformed JSON")
 }
+
+// node refers to itself.
+type node struct {
+	Name     string `json:"name"`
+	Children []node `json:"children,omitempty"`
+}
+
+func TestSelfReferenceResolves(t *testing.T) {
+	b, err := schema.Reflect("node", node{})
+	require.NoError(t, err)
+	v, err := schema.Compile("node.json", b)
+	require.NoError(t, err, string(b))
+	require.NoError(t, v.Validate([]byte(`{"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]}`)))
+	err = v.Validate([]byte(`{"name":"a","children":[{"name":"b","children":[{"nom":"c"}]}]}`))
+	require.Error(t, err)
+	assert.Equal(t, "/children/0/children/0/name", socialrx.ErrorFields(err)[0].Path)
+}
