@@ -199,6 +199,9 @@ func TestTour(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, dir, writeConfig(t, dir, true))
 
+	r0 := s.call("", "GET", "/readyz", nil)
+	require.Equal(t, 200, r0.status, "ready once the messenger plugin is up: %s", r0.body)
+
 	// 1. A GP refers Peggy.
 	r := s.call("referrer", "POST", "/v1/referrals", readFile(t, filepath.Join(tourDir, "referral.json")), "Idempotency-Key", "gp-2026-11-02-1")
 	require.Equal(t, 201, r.status, string(r.body))
