@@ -411,11 +411,20 @@ func (s Service) Summary() Service {
 	return c
 }
 
-// Schemas returns the package's committed JSON Schemas by name ("service",
-// "organization"), as copies the caller may keep, for hosts that publish them.
-func Schemas() map[string][]byte {
-	return map[string][]byte{
-		"service":      append([]byte(nil), serviceSchema...),
-		"organization": append([]byte(nil), organizationSchema...),
-	}
+// published are the package's schemas by name, each with its check.
+// An organization is checked as [DecodeOrganization] imports it.
+var published = schema.Set{
+	"service": {JSON: serviceSchema, Validate: Validate},
+	"organization": {JSON: organizationSchema, Validate: func(doc []byte) error {
+		_, err := DecodeOrganization(doc)
+		return err
+	}},
 }
+
+// Schemas returns the package's published JSON Schemas by name, as copies.
+// The names are "service" and "organization".
+func Schemas() map[string][]byte { return published.Schemas() }
+
+// ValidateAs checks a document against the named published schema and the
+// package's own rules. Codes: not_found (unknown name), invalid.
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }

@@ -1,7 +1,6 @@
 package outcomes
 
 import (
-	"bytes"
 	_ "embed"
 
 	"github.com/socialrx/socialrx/internal/schema"
@@ -24,20 +23,23 @@ var (
 	reportValidator      = schema.MustCompile(schema.BaseID+"report.schema.json", reportSchema)
 )
 
-// Schema returns a copy of the committed JSON Schema named "measurement",
-// "instrument" (a custom instrument definition) or "report", or nil for
-// any other name.
-func Schema(name string) []byte {
-	switch name {
-	case "measurement":
-		return bytes.Clone(measurementSchema)
-	case "instrument":
-		return bytes.Clone(instrumentSchema)
-	case "report":
-		return bytes.Clone(reportSchema)
-	}
-	return nil
+// published are the package's schemas by name, each with its check.
+var published = schema.Set{
+	"measurement": {JSON: measurementSchema, Validate: ValidateMeasurement},
+	"instrument":  {JSON: instrumentSchema, Validate: ValidateDefinition},
+	"report":      {JSON: reportSchema, Validate: ValidateReport},
 }
+
+// Schemas returns the package's published JSON Schemas by name, as copies.
+// The names are "measurement", "instrument" (a custom instrument
+// definition) and "report".
+func Schemas() map[string][]byte { return published.Schemas() }
+
+// ValidateAs checks a document against the named published schema. It
+// checks the shape only: [Registry.ParseMeasurement] also checks a
+// measurement against its instrument and [ParseDefinition] a definition's
+// scales. Codes: not_found (unknown name), invalid.
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
 
 // ValidateMeasurement checks a JSON document against
 // measurement.schema.json. Codes: invalid, listing every failing pointer.

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"sync"
@@ -23,17 +22,24 @@ var (
 	contactSchema []byte
 )
 
-// Schemas returns the package's JSON Schemas by file name
-// (plan.schema.json, assessment.schema.json, ruleset.schema.json,
-// contact.schema.json), as copies the caller may keep.
-func Schemas() map[string][]byte {
-	return map[string][]byte{
-		"plan.schema.json":       bytes.Clone(planSchema),
-		"assessment.schema.json": bytes.Clone(assessmentSchema),
-		"ruleset.schema.json":    bytes.Clone(ruleSetSchema),
-		"contact.schema.json":    bytes.Clone(contactSchema),
-	}
+// published are the package's schemas by name, each with its check.
+var published = schema.Set{
+	"plan":       {JSON: planSchema, Validate: Validate},
+	"assessment": {JSON: assessmentSchema, Validate: ValidateAssessment},
+	"ruleset":    {JSON: ruleSetSchema, Validate: ValidateRuleSet},
+	"contact":    {JSON: contactSchema, Validate: ValidateContact},
 }
+
+// Schemas returns the package's published JSON Schemas by name, as copies.
+// The names are "plan", "assessment", "ruleset" and "contact"; the
+// committed files are <name>.schema.json.
+func Schemas() map[string][]byte { return published.Schemas() }
+
+// ValidateAs checks a document against the named published schema and the
+// package's own rules, as [Validate], [ValidateAssessment], [ValidateRuleSet]
+// (the shape only; [LoadRuleSet] checks the rules) and [ValidateContact] do.
+// Codes: not_found (unknown name), invalid.
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
 
 var (
 	planValidator       = sync.OnceValue(func() *schema.Validator { return schema.MustCompile("plan.schema.json", planSchema) })

@@ -2,7 +2,9 @@ package plan_test
 
 import (
 	"bytes"
+	"maps"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,26 +15,69 @@ import (
 	"github.com/socialrx/socialrx/plan"
 )
 
+// TestSchemasFresh: every published schema is the one reflected from the Go
+// types now, the binary embeds the committed file, and Schemas publishes
+// exactly these names.
 func TestSchemasFresh(t *testing.T) {
-	for _, tc := range []struct {
-		file, name string
-		v          any
-	}{
-		{"plan.schema.json", "plan", plan.Plan{}},
-		{"assessment.schema.json", "assessment", plan.Assessment{}},
-		{"ruleset.schema.json", "ruleset", plan.RuleSet{}},
-		{"contact.schema.json", "contact", plan.Contact{}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			schema.CheckFresh(t, tc.file, tc.name, tc.v)
+	types := map[string]any{
+		"plan":       plan.Plan{},
+		"assessment": plan.Assessment{},
+		"ruleset":    plan.RuleSet{},
+		"contact":    plan.Contact{},
+	}
+	published := plan.Schemas()
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(types)), slices.Collect(maps.Keys(published)))
+	for name, v := range types {
+		t.Run(name, func(t *testing.T) {
+			file := name + ".schema.json"
+			schema.CheckFresh(t, file, name, v)
 			if os.Getenv(schema.UpdateEnv) != "" {
 				return // the binary embeds the file as it was before the update
 			}
-			committed, err := os.ReadFile(tc.file)
+			committed, err := os.ReadFile(file)
 			require.NoError(t, err)
-			assert.True(t, bytes.Equal(committed, plan.Schemas()[tc.file]), "the embedded %s is the committed file", tc.file)
+			assert.True(t, bytes.Equal(committed, published[name]), "the embedded %s is the committed file", file)
 		})
 	}
+}
+
+func TestSchemasAreCopies(t *testing.T) {
+	plan.Schemas()["plan"][0] = 'x'
+	assert.Equal(t, byte('{'), plan.Schemas()["plan"][0])
+}
+
+func TestValidateAs(t *testing.T) {
+	rules, err := os.ReadFile("testdata/older_people_rules.json")
+	require.NoError(t, err)
+	contact := `{"at":"2026-03-02T10:00:00Z","kind":"phone","minutes":15,"by":"lw-1"}`
+	tests := []struct {
+		name      string
+		good, bad string
+		paths     []string
+	}{
+		{"plan", goodPlanJSON, replace(goodPlanJSON, `"status": "in_progress"`, `"status": "finished"`), []string{"/goals/0/status"}},
+		{"assessment", goodAssessmentJSON, replace(goodAssessmentJSON, `"loneliness_isolation"`, `"debt_money"`), []string{"/needs/1/need"}},
+		{"ruleset", string(rules), replace(string(rules), `"version": "2.1.0"`, `"version": "2.1.0", "author": "me"`), []string{"/author"}},
+		{"contact", contact, replace(contact, `"minutes":15`, `"minutes":-1`), []string{"/minutes"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, plan.ValidateAs(tc.name, []byte(tc.good)))
+			err := plan.ValidateAs(tc.name, []byte(tc.bad))
+			require.Error(t, err)
+			assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
+			assert.Equal(t, tc.paths, paths(err))
+			for _, other := range tests {
+				if other.name != tc.name {
+					assert.Error(t, plan.ValidateAs(tc.name, []byte(other.good)), "a %s is not a %s", other.name, tc.name)
+				}
+			}
+		})
+	}
+
+	err = plan.ValidateAs("plan.schema.json", []byte(goodPlanJSON))
+	assert.Equal(t, socialrx.CodeNotFound, socialrx.ErrorCode(err))
+	assert.ErrorContains(t, err, "assessment, contact, plan, ruleset")
 }
 
 // TestDefaultRulesDocFresh keeps default_rules.md in step with

@@ -11,20 +11,38 @@ import (
 )
 
 // The published JSON Schemas (2020-12), generated from the Go types and
-// checked fresh by the tests.
+// checked fresh by the tests. Callers get copies from [Schemas].
 var (
 	//go:embed referral.schema.json
-	ReferralSchema []byte
+	referralSchema []byte
 	//go:embed onward_referral.schema.json
-	OnwardReferralSchema []byte
+	onwardReferralSchema []byte
 	//go:embed partner_view.schema.json
-	PartnerViewSchema []byte
+	partnerViewSchema []byte
 )
 
 var (
-	referralValidator = schema.MustCompile("referral.schema.json", ReferralSchema)
-	onwardValidator   = schema.MustCompile("onward_referral.schema.json", OnwardReferralSchema)
+	referralValidator = schema.MustCompile("referral.schema.json", referralSchema)
+	onwardValidator   = schema.MustCompile("onward_referral.schema.json", onwardReferralSchema)
 )
+
+// published are the package's schemas by name, each with its check.
+var published = schema.Set{
+	"referral": {JSON: referralSchema, Validate: Validate},
+	"onward_referral": {JSON: onwardReferralSchema, Validate: func(doc []byte) error {
+		_, err := DecodeOnwardReferral(doc)
+		return err
+	}},
+	"partner_view": {JSON: partnerViewSchema, Validate: ValidatePartnerView},
+}
+
+// Schemas returns the package's published JSON Schemas by name, as copies.
+// The names are "referral", "onward_referral" and "partner_view".
+func Schemas() map[string][]byte { return published.Schemas() }
+
+// ValidateAs checks a document against the named published schema and the
+// package's own rules. Codes: not_found (unknown name), invalid.
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
 
 // Validate checks a referral document against referral.schema.json and
 // the rules the schema cannot say (the NHS number's check digit, consent
@@ -84,7 +102,7 @@ func strictUnmarshal(doc []byte, v any) error {
 	return nil
 }
 
-var partnerViewValidator = schema.MustCompile("partner_view.schema.json", PartnerViewSchema)
+var partnerViewValidator = schema.MustCompile("partner_view.schema.json", partnerViewSchema)
 
 // ValidatePartnerView checks a partner view document against
 // partner_view.schema.json. Codes: invalid.

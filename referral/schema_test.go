@@ -2,7 +2,10 @@ package referral_test
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,14 +16,79 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
+// TestSchemasFresh: every published schema is the one reflected from the Go
+// types now, the binary embeds the committed file, and Schemas publishes
+// exactly these names.
 func TestSchemasFresh(t *testing.T) {
-	schema.CheckFresh(t, "referral.schema.json", "referral", referral.Referral{})
-	schema.CheckFresh(t, "onward_referral.schema.json", "onward_referral", referral.OnwardReferral{})
-	schema.CheckFresh(t, "partner_view.schema.json", "partner_view", referral.PartnerView{})
+	types := map[string]any{
+		"referral":        referral.Referral{},
+		"onward_referral": referral.OnwardReferral{},
+		"partner_view":    referral.PartnerView{},
+	}
+	published := referral.Schemas()
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(types)), slices.Collect(maps.Keys(published)))
+	for name, v := range types {
+		t.Run(name, func(t *testing.T) {
+			file := name + ".schema.json"
+			schema.CheckFresh(t, file, name, v)
+			if os.Getenv(schema.UpdateEnv) != "" {
+				return // the binary embeds the file as it was before the update
+			}
+			committed, err := os.ReadFile(file)
+			require.NoError(t, err)
+			assert.Equal(t, string(committed), string(published[name]), "the embedded %s is the committed file", file)
+		})
+	}
+}
+
+func TestSchemasAreCopies(t *testing.T) {
+	referral.Schemas()["referral"][0] = 'x'
+	assert.Equal(t, byte('{'), referral.Schemas()["referral"][0])
+}
+
+func TestValidateAs(t *testing.T) {
+	good, err := os.ReadFile("testdata/referral_valid.json")
+	require.NoError(t, err)
+	bad, err := os.ReadFile("testdata/referral_five_errors.json")
+	require.NoError(t, err)
+	o, _ := onward(t)
+	tests := []struct {
+		name      string
+		good, bad []byte
+	}{
+		{"referral", good, bad},
+		{"onward_referral", mustJSON(t, o), good},
+		{"partner_view", mustJSON(t, o.View), good},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, referral.ValidateAs(tc.name, tc.good))
+			err := referral.ValidateAs(tc.name, tc.bad)
+			require.Error(t, err)
+			assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
+			assert.NotEmpty(t, socialrx.ErrorFields(err))
+		})
+	}
+
+	// The referral check is more than the schema: a bad NHS check digit.
+	err = referral.ValidateAs("referral", []byte(strings.Replace(string(good), "9434765919", "9434765918", 1)))
+	assert.Equal(t, []string{"/person/nhs_number"}, fieldPaths(err))
+
+	err = referral.ValidateAs("referral.schema.json", good)
+	assert.Equal(t, socialrx.CodeNotFound, socialrx.ErrorCode(err))
+	assert.ErrorContains(t, err, "onward_referral, partner_view, referral")
+}
+
+func fieldPaths(err error) []string {
+	var out []string
+	for _, f := range socialrx.ErrorFields(err) {
+		out = append(out, f.Path)
+	}
+	return out
 }
 
 func TestSchemaDescribesEnumsFormatsAndSensitivity(t *testing.T) {
-	s := string(referral.ReferralSchema)
+	s := string(referral.Schemas()["referral"])
 	for _, want := range []string{`"format": "date"`, `"format": "date-time"`, `"format": "email"`, `"format": "uuid"`,
 		`"practice_staff"`, `"loneliness_isolation"`, `"x-sensitive": true`, `"additionalProperties": false`,
 		`"declined_by_person"`, `NHSNumber is ten digits`} {

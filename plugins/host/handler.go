@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -42,19 +43,9 @@ var requestTypes = map[string]any{
 // Schemas returns every published JSON Schema by name: the domain
 // aggregates and the API's request bodies.
 func Schemas() map[string][]byte {
-	m := map[string][]byte{
-		"referral":        referral.ReferralSchema,
-		"onward_referral": referral.OnwardReferralSchema,
-		"partner_view":    referral.PartnerViewSchema,
-	}
-	for name, b := range directory.Schemas() {
-		m[name] = b
-	}
-	for _, name := range []string{"measurement", "instrument", "report"} {
-		m[name] = outcomes.Schema(name)
-	}
-	for file, b := range plan.Schemas() {
-		m[trimJSON(file)] = b
+	m := map[string][]byte{}
+	for _, d := range domains {
+		maps.Copy(m, d.schemas())
 	}
 	for name := range requestTypes {
 		b, err := requestSchemas.ReadFile("schemas/" + name + ".schema.json")
@@ -175,7 +166,7 @@ const PluginProtocol = plugins.ProtocolVersion
 // number's check digit, consents …). Codes: not_found (no such schema).
 func Validator(name string) (func([]byte) error, error) {
 	name = trimJSON(name)
-	if f, ok := domainValidators[name]; ok {
+	if f := domainValidator(name); f != nil {
 		return f, nil
 	}
 	b, ok := Schemas()[name]
@@ -185,23 +176,25 @@ func Validator(name string) (func([]byte) error, error) {
 	return schema.MustCompile(name+".schema.json", b).Validate, nil
 }
 
-var domainValidators = map[string]func([]byte) error{
-	"referral": referral.Validate,
-	"onward_referral": func(b []byte) error {
-		_, err := referral.DecodeOnwardReferral(b)
-		return err
-	},
-	"partner_view": referral.ValidatePartnerView,
-	"plan":         plan.Validate,
-	"assessment":   plan.ValidateAssessment,
-	"contact":      plan.ValidateContact,
-	"ruleset":      plan.ValidateRuleSet,
-	"measurement":  outcomes.ValidateMeasurement,
-	"instrument":   outcomes.ValidateDefinition,
-	"report":       outcomes.ValidateReport,
-	"service":      directory.Validate,
-	"organization": func(b []byte) error {
-		_, err := directory.DecodeOrganization(b)
-		return err
-	},
+// domains are the domain packages whose published schemas the host
+// serves, each with the check of its documents.
+var domains = []struct {
+	schemas    func() map[string][]byte
+	validateAs func(name string, doc []byte) error
+}{
+	{referral.Schemas, referral.ValidateAs},
+	{plan.Schemas, plan.ValidateAs},
+	{directory.Schemas, directory.ValidateAs},
+	{outcomes.Schemas, outcomes.ValidateAs},
+}
+
+// domainValidator returns the check of the domain package that publishes
+// the named schema, or nil when none does.
+func domainValidator(name string) func([]byte) error {
+	for _, d := range domains {
+		if _, ok := d.schemas()[name]; ok {
+			return func(doc []byte) error { return d.validateAs(name, doc) }
+		}
+	}
+	return nil
 }
