@@ -175,7 +175,7 @@ func (s *Service) SearchServices(ctx context.Context, p Principal, q directory.Q
 
 // Match ranks directory services for a person, with the reasons in
 // words (link workers and admins). Codes: forbidden, invalid, unavailable.
-func (s *Service) Match(ctx context.Context, p Principal, person directory.Person, opt directory.MatchOptions) (directory.MatchResult, error) {
+func (s *Service) Match(ctx context.Context, p Principal, in MatchRequest) (directory.MatchResult, error) {
 	if err := forbid(p, "match services", staff...); err != nil {
 		return directory.MatchResult{}, err
 	}
@@ -183,7 +183,7 @@ func (s *Service) Match(ctx context.Context, p Principal, person directory.Perso
 	if err != nil {
 		return directory.MatchResult{}, err
 	}
-	return ix.Match(person, s.now(), opt)
+	return ix.Match(in.Person, s.now(), in.Options)
 }
 
 // ORUKServices is the public ORUK read API's service list: a page of

@@ -66,7 +66,7 @@ func (s *Service) onwardOutbox(o *referral.OnwardReferral, from int, partnerEmai
 // service and queues the partner's minimal view for them. Link workers and
 // admins may. Codes: forbidden (also when the person has not consented to
 // sharing), not_found, invalid, unavailable.
-func (s *Service) CreateOnwardReferral(ctx context.Context, p Principal, referralID, serviceID, partner string, needs []socialrx.Need, note, idempotencyKey string) (*referral.OnwardReferral, error) {
+func (s *Service) CreateOnwardReferral(ctx context.Context, p Principal, referralID string, in OnwardRequest, idempotencyKey string) (*referral.OnwardReferral, error) {
 	if err := forbid(p, "make onward referrals", staff...); err != nil {
 		return nil, err
 	}
@@ -75,14 +75,14 @@ func (s *Service) CreateOnwardReferral(ctx context.Context, p Principal, referra
 		return nil, err
 	}
 	now := s.now()
-	o, err := referral.NewOnwardReferral(&r, serviceID, partner, needs, p.Actor(), now, now, note)
+	o, err := referral.NewOnwardReferral(&r, in.ServiceID, in.Partner, in.Needs, p.Actor(), now, now, in.Note)
 	if err != nil {
 		return nil, err
 	}
 	o.ID = newID()
 	var stored referral.OnwardReferral
-	err = s.create(ctx, p, idempotencyKey, []any{referralID, serviceID, partner, needs, note}, plugins.Write{Document: s.onwardDoc(o, d.Person),
-		Events: taskEvents(o, 0), Outbox: s.onwardOutbox(o, 0, s.partnerEmail(ctx, partner))}, &stored)
+	err = s.create(ctx, p, idempotencyKey, []any{referralID, in.ServiceID, in.Partner, in.Needs, in.Note}, plugins.Write{Document: s.onwardDoc(o, d.Person),
+		Events: taskEvents(o, 0), Outbox: s.onwardOutbox(o, 0, s.partnerEmail(ctx, in.Partner))}, &stored)
 	if err != nil {
 		return nil, err
 	}
@@ -127,20 +127,31 @@ func (s *Service) GetOnwardReferral(ctx context.Context, p Principal, id string)
 	return &o, s.audit(ctx, p, "read", plugins.KindOnwardReferral, id)
 }
 
-// ListOnwardReferrals returns a page of onward referrals: a partner's own
-// only; link workers and admins may filter by partner and status. Codes:
-// forbidden, invalid, unavailable.
-func (s *Service) ListOnwardReferrals(ctx context.Context, p Principal, partner string, status referral.TaskStatus, cursor string, limit int) ([]referral.OnwardReferral, string, error) {
+// OnwardQuery filters a list of onward referrals.
+type OnwardQuery struct {
+	// Partner keeps those addressed to this organisation ("" for any; a
+	// partner always sees only its own).
+	Partner string
+	// Status keeps those in this status ("" for any).
+	Status referral.TaskStatus
+	Page
+}
+
+// ListOnwardReferrals returns a page of onward referrals and the cursor of
+// the next page: a partner's own only; link workers and admins may filter
+// by partner and status. Codes: forbidden, invalid, unavailable.
+func (s *Service) ListOnwardReferrals(ctx context.Context, p Principal, q OnwardQuery) ([]referral.OnwardReferral, string, error) {
 	if err := forbid(p, "list onward referrals", referral.RoleAdmin, referral.RoleLinkWorker, referral.RolePartner); err != nil {
 		return nil, "", err
 	}
+	partner := q.Partner
 	if p.Role == referral.RolePartner {
 		partner = p.Organisation
 	}
-	if status != "" && !socialrx.ValidEnum(status) {
-		return nil, "", socialrx.Invalid(socialrx.Field("/status", "unknown status %q", string(status)))
+	if q.Status != "" && !socialrx.ValidEnum(q.Status) {
+		return nil, "", socialrx.Invalid(socialrx.Field("/status", "unknown status %q", string(q.Status)))
 	}
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindOnwardReferral, Partner: partner, Status: string(status), Cursor: cursor, Limit: limit})
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindOnwardReferral, Partner: partner, Status: string(q.Status), Cursor: q.Cursor, Limit: q.Limit})
 	if err != nil {
 		return nil, "", err
 	}
@@ -156,12 +167,12 @@ func (s *Service) ListOnwardReferrals(ctx context.Context, p Principal, partner 
 	return out, pg.Next, nil
 }
 
-// UpdateOnwardReferral loads an onward referral, checks the principal may
-// act on it, applies fn and stores the result with its events and messages
-// in one compare-and-swap write. Codes: forbidden, not_found, conflict,
-// invalid, unavailable.
-func (s *Service) UpdateOnwardReferral(ctx context.Context, p Principal, id string, version int64, what string, fn func(o *referral.OnwardReferral, now time.Time) error) (*referral.OnwardReferral, error) {
-	return updateDoc(ctx, s, p, plugins.KindOnwardReferral, id, version, what, func(d plugins.Document) error { return mayActOnOnward(p, d) },
+// UpdateOnwardReferral loads the target onward referral, checks the
+// principal may act on it, applies fn and stores the result with its
+// events and messages in one compare-and-swap write. Codes: forbidden,
+// not_found, conflict, invalid, unavailable.
+func (s *Service) UpdateOnwardReferral(ctx context.Context, p Principal, t Target, what string, fn func(o *referral.OnwardReferral, now time.Time) error) (*referral.OnwardReferral, error) {
+	return updateDoc(ctx, s, p, plugins.KindOnwardReferral, t, what, func(d plugins.Document) error { return mayActOnOnward(p, d) },
 		func(o *referral.OnwardReferral, d plugins.Document, now time.Time) (plugins.Write, error) {
 			from := len(o.History)
 			if err := fn(o, now); err != nil {
@@ -173,23 +184,23 @@ func (s *Service) UpdateOnwardReferral(ctx context.Context, p Principal, id stri
 
 // ChangeOnwardStatus moves an onward referral (partner: accept, reject,
 // start, hold, complete, fail; either side: cancel). See [Service.UpdateOnwardReferral].
-func (s *Service) ChangeOnwardStatus(ctx context.Context, p Principal, id string, version int64, to referral.TaskStatus, reason referral.RejectReason, note string) (*referral.OnwardReferral, error) {
-	return s.UpdateOnwardReferral(ctx, p, id, version, "change_status", func(o *referral.OnwardReferral, now time.Time) error {
-		return o.Transition(p.Actor(), to, reason, note, now, now)
+func (s *Service) ChangeOnwardStatus(ctx context.Context, p Principal, t Target, in TaskChange) (*referral.OnwardReferral, error) {
+	return s.UpdateOnwardReferral(ctx, p, t, "change_status", func(o *referral.OnwardReferral, now time.Time) error {
+		return o.Transition(p.Actor(), in.To, in.Reason, in.Note, now, now)
 	})
 }
 
 // RecordAttendance records a session the person attended or missed. See [Service.UpdateOnwardReferral].
-func (s *Service) RecordAttendance(ctx context.Context, p Principal, id string, version int64, date socialrx.Date, attended bool, note string) (*referral.OnwardReferral, error) {
-	return s.UpdateOnwardReferral(ctx, p, id, version, "attendance", func(o *referral.OnwardReferral, now time.Time) error {
-		return o.RecordAttendance(p.Actor(), date, attended, note, now)
+func (s *Service) RecordAttendance(ctx context.Context, p Principal, t Target, in AttendanceRequest) (*referral.OnwardReferral, error) {
+	return s.UpdateOnwardReferral(ctx, p, t, "attendance", func(o *referral.OnwardReferral, now time.Time) error {
+		return o.RecordAttendance(p.Actor(), in.Date, in.Attended, in.Note, now)
 	})
 }
 
 // AddFeedback adds partner or link worker feedback. See [Service.UpdateOnwardReferral].
-func (s *Service) AddFeedback(ctx context.Context, p Principal, id string, version int64, text string) (*referral.OnwardReferral, error) {
-	return s.UpdateOnwardReferral(ctx, p, id, version, "feedback", func(o *referral.OnwardReferral, now time.Time) error {
-		return o.AddFeedback(p.Actor(), text, now, now)
+func (s *Service) AddFeedback(ctx context.Context, p Principal, t Target, in FeedbackRequest) (*referral.OnwardReferral, error) {
+	return s.UpdateOnwardReferral(ctx, p, t, "feedback", func(o *referral.OnwardReferral, now time.Time) error {
+		return o.AddFeedback(p.Actor(), in.Text, now, now)
 	})
 }
 

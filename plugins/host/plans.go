@@ -34,12 +34,14 @@ func planDoc(p *plan.Plan, person string) plugins.Document {
 }
 
 // CreatePlan triages the person's assessment with the service's rule set
-// and makes their plan, owned by the link worker who calls. The referral
+// and makes their plan, owned by the link worker who calls (who is also
+// recorded as the assessor). The referral
 // must be accepted or active. Codes: forbidden, not_found, invalid, unavailable.
 func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string, a plan.Assessment, idempotencyKey string) (*plan.Plan, error) {
 	if err := forbid(p, "make plans", staff...); err != nil {
 		return nil, err
 	}
+	a.AssessedBy = p.ID
 	r, d, err := s.loadReferral(ctx, referralID)
 	if err != nil {
 		return nil, err
@@ -84,19 +86,78 @@ func (s *Service) GetPlan(ctx context.Context, p Principal, id string) (*plan.Pl
 	return &pl, s.audit(ctx, p, "read", plugins.KindPlan, id)
 }
 
-// UpdatePlan loads a plan, applies fn and stores it compare-and-swapped on
-// version. Codes: forbidden, not_found, conflict, invalid, unavailable.
-func (s *Service) UpdatePlan(ctx context.Context, p Principal, id string, version int64, what string, fn func(pl *plan.Plan, now time.Time) error) (*plan.Plan, error) {
+// PlanSummary is the person's one-page summary of a plan, as it stands now
+// (text, or accessible HTML). Codes: those of [Service.GetPlan].
+func (s *Service) PlanSummary(ctx context.Context, p Principal, id string) (plan.Summary, error) {
+	pl, err := s.GetPlan(ctx, p, id)
+	if err != nil {
+		return plan.Summary{}, err
+	}
+	return plan.NewSummary(pl, s.now()), nil
+}
+
+// UpdatePlan loads the target plan, applies fn and stores it
+// compare-and-swapped on the target's version; what names the change in
+// the plan's events and the audit log. Codes: forbidden, not_found,
+// conflict, invalid, unavailable.
+func (s *Service) UpdatePlan(ctx context.Context, p Principal, t Target, what string, fn func(pl *plan.Plan, now time.Time) error) (*plan.Plan, error) {
 	if err := forbid(p, what, staff...); err != nil {
 		return nil, err
 	}
-	return updateDoc(ctx, s, p, plugins.KindPlan, id, version, what, func(plugins.Document) error { return nil },
+	return updateDoc(ctx, s, p, plugins.KindPlan, t, what, func(plugins.Document) error { return nil },
 		func(pl *plan.Plan, d plugins.Document, now time.Time) (plugins.Write, error) {
 			if err := fn(pl, now); err != nil {
 				return plugins.Write{}, err
 			}
 			return plugins.Write{Document: planDoc(pl, d.Person), Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}}, nil
 		})
+}
+
+// Retriage triages the person again with the service's rule set, as
+// assessed by the principal; the level may go up or down. See [Service.UpdatePlan].
+func (s *Service) Retriage(ctx context.Context, p Principal, t Target, a plan.Assessment) (*plan.Plan, error) {
+	a.AssessedBy = p.ID
+	return s.UpdatePlan(ctx, p, t, "triage", func(pl *plan.Plan, now time.Time) error {
+		_, err := pl.Retriage(a, s.rules(), now)
+		return err
+	})
+}
+
+// AddGoal adds a goal in the person's words. See [Service.UpdatePlan].
+func (s *Service) AddGoal(ctx context.Context, p Principal, t Target, in GoalRequest) (*plan.Plan, error) {
+	return s.UpdatePlan(ctx, p, t, "goal", func(pl *plan.Plan, now time.Time) error {
+		_, err := pl.AddGoal(in.Text, in.Need, now)
+		return err
+	})
+}
+
+// AddContact records a contact against the plan's budget, as the
+// principal's. See [Service.UpdatePlan].
+func (s *Service) AddContact(ctx context.Context, p Principal, t Target, c plan.Contact) (*plan.Plan, error) {
+	c.By = p.ID
+	return s.UpdatePlan(ctx, p, t, "contact", func(pl *plan.Plan, now time.Time) error { return pl.AddContact(c, now) })
+}
+
+// ExtendBudget extends the plan's contact budget, with a reason. See [Service.UpdatePlan].
+func (s *Service) ExtendBudget(ctx context.Context, p Principal, t Target, in ExtensionRequest) (*plan.Plan, error) {
+	return s.UpdatePlan(ctx, p, t, "extend", func(pl *plan.Plan, now time.Time) error {
+		return pl.ExtendBudget(in.Contacts, in.Reason, p.ID, now)
+	})
+}
+
+// ChangePlanStatus pauses, resumes or closes a plan. See [Service.UpdatePlan].
+func (s *Service) ChangePlanStatus(ctx context.Context, p Principal, t Target, in PlanStatusChange) (*plan.Plan, error) {
+	return s.UpdatePlan(ctx, p, t, in.Action, func(pl *plan.Plan, now time.Time) error {
+		switch in.Action {
+		case "pause":
+			return pl.Pause(in.PauseReason, in.Note, p.ID, now)
+		case "resume":
+			return pl.Resume(p.ID, now)
+		case "close":
+			return pl.Close(in.CloseReason, in.Note, p.ID, now)
+		}
+		return socialrx.Invalid(socialrx.Field("/action", "must be pause, resume or close"))
+	})
 }
 
 // Caseload summarises the calling link worker's open plans. Codes:

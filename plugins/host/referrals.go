@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
@@ -129,7 +130,7 @@ func (s *Service) openReferralsOf(ctx context.Context, r *referral.Referral) ([]
 
 // decodeDoc decodes a stored document into v and sets its version.
 func decodeDoc(d plugins.Document, v any) error {
-	if err := strictJSON(d.Data, v); err != nil {
+	if err := schema.DecodeStrict(d.Data, v); err != nil {
 		return socialrx.Errorf(socialrx.CodeInternal, "stored %s %s does not decode: %v", d.Kind, d.ID, err)
 	}
 	switch x := v.(type) {
@@ -197,16 +198,26 @@ func (s *Service) GetReferral(ctx context.Context, p Principal, id string) (*ref
 	return &r, nil, nil
 }
 
+// ReferralQuery filters a list of referrals.
+type ReferralQuery struct {
+	// Status keeps referrals in this status ("" for any).
+	Status referral.Status
+	// Owner keeps referrals owned by this link worker ("" for any).
+	Owner string
+	Page
+}
+
 // ListReferrals returns a page of referrals for link workers and admins,
-// filtered by status and owner. Codes: forbidden, invalid, unavailable.
-func (s *Service) ListReferrals(ctx context.Context, p Principal, status referral.Status, owner, cursor string, limit int) ([]referral.Referral, string, error) {
+// filtered by status and owner, and the cursor of the next page ("" on the
+// last). Codes: forbidden, invalid, unavailable.
+func (s *Service) ListReferrals(ctx context.Context, p Principal, q ReferralQuery) ([]referral.Referral, string, error) {
 	if err := forbid(p, "list referrals", staff...); err != nil {
 		return nil, "", err
 	}
-	if status != "" && !socialrx.ValidEnum(status) {
-		return nil, "", socialrx.Invalid(socialrx.Field("/status", "unknown status %q", string(status)))
+	if q.Status != "" && !socialrx.ValidEnum(q.Status) {
+		return nil, "", socialrx.Invalid(socialrx.Field("/status", "unknown status %q", string(q.Status)))
 	}
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Status: string(status), Owner: owner, Cursor: cursor, Limit: limit})
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Status: string(q.Status), Owner: q.Owner, Cursor: q.Cursor, Limit: q.Limit})
 	if err != nil {
 		return nil, "", err
 	}
@@ -216,23 +227,24 @@ func (s *Service) ListReferrals(ctx context.Context, p Principal, status referra
 			return nil, "", err
 		}
 	}
-	if err := s.audit(ctx, p, "list", plugins.KindReferral, "status="+string(status)); err != nil {
+	if err := s.audit(ctx, p, "list", plugins.KindReferral, "status="+string(q.Status)); err != nil {
 		return nil, "", err
 	}
 	return out, pg.Next, nil
 }
 
-// UpdateReferral loads a referral, applies fn to it, and stores it with
-// the events fn appended and the messages they cause, in one atomic write
-// compare-and-swapped on version (0 skips the check: the version just
-// read is used). fn receives the current time. Only link workers and
-// admins may change referrals. Codes: forbidden, not_found, conflict
-// (stale version), invalid (from fn), unavailable.
-func (s *Service) UpdateReferral(ctx context.Context, p Principal, id string, version int64, what string, fn func(r *referral.Referral, now time.Time) error) (*referral.Referral, error) {
+// UpdateReferral loads the target referral, applies fn to it, and stores
+// it with the events fn appended and the messages they cause, in one atomic
+// write compare-and-swapped on the target's version (0: the version just
+// read). fn receives the current time; what names the change in the audit
+// log. Only link workers and admins may change referrals. Codes:
+// forbidden, not_found, conflict (stale version), invalid (from fn),
+// unavailable.
+func (s *Service) UpdateReferral(ctx context.Context, p Principal, t Target, what string, fn func(r *referral.Referral, now time.Time) error) (*referral.Referral, error) {
 	if err := forbid(p, what, staff...); err != nil {
 		return nil, err
 	}
-	return updateDoc(ctx, s, p, plugins.KindReferral, id, version, what, func(plugins.Document) error { return nil },
+	return updateDoc(ctx, s, p, plugins.KindReferral, t, what, func(plugins.Document) error { return nil },
 		func(r *referral.Referral, _ plugins.Document, now time.Time) (plugins.Write, error) {
 			from := len(r.History)
 			if err := fn(r, now); err != nil {
@@ -244,33 +256,33 @@ func (s *Service) UpdateReferral(ctx context.Context, p Principal, id string, ve
 
 // ChangeReferralStatus applies a status change (accept, decline, start,
 // hold, resume, close, re-open) as the principal, now. See [Service.UpdateReferral].
-func (s *Service) ChangeReferralStatus(ctx context.Context, p Principal, id string, version int64, to referral.Status, reason referral.Reason, note string) (*referral.Referral, error) {
-	return s.UpdateReferral(ctx, p, id, version, "change_status", func(r *referral.Referral, now time.Time) error {
-		return r.Apply(referral.Change{To: to, Reason: reason, Note: note, By: p.Actor(), At: now}, now)
+func (s *Service) ChangeReferralStatus(ctx context.Context, p Principal, t Target, in StatusChange) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, t, "change_status", func(r *referral.Referral, now time.Time) error {
+		return r.Apply(referral.Change{To: in.To, Reason: in.Reason, Note: in.Note, By: p.Actor(), At: now}, now)
 	})
 }
 
 // Signpost signposts the person to a directory service. See [Service.UpdateReferral].
-func (s *Service) Signpost(ctx context.Context, p Principal, id string, version int64, serviceID, note string) (*referral.Referral, error) {
-	return s.UpdateReferral(ctx, p, id, version, "signpost", func(r *referral.Referral, now time.Time) error {
-		_, err := r.Signpost(serviceID, p.Actor(), now, now, note, s.o.Policy)
+func (s *Service) Signpost(ctx context.Context, p Principal, t Target, in SignpostRequest) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, t, "signpost", func(r *referral.Referral, now time.Time) error {
+		_, err := r.Signpost(in.ServiceID, p.Actor(), now, now, in.Note, s.o.Policy)
 		return err
 	})
 }
 
-// CheckIn records a signpost's check-in. See [Service.UpdateReferral].
-func (s *Service) CheckIn(ctx context.Context, p Principal, id string, version int64, signpostID string, res referral.CheckInResult, note string) (*referral.Referral, error) {
-	return s.UpdateReferral(ctx, p, id, version, "check_in", func(r *referral.Referral, now time.Time) error {
-		return r.RecordCheckIn(signpostID, res, p.Actor(), now, now, note)
+// CheckIn records the check-in of one of the referral's signposts. See [Service.UpdateReferral].
+func (s *Service) CheckIn(ctx context.Context, p Principal, t Target, signpostID string, in CheckInRequest) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, t, "check_in", func(r *referral.Referral, now time.Time) error {
+		return r.RecordCheckIn(signpostID, in.Result, p.Actor(), now, now, in.Note)
 	})
 }
 
 // RecordConsent records or withdraws one of the person's consents. See [Service.UpdateReferral].
-func (s *Service) RecordConsent(ctx context.Context, p Principal, id string, version int64, kind referral.ConsentKind, given, withdraw bool, scope referral.ShareScope, note string) (*referral.Referral, error) {
-	return s.UpdateReferral(ctx, p, id, version, "consent", func(r *referral.Referral, now time.Time) error {
-		if withdraw {
-			return r.WithdrawConsent(kind, p.Actor(), now, now, note)
+func (s *Service) RecordConsent(ctx context.Context, p Principal, t Target, in ConsentChange) (*referral.Referral, error) {
+	return s.UpdateReferral(ctx, p, t, "consent", func(r *referral.Referral, now time.Time) error {
+		if in.Withdraw {
+			return r.WithdrawConsent(in.Kind, p.Actor(), now, now, in.Note)
 		}
-		return r.RecordConsent(kind, given, scope, p.Actor(), now, now)
+		return r.RecordConsent(in.Kind, in.Given, in.Scope, p.Actor(), now, now)
 	})
 }

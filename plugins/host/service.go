@@ -1,18 +1,31 @@
-// Package host is the reference socialrx host: an application service
-// ([Service]) that carries a referral through the whole journey over the
-// plugin contracts, an HTTP API over it ([NewHandler]), an outbox worker
-// and a scheduler, bearer-token authorisation and an audit log.
+// Package host is the application service of the socialrx reference host:
+// [Service] carries a referral through the whole journey over the plugin
+// contracts, with its outbox worker, scheduler and audit log. It has no
+// HTTP in it; package httpapi serves it over HTTP, and the socialrx binary
+// (cmd/socialrx) reads the config, launches the plugins and wires the two.
 //
-// Embedders may use [Service] without HTTP: every method takes the calling
-// [Principal], applies the domain rules of packages referral, plan,
-// directory and outcomes, checks who may do what, and stores through a
-// [plugins.Store], queuing in the same atomic write the messages the
-// change causes (outbox). [Service.DeliverOutbox] sends them through the
-// plugins; [Service.RunScheduler] finds work that has fallen due.
+// Embedders may use [Service] on its own:
+//
+//	svc, err := host.NewService(host.Options{Store: store, Messenger: messenger})
+//	r, err := svc.CreateReferral(ctx, gp, in, "idempotency-key")
+//	r, err = svc.ChangeReferralStatus(ctx, linkWorker, host.Target{ID: r.ID, Version: r.Version}, host.StatusChange{To: referral.StatusAccepted})
+//	n, err := svc.DeliverOutbox(ctx, "worker-1", 100)
+//
+// Every method takes the calling [Principal] (who they are comes from their
+// credentials, never from a request body), applies the domain rules of
+// packages referral, plan, directory and outcomes, checks who may do what,
+// and stores through a [plugins.Store], queuing in the same atomic write the
+// messages the change causes (outbox). Updates name their [Target]: the
+// record and the version the caller read, so a change based on a stale read
+// is a conflict. [Service.DeliverOutbox] sends queued messages through the
+// plugins; [Service.RunScheduler] finds work that has fallen due. [Schemas]
+// and [ValidateAs] are the one registry of every published JSON Schema.
 package host
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -97,6 +110,21 @@ func (s *Service) now() time.Time { return s.o.Now().UTC().Truncate(time.Microse
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// Target names the record an update applies to and the version the caller
+// read (an HTTP ETag). Version 0 skips the check; the version read at the
+// time of the update is used.
+type Target struct {
+	ID      string
+	Version int64
+}
+
+// Page asks for one page of a list: the cursor the previous page returned
+// ("" for the first) and how many items at most (0: the store's default).
+type Page struct {
+	Cursor string
+	Limit  int
+}
+
 // forbid returns forbidden unless the principal has one of the roles.
 func forbid(p Principal, what string, roles ...referral.Role) error {
 	for _, r := range roles {
@@ -139,9 +167,14 @@ func event(key, typ string, data map[string]any) plugins.OutboxMessage {
 // number's hash when there is one, else a hash of name and date of birth.
 func personKey(p referral.Person) string {
 	if p.NHSNumber != "" {
-		return "nhs:" + HashToken(p.NHSNumber)[:32]
+		return "nhs:" + hashHex(p.NHSNumber)[:32]
 	}
-	return "name:" + HashToken(p.GivenName + "|" + p.FamilyName + "|" + p.DateOfBirth.String())[:32]
+	return "name:" + hashHex(p.GivenName + "|" + p.FamilyName + "|" + p.DateOfBirth.String())[:32]
+}
+
+func hashHex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }
 
 // AuditEntry is one line of the audit log: who read or changed whose data,
@@ -175,11 +208,11 @@ func (s *Service) audit(ctx context.Context, p Principal, action string, kind pl
 
 // Audit returns a page of the audit log, oldest first. Only admins may
 // read it; nobody may change it. Codes: forbidden, invalid, unavailable.
-func (s *Service) Audit(ctx context.Context, p Principal, cursor string, limit int) ([]AuditEntry, string, error) {
+func (s *Service) Audit(ctx context.Context, p Principal, page Page) ([]AuditEntry, string, error) {
 	if err := forbid(p, "read the audit log", referral.RoleAdmin); err != nil {
 		return nil, "", err
 	}
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: KindAudit, Cursor: cursor, Limit: limit})
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: KindAudit, Cursor: page.Cursor, Limit: page.Limit})
 	if err != nil {
 		return nil, "", err
 	}
@@ -192,6 +225,12 @@ func (s *Service) Audit(ctx context.Context, p Principal, cursor string, limit i
 		out = append(out, e)
 	}
 	return out, pg.Next, nil
+}
+
+// OutboxDepth is how many outbox messages wait to be delivered; an error
+// means the store does not answer. Codes: unavailable.
+func (s *Service) OutboxDepth(ctx context.Context) (int, error) {
+	return s.o.Store.OutboxDepth(ctx)
 }
 
 // stamp makes queued messages due at the host's now, so the host's clock,

@@ -13,9 +13,9 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// errKeyReused marks a create whose idempotency key was first used with a
-// different request.
-var errKeyReused = errors.New("the Idempotency-Key was already used with a different request")
+// ErrKeyReused marks a create whose idempotency key was first used with a
+// different request (HTTP 422).
+var ErrKeyReused = errors.New("the Idempotency-Key was already used with a different request")
 
 const idempotencyEvent = "request.idempotency"
 
@@ -54,7 +54,7 @@ func idempotency(p Principal, key string, request any) (string, []plugins.Event)
 }
 
 // checkReplay refuses the result of a create whose key was first used with
-// another request. Codes: conflict (wrapping errKeyReused), unavailable.
+// another request. Codes: conflict (wrapping ErrKeyReused), unavailable.
 func (s *Service) checkReplay(ctx context.Context, d plugins.Document, ev []plugins.Event) error {
 	if len(ev) == 0 {
 		return nil
@@ -72,7 +72,7 @@ func (s *Service) checkReplay(ctx context.Context, d plugins.Document, ev []plug
 		}
 	}
 	if got.Fingerprint != want.Fingerprint {
-		return &socialrx.Error{Code: socialrx.CodeConflict, Message: errKeyReused.Error(), Err: errKeyReused}
+		return &socialrx.Error{Code: socialrx.CodeConflict, Message: ErrKeyReused.Error(), Err: ErrKeyReused}
 	}
 	return nil
 }
@@ -80,20 +80,20 @@ func (s *Service) checkReplay(ctx context.Context, d plugins.Document, ev []plug
 // updateDoc reads a document, lets may check the caller against it, decodes
 // it into a T, lets change apply the domain change and build the write
 // (document, events, outbox), and stores that compare-and-swapped on the
-// version read, or on version when it is not 0 (If-Match). It decodes the
+// version read, or on the target's version when it is not 0 (If-Match). It decodes the
 // stored result and audits the write. Codes: not_found, forbidden (from
 // may), conflict (stale version or a lost race), invalid (from change),
 // unavailable.
-func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins.Kind, id string, version int64, what string,
+func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins.Kind, t Target, what string,
 	may func(d plugins.Document) error, change func(v *T, d plugins.Document, now time.Time) (plugins.Write, error)) (*T, error) {
-	d, err := s.o.Store.Get(ctx, kind, id)
+	d, err := s.o.Store.Get(ctx, kind, t.ID)
 	if err != nil {
 		return nil, err
 	}
 	if err := may(d); err != nil {
 		return nil, err
 	}
-	if err := checkVersion(d, version); err != nil {
+	if err := checkVersion(d, t.Version); err != nil {
 		return nil, err
 	}
 	var v T
@@ -114,7 +114,7 @@ func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins
 	if err := decodeDoc(nd, &stored); err != nil {
 		return nil, err
 	}
-	s.auditWrite(ctx, p, what, kind, id)
+	s.auditWrite(ctx, p, what, kind, t.ID)
 	return &stored, nil
 }
 

@@ -21,7 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plugins/devlog"
-	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
 	"github.com/socialrx/socialrx/plugins/plugintest"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -65,15 +65,15 @@ var secrets = map[referral.Role]string{"admin": "tour-admin", "referrer": "tour-
 func writeConfig(t *testing.T, dir string, pluginMessenger bool) string {
 	t.Helper()
 	b := binaries(t)
-	cfg, err := host.LoadConfig(filepath.Join(tourDir, "config.json"))
+	cfg, err := config.Load(filepath.Join(tourDir, "config.json"))
 	require.NoError(t, err)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Store.SQLite = filepath.Join(dir, "socialrx.db")
 	cfg.TokensFile = filepath.Join(dir, "tokens.json")
-	cfg.Messenger = host.PluginConfig{Log: filepath.Join(dir, "messages.jsonl")}
+	cfg.Messenger = config.PluginConfig{Log: filepath.Join(dir, "messages.jsonl")}
 	cfg.OutboxEvery, cfg.SchedulerEvery, cfg.Lease = "100ms", "1s", "2s"
 	if pluginMessenger {
-		cfg.Messenger = host.PluginConfig{Plugin: &host.PluginBinary{Path: b["devlog-plugin"][0], SHA256: b["devlog-plugin"][1],
+		cfg.Messenger = config.PluginConfig{Plugin: &config.PluginBinary{Path: b["devlog-plugin"][0], SHA256: b["devlog-plugin"][1],
 			Args: []string{"-log", filepath.Join(dir, "messages.jsonl")}}}
 	}
 	j, err := json.MarshalIndent(cfg, "", "  ")

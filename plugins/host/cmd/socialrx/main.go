@@ -10,6 +10,10 @@
 // With no config file, serve uses the embedded SQLite store in
 // ./socialrx.db and the development log messenger, and prints an admin
 // token on first run.
+//
+// The binary is wiring only: package config reads the config file,
+// launches the plugins and builds the application service (package host)
+// and its HTTP API (package httpapi).
 package main
 
 import (
@@ -27,7 +31,9 @@ import (
 	"syscall"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
 )
 
 func main() {
@@ -94,16 +100,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 type usageError struct{ error }
 
 // config reads --config, or returns the zero config.
-func config(fs *flag.FlagSet, args []string) (host.Config, []string, error) {
+func loadConfig(fs *flag.FlagSet, args []string) (config.Config, []string, error) {
 	path := fs.String("config", "", "config file (JSON)")
 	addr := fs.String("addr", "", "listen address, such as 127.0.0.1:8080")
 	if err := fs.Parse(args); err != nil {
-		return host.Config{}, nil, usageError{err}
+		return config.Config{}, nil, usageError{err}
 	}
-	var cfg host.Config
+	var cfg config.Config
 	if *path != "" {
 		var err error
-		if cfg, err = host.LoadConfig(*path); err != nil {
+		if cfg, err = config.Load(*path); err != nil {
 			return cfg, nil, err
 		}
 	}
@@ -114,12 +120,12 @@ func config(fs *flag.FlagSet, args []string) (host.Config, []string, error) {
 }
 
 func serve(args []string, stdout, stderr io.Writer) error {
-	cfg, _, err := config(flag.NewFlagSet("serve", flag.ContinueOnError), args)
+	cfg, _, err := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	rt, err := host.Open(cfg, logger)
+	rt, err := config.Open(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -143,7 +149,7 @@ func printSchema(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, strings.Join(names, "\n"))
 		return nil
 	}
-	b, ok := all[strings.TrimSuffix(strings.TrimSuffix(args[0], ".json"), ".schema")]
+	b, ok := all[host.SchemaName(args[0])]
 	if !ok {
 		return socialrx.Errorf(socialrx.CodeNotFound, "no schema %q (socialrx schema lists them)", args[0])
 	}
@@ -162,9 +168,8 @@ func validate(args []string, stdout io.Writer) error {
 	if *typ == "" || fs.NArg() == 0 {
 		return usageError{errors.New("validate needs --type and at least one file")}
 	}
-	check, err := host.Validator(*typ)
-	if err != nil {
-		return err
+	if _, ok := host.Schemas()[host.SchemaName(*typ)]; !ok {
+		return socialrx.Errorf(socialrx.CodeNotFound, "no schema %q (socialrx schema lists them)", *typ)
 	}
 	failed := 0
 	for _, f := range fs.Args() {
@@ -172,7 +177,7 @@ func validate(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := check(b); err != nil {
+		if err := host.ValidateAs(*typ, b); err != nil {
 			failed++
 			fields := socialrx.ErrorFields(err)
 			if len(fields) == 0 {
@@ -196,11 +201,11 @@ func validate(args []string, stdout io.Writer) error {
 }
 
 func pluginsCheck(args []string, stdout io.Writer) error {
-	cfg, _, err := config(flag.NewFlagSet("plugins check", flag.ContinueOnError), args)
+	cfg, _, err := loadConfig(flag.NewFlagSet("plugins check", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
-	rt, err := host.Open(cfg, nil)
+	rt, err := config.Open(cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -216,7 +221,7 @@ func pluginsCheck(args []string, stdout io.Writer) error {
 			state, bad = fmt.Sprintf("down: %v", st.Err), bad+1
 		}
 		b, _ := json.Marshal(st.Contracts)
-		fmt.Fprintf(stdout, "plugin serving %s: protocol %d, pid %d, %s\n", b, host.PluginProtocol, st.PID, state)
+		fmt.Fprintf(stdout, "plugin serving %s: protocol %d, pid %d, %s\n", b, plugins.ProtocolVersion, st.PID, state)
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d plugins are not healthy", bad)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -21,7 +22,7 @@ var system = host.Principal{ID: "socialrx-cli", Role: referral.RoleSystem}
 // importORUK imports an ORUK document from a file or an http(s) URL,
 // drawing a progress bar on stderr.
 func importORUK(args []string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config(flag.NewFlagSet("import oruk", flag.ContinueOnError), args)
+	cfg, rest, err := loadConfig(flag.NewFlagSet("import oruk", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
@@ -32,7 +33,7 @@ func importORUK(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rt, err := host.Open(cfg, nil)
+	rt, err := config.Open(cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -83,11 +84,11 @@ func progressBar(w io.Writer) func(done, total int) {
 
 // exportORUK prints every active service as one ORUK service_list page.
 func exportORUK(args []string, stdout io.Writer) error {
-	cfg, _, err := config(flag.NewFlagSet("export oruk", flag.ContinueOnError), args)
+	cfg, _, err := loadConfig(flag.NewFlagSet("export oruk", flag.ContinueOnError), args)
 	if err != nil {
 		return err
 	}
-	rt, err := host.Open(cfg, nil)
+	rt, err := config.Open(cfg, nil)
 	if err != nil {
 		return err
 	}

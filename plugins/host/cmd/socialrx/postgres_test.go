@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -47,9 +47,9 @@ func TestTwoHostsSharePostgres(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		dir := t.TempDir()
 		cfgPath := writeConfig(t, dir, false)
-		cfg, err := host.LoadConfig(cfgPath)
+		cfg, err := config.Load(cfgPath)
 		require.NoError(t, err)
-		cfg.Store = host.PluginConfig{Plugin: &host.PluginBinary{Path: plugin[0], SHA256: plugin[1],
+		cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: plugin[0], SHA256: plugin[1],
 			Env: []string{"SOCIALRX_POSTGRES_URL=" + url, "SOCIALRX_POSTGRES_SCHEMA=" + schema}}}
 		b, _ := json.Marshal(cfg)
 		require.NoError(t, os.WriteFile(cfgPath, b, 0o600))

@@ -1,4 +1,4 @@
-package host_test
+package httpapi_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plugins"
-	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/httpapi"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -20,23 +20,23 @@ func snapshot(t *testing.T, e *env) string {
 	t.Helper()
 	var b strings.Builder
 	for _, k := range []plugins.Kind{plugins.KindReferral, plugins.KindOnwardReferral} {
-		pg, err := e.store.List(context.Background(), plugins.Query{Kind: k, Limit: 1000})
+		pg, err := e.Store.List(context.Background(), plugins.Query{Kind: k, Limit: 1000})
 		require.NoError(t, err)
 		for _, d := range pg.Documents {
 			j, _ := json.Marshal(d)
 			b.Write(j)
 		}
 	}
-	depth, err := e.store.OutboxDepth(context.Background())
+	depth, err := e.Store.OutboxDepth(context.Background())
 	require.NoError(t, err)
 	b.WriteString(strings.Repeat("|", depth))
 	return b.String()
 }
 
-func problem(t *testing.T, res response) host.Problem {
+func problem(t *testing.T, res response) httpapi.Problem {
 	t.Helper()
 	assert.Equal(t, "application/problem+json", res.header.Get("Content-Type"))
-	var p host.Problem
+	var p httpapi.Problem
 	res.decode(t, &p)
 	assert.Equal(t, res.status, p.Status)
 	return p
@@ -46,7 +46,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	e := newEnv(t)
 	ids := journeyState(t, e)
 	ref, onward := "/v1/referrals/"+ids["{id}"], "/v1/onward-referrals/"+ids["{onward}"]
-	huge := `{"to":"accepted","note":"` + strings.Repeat("x", host.MaxBodyBytes) + `"}`
+	huge := `{"to":"accepted","note":"` + strings.Repeat("x", httpapi.MaxBodyBytes) + `"}`
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(referralDoc(t), &doc))
 	doc["person"].(map[string]any)["nhs_number"] = "9434765918"
@@ -124,7 +124,7 @@ func TestIdempotencyKeyReplayedWithAnotherBody(t *testing.T) {
 
 func TestPluginDownIsUnavailable(t *testing.T) {
 	e := newEnv(t)
-	require.NoError(t, e.store.Close())
+	require.NoError(t, e.Store.Close())
 	res := e.do(referral.RoleLinkWorker, "GET", "/v1/referrals", nil)
 	require.Equal(t, http.StatusServiceUnavailable, res.status, string(res.body))
 	problem(t, res)

@@ -1,4 +1,4 @@
-package host_test
+package httpapi_test
 
 import (
 	"net/http"
@@ -76,18 +76,18 @@ func TestFollowUpReminderOnceUnlessTaken(t *testing.T) {
 		"answers": []map[string]any{{"item": "companionship", "value": 3}, {"item": "left_out", "value": 3}, {"item": "isolated", "value": 2}, {"item": "direct", "value": 4}}}
 	require.Equal(t, http.StatusCreated, e.do(referral.RoleLinkWorker, "POST", path, ucla).status)
 
-	e.clock.Add(60 * 24 * time.Hour)
+	e.Clock.Add(60 * 24 * time.Hour)
 	ucla["time_point"], ucla["date"] = "follow_up", "2026-12-30"
 	require.Equal(t, http.StatusCreated, e.do(referral.RoleLinkWorker, "POST", path, ucla).status)
 
-	e.clock.Add(30 * 24 * time.Hour) // past 12 weeks from the baselines
+	e.Clock.Add(30 * 24 * time.Hour) // past 12 weeks from the baselines
 	for i := 0; i < 2; i++ {
-		_, err := e.svc.RunScheduler(ctx, "w", 100)
+		_, err := e.Svc.RunScheduler(ctx, "w", 100)
 		require.NoError(t, err)
-		_, err = e.svc.DeliverOutbox(ctx, "w", 100)
+		_, err = e.Svc.DeliverOutbox(ctx, "w", 100)
 		require.NoError(t, err)
 	}
-	due := e.messenger.events("measurement.follow_up_due")
+	due := e.Messenger.Events("measurement.follow_up_due")
 	require.Len(t, due, 1, "SWEMWBS needs its follow-up; UCLA had one; reminded once")
 	assert.Contains(t, due[0].Body, "swemwbs")
 }

@@ -1,4 +1,4 @@
-package host_test
+package httpapi_test
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func TestReferralJourneyOverHTTP(t *testing.T) {
 	again.decode(t, &r2)
 	assert.Equal(t, r.ID, r2.ID, "a replayed create returns the first referral")
 
-	e.clock.Add(time.Hour)
+	e.Clock.Add(time.Hour)
 	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/status", StatusBody("accepted", ""), "If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	assert.Equal(t, `"2"`, res.header.Get("ETag"))
@@ -49,11 +49,11 @@ func TestReferralJourneyOverHTTP(t *testing.T) {
 	// The partner sees it, another partner does not, and accepts and reports attendance.
 	res = e.do(referral.RolePartner, "GET", "/v1/onward-referrals/"+o.ID, nil)
 	require.Equal(t, http.StatusOK, res.status)
-	e.clock.Add(24 * time.Hour)
+	e.Clock.Add(24 * time.Hour)
 	res = e.do(referral.RolePartner, "POST", "/v1/onward-referrals/"+o.ID+"/status", map[string]any{"to": "accepted"}, "If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
-	e.clock.Add(7 * 24 * time.Hour)
-	res = e.do(referral.RolePartner, "POST", "/v1/onward-referrals/"+o.ID+"/attendance", map[string]any{"date": e.clock.Now().Format("2006-01-02"), "attended": true})
+	e.Clock.Add(7 * 24 * time.Hour)
+	res = e.do(referral.RolePartner, "POST", "/v1/onward-referrals/"+o.ID+"/attendance", map[string]any{"date": e.Clock.Now().Format("2006-01-02"), "attended": true})
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	res.decode(t, &o)
 	assert.Equal(t, referral.TaskInProgress, o.Status)
@@ -65,10 +65,10 @@ func TestReferralJourneyOverHTTP(t *testing.T) {
 	assert.Contains(t, string(res.body), `"status":"active"`)
 
 	// Deliver the outbox: the referrer hears of the acceptance, the GP record gets its code.
-	n, err := e.svc.DeliverOutbox(ctx, "test", 100)
+	n, err := e.Svc.DeliverOutbox(ctx, "test", 100)
 	require.NoError(t, err)
 	assert.Positive(t, n)
-	acc := e.messenger.events("referral.accepted")
+	acc := e.Messenger.Events("referral.accepted")
 	var toReferrer int
 	for _, m := range acc {
 		if m.To.Address == "asha.patel@riverside.example.nhs.uk" {
@@ -77,10 +77,10 @@ func TestReferralJourneyOverHTTP(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, toReferrer)
-	rec := e.clinical.Recorded()
+	rec := e.Clinical.Recorded()
 	require.Len(t, rec, 1)
 	assert.Equal(t, referral.SNOMEDReferred, rec[0].Event.SNOMED)
-	depth, err := e.store.OutboxDepth(ctx)
+	depth, err := e.Store.OutboxDepth(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, depth)
 }

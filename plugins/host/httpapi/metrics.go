@@ -1,4 +1,4 @@
-package host
+package httpapi
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins"
+	"github.com/socialrx/socialrx/plugins/host"
 )
 
 // Metrics counts requests, their latencies and plugin calls, and writes
@@ -112,11 +113,11 @@ func sortedKeys[K [2]string | [3]string, V any](m map[K]V) []K {
 	return keys
 }
 
-func (m *Metrics) handler(store plugins.Store) http.HandlerFunc {
+func (m *Metrics) handler(svc *host.Service) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		depth, err := store.OutboxDepth(ctx)
+		depth, err := svc.OutboxDepth(ctx)
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		m.write(w, depth, err)
 	}
@@ -174,8 +175,9 @@ func (c countedClinical) RecordEvent(ctx context.Context, e plugins.CodedEvent) 
 	return r, err
 }
 
-// Instrument wraps the options' plugins so that m counts their calls.
-func (o Options) Instrument(m *Metrics) Options {
+// Instrument returns the service options with their plugins wrapped so
+// that m counts their calls.
+func Instrument(o host.Options, m *Metrics) host.Options {
 	o.Store = countedStore{o.Store, m}
 	if o.Messenger != nil {
 		o.Messenger = countedMessenger{o.Messenger, m}

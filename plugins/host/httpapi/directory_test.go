@@ -1,8 +1,7 @@
-package host_test
+package httpapi_test
 
 import (
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,9 +17,7 @@ const gardenOrg = "0d6c5a9e-3f2b-4c1d-8e7f-6a5b4c3d2e10"
 
 func importDirectory(t *testing.T, e *env) host.ImportReport {
 	t.Helper()
-	b, err := os.ReadFile("testdata/directory.json")
-	require.NoError(t, err)
-	res := e.do(referral.RoleAdmin, "POST", "/v1/directory/import", b)
+	res := e.do(referral.RoleAdmin, "POST", "/v1/directory/import", directoryDoc())
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	var rep host.ImportReport
 	res.decode(t, &rep)
@@ -86,10 +83,10 @@ func TestOnwardReferralEmailsThePartnerFromTheDirectory(t *testing.T) {
 	res := e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+ids["{id}"]+"/onward-referrals",
 		map[string]any{"service_id": "5a1e0c1e-2b1f-4a57-9d7e-1d3b2c4e5f60", "partner": gardenOrg, "note": "Tuesday group"})
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
-	_, err := e.svc.DeliverOutbox(t.Context(), "w", 100)
+	_, err := e.Svc.DeliverOutbox(t.Context(), "w", 100)
 	require.NoError(t, err)
 	var msgs []plugins.Message
-	for _, m := range e.messenger.events("onward_referral.requested") {
+	for _, m := range e.Messenger.Events("onward_referral.requested") {
 		if m.Channel == plugins.ChannelEmail {
 			msgs = append(msgs, m)
 		}

@@ -1,4 +1,14 @@
-package host
+// Package config is the socialrx binary's wiring: its JSON configuration
+// file, the plugin processes and embedded adapters it names, and the
+// [Runtime] that opens them, builds the application service
+// ([host.Service]) and its HTTP API ([httpapi.Handler]), and serves both
+// with the outbox worker, the scheduler and the clinical-system pull.
+//
+//	cfg, err := config.Load("socialrx.json")
+//	rt, err := config.Open(cfg, logger)
+//	defer rt.Close()
+//	err = rt.Serve(ctx, nil)
+package config
 
 import (
 	"context"
@@ -16,9 +26,12 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/devlog"
+	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/httpapi"
 	"github.com/socialrx/socialrx/plugins/sqlite"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -36,7 +49,7 @@ type Config struct {
 	// Clinical is the GP system connector: {"plugin": {...}}, or none.
 	Clinical PluginConfig `json:"clinical,omitzero"`
 	// Tokens are the bearer tokens (hashes only).
-	Tokens []Token `json:"tokens,omitempty"`
+	Tokens []httpapi.Token `json:"tokens,omitempty"`
 	// TokensFile keeps tokens the host made itself (the first admin token);
 	// default socialrx-tokens.json beside the SQLite file.
 	TokensFile string `json:"tokens_file,omitempty"`
@@ -77,15 +90,15 @@ type PluginBinary struct {
 	Env    []string `json:"env,omitempty"`
 }
 
-// LoadConfig reads a JSON config file, refusing unknown fields. Codes:
+// Load reads a JSON config file, refusing unknown fields. Codes:
 // invalid, not_found.
-func LoadConfig(path string) (Config, error) {
+func Load(path string) (Config, error) {
 	var c Config
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return c, socialrx.Errorf(socialrx.CodeNotFound, "config: %v", err)
 	}
-	if err := strictJSON(b, &c); err != nil {
+	if err := schema.DecodeStrict(b, &c); err != nil {
 		return c, socialrx.Invalid(socialrx.Field("", "config %s: %v", path, err))
 	}
 	return c, nil
@@ -118,8 +131,8 @@ func (c *Config) defaults() {
 // Runtime is a configured, running host: its plugins, service and API.
 type Runtime struct {
 	Config  Config
-	Service *Service
-	Handler *Handler
+	Service *host.Service
+	Handler *httpapi.Handler
 	Logger  *slog.Logger
 	// AdminToken is the secret of an admin token made on first run ("" otherwise).
 	AdminToken string
@@ -139,7 +152,7 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 		rt.Close()
 		return nil, err
 	}
-	opts := Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Logger: logger}
+	opts := host.Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Logger: logger}
 	var err error
 	if cfg.Lease != "" {
 		if opts.Lease, err = time.ParseDuration(cfg.Lease); err != nil {
@@ -187,15 +200,15 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 			return fail(err)
 		}
 	}
-	metrics := NewMetrics()
-	if rt.Service, err = NewService(opts.Instrument(metrics)); err != nil {
+	metrics := httpapi.NewMetrics()
+	if rt.Service, err = host.NewService(httpapi.Instrument(opts, metrics)); err != nil {
 		return fail(err)
 	}
 	tokens, err := rt.tokens()
 	if err != nil {
 		return fail(err)
 	}
-	rt.Handler, err = NewHandler(rt.Service, HandlerOptions{Tokens: tokens, Metrics: metrics, Ready: rt.ready, Logger: logger})
+	rt.Handler, err = httpapi.NewHandler(rt.Service, httpapi.Options{Tokens: tokens, Metrics: metrics, Ready: rt.ready, Logger: logger})
 	if err != nil {
 		return fail(err)
 	}
@@ -214,9 +227,9 @@ func (rt *Runtime) launch(name string, b PluginBinary) (*plugins.Client, error) 
 // tokens are the configured tokens plus those in the tokens file; with
 // none at all, it makes an admin token, keeps its hash in the tokens file
 // and returns its secret once in AdminToken.
-func (rt *Runtime) tokens() (*Tokens, error) {
-	ts := append([]Token(nil), rt.Config.Tokens...)
-	var saved []Token
+func (rt *Runtime) tokens() (*httpapi.Tokens, error) {
+	ts := append([]httpapi.Token(nil), rt.Config.Tokens...)
+	var saved []httpapi.Token
 	b, err := os.ReadFile(rt.Config.TokensFile)
 	switch {
 	case err == nil:
@@ -233,14 +246,14 @@ func (rt *Runtime) tokens() (*Tokens, error) {
 			return nil, err
 		}
 		rt.AdminToken = "srx_" + hex.EncodeToString(raw)
-		saved = []Token{{ID: "admin", Role: referral.RoleAdmin, SHA256: HashToken(rt.AdminToken)}}
+		saved = []httpapi.Token{{ID: "admin", Role: referral.RoleAdmin, SHA256: httpapi.HashToken(rt.AdminToken)}}
 		b, _ := json.MarshalIndent(saved, "", "  ")
 		if err := os.WriteFile(rt.Config.TokensFile, b, 0o600); err != nil {
 			return nil, err
 		}
 		ts = saved
 	}
-	return NewTokens(ts)
+	return httpapi.NewTokens(ts)
 }
 
 // ready reports whether every plugin process is up.
@@ -250,7 +263,7 @@ func (rt *Runtime) ready(ctx context.Context) error {
 			return socialrx.Errorf(socialrx.CodeUnavailable, "plugin %v is down: %v", st.Contracts, st.Err)
 		}
 	}
-	_, err := rt.Service.o.Store.OutboxDepth(ctx)
+	_, err := rt.Service.OutboxDepth(ctx)
 	return err
 }
 
@@ -332,7 +345,7 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 			rt.Logger.Warn("scheduler", "err", err)
 		}
 	})
-	if rt.Service.o.Clinical != nil {
+	if rt.Config.Clinical.Plugin != nil {
 		every(pullEvery, func(ctx context.Context) {
 			if n, skipped, err := rt.Service.PullReferrals(ctx, 100); err != nil {
 				rt.Logger.Warn("pulling referrals", "err", err)

@@ -1,4 +1,4 @@
-package host
+package httpapi
 
 import (
 	"net/http"
@@ -7,19 +7,20 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/outcomes"
+	"github.com/socialrx/socialrx/plugins/host"
 )
 
 // outcomeRoutes are the routes of measurements and reports.
 func (h *Handler) outcomeRoutes() []route {
 	s := h.svc
 	return []route{
-		{Method: "POST", Path: "/v1/referrals/{id}/measurements", Summary: "Record a completed instrument (scored by the host)", Body: MeasurementRequest{}, Schema: "measurement_request", Response: outcomes.Measurement{}, Create: true,
+		{Method: "POST", Path: "/v1/referrals/{id}/measurements", Summary: "Record a completed instrument (scored by the host)", Body: host.MeasurementRequest{}, Schema: "measurement_request", Response: outcomes.Measurement{}, Create: true,
 			h: func(c *call) error {
-				var in MeasurementRequest
+				var in host.MeasurementRequest
 				if err := c.body(&in); err != nil {
 					return err
 				}
-				m, err := s.RecordMeasurement(c.ctx, c.p, c.id("id"), in, c.r.Header.Get("Idempotency-Key"))
+				m, err := s.RecordMeasurement(c.ctx, c.p, c.id("id"), in, c.key())
 				if err != nil {
 					return err
 				}

@@ -1,4 +1,4 @@
-package host
+package httpapi
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
+	"github.com/socialrx/socialrx/plugins/host"
 )
 
 // MaxBodyBytes is the largest request body the API reads, but for imports.
@@ -53,7 +54,7 @@ func statusOf(err error) int {
 	if errors.As(err, &he) {
 		return he.status
 	}
-	if errors.Is(err, errKeyReused) {
+	if errors.Is(err, host.ErrKeyReused) {
 		return http.StatusUnprocessableEntity
 	}
 	switch socialrx.ErrorCode(err) {
@@ -118,7 +119,7 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 	if err := v.Validate(b); err != nil {
 		return err
 	}
-	if err := strictJSON(b, into); err != nil {
+	if err := schema.DecodeStrict(b, into); err != nil {
 		return socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
 	}
 	return nil
@@ -150,8 +151,8 @@ func stale(err error, version int64) error {
 	return err
 }
 
-// page is the envelope of a list response.
-type page[T any] struct {
+// List is the envelope of a list response.
+type List[T any] struct {
 	Items []T `json:"items"`
 	// NextCursor continues the list; absent on the last page.
 	NextCursor string `json:"next_cursor,omitempty"`

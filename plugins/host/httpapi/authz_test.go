@@ -1,4 +1,4 @@
-package host_test
+package httpapi_test
 
 import (
 	"net/http"
@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plan"
-	"github.com/socialrx/socialrx/plugins/host"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -127,7 +126,7 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 func TestEveryRouteByEveryRole(t *testing.T) {
 	e := newEnv(t)
 	ids := journeyState(t, e)
-	for _, pattern := range host.Routes(e.handler(t)) {
+	for _, pattern := range e.handler(t).Routes() {
 		want, ok := allowed[pattern]
 		require.True(t, ok, "route %s is missing from the authorisation table", pattern)
 		for _, role := range roles {
@@ -157,7 +156,7 @@ func TestEveryRouteByEveryRole(t *testing.T) {
 		}
 	}
 	for pattern := range allowed {
-		assert.Contains(t, host.Routes(e.handler(t)), pattern, "the table names a route the API does not have")
+		assert.Contains(t, e.handler(t).Routes(), pattern, "the table names a route the API does not have")
 	}
 }
 

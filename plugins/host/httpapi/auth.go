@@ -1,4 +1,4 @@
-package host
+package httpapi
 
 import (
 	"crypto/sha256"
@@ -8,24 +8,9 @@ import (
 	"strings"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins/host"
 	"github.com/socialrx/socialrx/referral"
 )
-
-// RolePublic is the role of a caller with no token: the ORUK read API only.
-const RolePublic referral.Role = "public"
-
-// Principal is who is calling: a token's id, role and, for partners and
-// referrers, organisation.
-type Principal struct {
-	ID           string        `json:"id"`
-	Role         referral.Role `json:"role"`
-	Organisation string        `json:"organisation,omitempty"`
-}
-
-// Actor returns the principal as the actor domain events record.
-func (p Principal) Actor() referral.Actor {
-	return referral.Actor{ID: p.ID, Role: p.Role, Organisation: p.Organisation}
-}
 
 // Token is one configured bearer token: the SHA-256 of its secret (never
 // the secret itself) and who it stands for.
@@ -84,20 +69,20 @@ func NewTokens(ts []Token) (*Tokens, error) {
 // Authenticate returns the principal of an Authorization header value
 // ("Bearer <secret>"). An empty header is the public principal; a wrong
 // or malformed one returns ok false.
-func (t *Tokens) Authenticate(header string) (p Principal, ok bool) {
+func (t *Tokens) Authenticate(header string) (p host.Principal, ok bool) {
 	if header == "" {
-		return Principal{Role: RolePublic}, true
+		return host.Principal{Role: host.RolePublic}, true
 	}
 	secret, found := strings.CutPrefix(header, "Bearer ")
 	if !found || secret == "" {
-		return Principal{}, false
+		return host.Principal{}, false
 	}
 	sum := sha256.Sum256([]byte(secret))
 	for _, tok := range t.tokens {
 		want, _ := hex.DecodeString(tok.SHA256)
 		if subtle.ConstantTimeCompare(sum[:], want) == 1 {
-			return Principal{ID: tok.ID, Role: tok.Role, Organisation: tok.Organisation}, true
+			return host.Principal{ID: tok.ID, Role: tok.Role, Organisation: tok.Organisation}, true
 		}
 	}
-	return Principal{}, false
+	return host.Principal{}, false
 }

@@ -1,4 +1,4 @@
-package host_test
+package httpapi_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package host
+package httpapi
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/directory"
+	"github.com/socialrx/socialrx/plugins/host"
 )
 
 // pageParams reads ORUK's page and per_page query parameters. Codes: invalid.
@@ -50,12 +51,11 @@ func (h *Handler) directoryRoutes() []route {
 				if err != nil {
 					return err
 				}
-				writeJSON(c.w, http.StatusOK, 0, v)
-				return nil
+				return c.ok(0, v)
 			}}
 	}
 	return []route{
-		{Method: "POST", Path: "/v1/directory/import", Summary: "Import an ORUK service list page, service or organization (admins)", Response: ImportReport{},
+		{Method: "POST", Path: "/v1/directory/import", Summary: "Import an ORUK service list page, service or organization (admins)", Response: host.ImportReport{},
 			h: func(c *call) error {
 				b, err := readLimited(c.r, MaxImportBytes)
 				if err != nil {
@@ -65,8 +65,7 @@ func (h *Handler) directoryRoutes() []route {
 				if err != nil {
 					return err
 				}
-				writeJSON(c.w, http.StatusOK, 0, rep)
-				return nil
+				return c.ok(0, rep)
 			}},
 		{Method: "POST", Path: "/v1/directory/search", Summary: "Search the directory", Body: directory.Query{}, Schema: "directory_query", Response: directory.SearchResult{},
 			h: func(c *call) error {
@@ -78,21 +77,19 @@ func (h *Handler) directoryRoutes() []route {
 				if err != nil {
 					return err
 				}
-				writeJSON(c.w, http.StatusOK, 0, res)
-				return nil
+				return c.ok(0, res)
 			}},
-		{Method: "POST", Path: "/v1/directory/match", Summary: "Rank services for one person, with reasons", Body: MatchRequest{}, Schema: "match_request", Response: directory.MatchResult{},
+		{Method: "POST", Path: "/v1/directory/match", Summary: "Rank services for one person, with reasons", Body: host.MatchRequest{}, Schema: "match_request", Response: directory.MatchResult{},
 			h: func(c *call) error {
-				var in MatchRequest
+				var in host.MatchRequest
 				if err := c.body(&in); err != nil {
 					return err
 				}
-				res, err := s.Match(c.ctx, c.p, in.Person, in.Options)
+				res, err := s.Match(c.ctx, c.p, in)
 				if err != nil {
 					return err
 				}
-				writeJSON(c.w, http.StatusOK, 0, res)
-				return nil
+				return c.ok(0, res)
 			}},
 		{Method: "OPTIONS", Path: "/oruk/{path...}", Summary: "CORS preflight for the ORUK read API", Public: true,
 			h: func(c *call) error {
@@ -103,8 +100,7 @@ func (h *Handler) directoryRoutes() []route {
 		{Method: "GET", Path: "/oruk/{$}", Summary: "ORUK API root", Public: true,
 			h: func(c *call) error {
 				cors(c.w)
-				writeJSON(c.w, http.StatusOK, 0, map[string]string{"version": "3.0", "profile": "https://openreferraluk.org/", "openapi_url": "/v1/openapi.json"})
-				return nil
+				return c.ok(0, map[string]string{"version": "3.0", "profile": "https://openreferraluk.org/", "openapi_url": "/v1/openapi.json"})
 			}},
 		orukList("/oruk/services", "ORUK: list active services (text, page, per_page)", directory.ServicePage{}, func(c *call, page, per int) (any, error) {
 			return s.ORUKServices(c.ctx, c.r.URL.Query().Get("text"), page, per)
@@ -124,13 +120,13 @@ func (h *Handler) directoryRoutes() []route {
 				_, err = c.w.Write(b)
 				return err
 			}},
-		orukList("/oruk/service_at_locations", "ORUK: list service-at-locations", ORUKPage[directory.ServiceAtLocation]{}, func(c *call, page, per int) (any, error) {
+		orukList("/oruk/service_at_locations", "ORUK: list service-at-locations", host.ORUKPage[directory.ServiceAtLocation]{}, func(c *call, page, per int) (any, error) {
 			return s.ORUKServiceAtLocations(c.ctx, page, per)
 		}),
-		orukList("/oruk/taxonomies", "ORUK: list taxonomies", ORUKPage[Taxonomy]{}, func(c *call, page, per int) (any, error) {
+		orukList("/oruk/taxonomies", "ORUK: list taxonomies", host.ORUKPage[host.Taxonomy]{}, func(c *call, page, per int) (any, error) {
 			return s.ORUKTaxonomies(c.ctx, page, per)
 		}),
-		orukList("/oruk/taxonomy_terms", "ORUK: list taxonomy terms", ORUKPage[directory.TaxonomyTerm]{}, func(c *call, page, per int) (any, error) {
+		orukList("/oruk/taxonomy_terms", "ORUK: list taxonomy terms", host.ORUKPage[directory.TaxonomyTerm]{}, func(c *call, page, per int) (any, error) {
 			return s.ORUKTaxonomyTerms(c.ctx, page, per)
 		}),
 	}

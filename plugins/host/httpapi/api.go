@@ -1,0 +1,123 @@
+// Package httpapi serves a [host.Service] over HTTP: the route table (one
+// table registers the handlers, generates the OpenAPI 3.1 document and
+// drives the tests), RFC 9457 problem details, bearer-token
+// authentication, Prometheus metrics and the public Open Referral UK read
+// API. It holds no journey logic: each handler reads the request, calls
+// one service method as the authenticated principal and writes the answer.
+//
+//	h, err := httpapi.NewHandler(svc, httpapi.Options{Tokens: tokens})
+//	http.ListenAndServe("127.0.0.1:8080", h)
+//
+// A new route goes in the route table of its area (referrals, plans,
+// directory, outcomes) with its request and response types, its schema
+// name and whether it creates (Idempotency-Key) or updates (If-Match).
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
+	"github.com/socialrx/socialrx/plugins/host"
+)
+
+// Options configure the HTTP API.
+type Options struct {
+	// Tokens authenticate callers. Required.
+	Tokens *Tokens
+	// Metrics collects request metrics; nil makes new ones.
+	Metrics *Metrics
+	// Ready reports whether the plugins answer; nil asks only the store.
+	Ready func(ctx context.Context) error
+	// Logger logs failed requests, and every request at debug level; nil discards.
+	Logger *slog.Logger
+}
+
+// Handler serves the HTTP API of a [host.Service].
+type Handler struct {
+	svc        *host.Service
+	tokens     *Tokens
+	metrics    *Metrics
+	ready      func(context.Context) error
+	logger     *slog.Logger
+	validators map[string]*schema.Validator
+	byPattern  map[string]route
+	openapi    []byte
+	root       http.Handler
+}
+
+// NewHandler returns the HTTP API over svc. Codes: invalid (no tokens).
+func NewHandler(svc *host.Service, o Options) (*Handler, error) {
+	if o.Tokens == nil {
+		return nil, socialrx.Invalid(socialrx.Field("/tokens", "required"))
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics()
+	}
+	if o.Ready == nil {
+		o.Ready = func(ctx context.Context) error { _, err := svc.OutboxDepth(ctx); return err }
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger,
+		validators: map[string]*schema.Validator{}, byPattern: map[string]route{}}
+	for name, b := range host.Schemas() {
+		h.validators[name] = schema.MustCompile(name+".schema.json", b)
+	}
+	mux := http.NewServeMux()
+	routes := h.routes()
+	for _, rt := range routes {
+		pattern := rt.Method + " " + rt.Path
+		h.byPattern[pattern] = rt
+		mux.HandleFunc(pattern, h.serve(rt))
+	}
+	var err error
+	if h.openapi, err = openAPI(routes, componentNamer(routes)); err != nil {
+		return nil, err
+	}
+	h.root = logRequests(o.Logger, o.Metrics, mux)
+	return h, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.root.ServeHTTP(w, r) }
+
+// serve authenticates the caller and runs the route.
+func (h *Handler) serve(rt route) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := h.tokens.Authenticate(r.Header.Get("Authorization"))
+		if !ok {
+			writeProblem(w, &httpError{http.StatusUnauthorized, socialrx.Errorf(socialrx.CodeForbidden, "the bearer token is not valid")})
+			return
+		}
+		if p.Role == host.RolePublic && !rt.Public {
+			writeProblem(w, &httpError{http.StatusUnauthorized, socialrx.Errorf(socialrx.CodeForbidden, "this route needs a bearer token")})
+			return
+		}
+		ctx := r.Context()
+		if why := r.Header.Get("X-Purpose"); why != "" {
+			ctx = host.WithReason(ctx, why)
+		}
+		if err := rt.h(&call{w: w, r: r, p: p, ctx: ctx, h: h}); err != nil {
+			if statusOf(err) == http.StatusInternalServerError {
+				h.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+			writeProblem(w, err)
+		}
+	}
+}
+
+// Routes lists the API's routes as "METHOD /path" patterns, in order.
+func (h *Handler) Routes() []string {
+	var out []string
+	for _, rt := range h.routes() {
+		out = append(out, rt.Method+" "+rt.Path)
+	}
+	return out
+}
+
+// OpenAPI returns the API's OpenAPI 3.1 document (JSON).
+func (h *Handler) OpenAPI() []byte { return append([]byte(nil), h.openapi...) }

@@ -1,0 +1,111 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/httpapi"
+	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// env is the HTTP API over a host service on the memory store, with a
+// token per role.
+type env struct {
+	*hosttest.Env
+	t   testing.TB
+	srv *httptest.Server
+	h   *httpapi.Handler
+}
+
+func (e *env) handler(*testing.T) *httpapi.Handler { return e.h }
+
+// secret is the bearer secret of a role's test token.
+func secret(r referral.Role) string { return "secret-" + string(r) }
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	e := &env{Env: hosttest.New(t), t: t}
+	var ts []httpapi.Token
+	for role, p := range hosttest.Principals {
+		ts = append(ts, httpapi.Token{ID: p.ID, Role: p.Role, Organisation: p.Organisation, SHA256: httpapi.HashToken(secret(role))})
+	}
+	ts = append(ts,
+		httpapi.Token{ID: "other-lead", Role: referral.RolePartner, Organisation: "org-other", SHA256: httpapi.HashToken("other-partner")},
+		httpapi.Token{ID: "dr-jones", Role: referral.RoleReferrer, Organisation: "B82002", SHA256: httpapi.HashToken("other-referrer")})
+	tk, err := httpapi.NewTokens(ts)
+	require.NoError(t, err)
+	h, err := httpapi.NewHandler(e.Svc, httpapi.Options{Tokens: tk})
+	require.NoError(t, err)
+	e.h = h
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func principal(r referral.Role) host.Principal { return hosttest.Principals[r] }
+
+// response is what a request got back.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t testing.TB, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(r.body, v), string(r.body))
+}
+
+// do sends a request as role (empty: no token) with optional headers.
+func (e *env) do(role referral.Role, method, path string, body any, headers ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = bytes.NewReader([]byte(b))
+	default:
+		j, err := json.Marshal(b)
+		require.NoError(e.t, err)
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	require.NoError(e.t, err)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+secret(role))
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(e.t, err)
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// referralDoc is the test referral document (a GP referral of Peggy).
+func referralDoc(testing.TB) []byte { return hosttest.Doc("referral_new.json") }
+
+var errUnavailable = socialrx.Errorf(socialrx.CodeUnavailable, "provider down")
+
+func assessmentDoc(*testing.T) []byte { return hosttest.Doc("assessment.json") }
+
+func assessmentMap() map[string]any { return hosttest.Map("assessment.json") }
+
+func directoryDoc() []byte { return hosttest.Doc("directory.json") }

@@ -1,0 +1,153 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/plugins/host"
+)
+
+// route is one operation of the HTTP API. The same table registers the
+// handlers, generates the OpenAPI document and drives the tests.
+type route struct {
+	Method, Path string
+	Summary      string
+	// Public routes need no token.
+	Public bool
+	// Body is the request body type (nil for none) and Schema its published
+	// schema's name; Response is the response body type.
+	Body     any
+	Schema   string
+	Response any
+	// Create routes accept an Idempotency-Key; Update routes take If-Match.
+	Create, Update bool
+	h              func(c *call) error
+}
+
+// call is one request being served.
+type call struct {
+	w   http.ResponseWriter
+	r   *http.Request
+	p   host.Principal
+	ctx context.Context
+	h   *Handler
+}
+
+// body reads the request body, validated against the route's schema, into v.
+func (c *call) body(v any) error {
+	return readBody(c.r, c.h.validators[c.h.byPattern[c.r.Pattern].Schema], v)
+}
+
+func (c *call) id(name string) string { return c.r.PathValue(name) }
+
+// key is the client's Idempotency-Key.
+func (c *call) key() string { return c.r.Header.Get("Idempotency-Key") }
+
+// page reads the cursor and limit query parameters. Codes: invalid.
+func (c *call) page() (host.Page, error) {
+	limit, err := limitOf(c.r)
+	return host.Page{Cursor: c.r.URL.Query().Get("cursor"), Limit: limit}, err
+}
+
+// created writes a new record with its Location and ETag.
+func (c *call) created(location string, version int64, v any) error {
+	c.w.Header().Set("Location", location)
+	writeJSON(c.w, http.StatusCreated, version, v)
+	return nil
+}
+
+// ok writes v with status 200 and, when version > 0, its ETag.
+func (c *call) ok(version int64, v any) error {
+	writeJSON(c.w, http.StatusOK, version, v)
+	return nil
+}
+
+// routes lists every operation of the API.
+func (h *Handler) routes() []route {
+	var all []route
+	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.systemRoutes()} {
+		all = append(all, area...)
+	}
+	return all
+}
+
+// update is a conditional update from a request body: If-Match carries
+// the version read, and a stale one is 412.
+func update[T, R any](path, summary, schemaName string, version func(*R) int64, do func(c *call, t host.Target, in T) (*R, error)) route {
+	var body T
+	var resp R
+	return route{Method: "POST", Path: path, Summary: summary, Body: body, Schema: schemaName, Response: resp, Update: true,
+		h: func(c *call) error {
+			v, err := ifMatch(c.r)
+			if err != nil {
+				return err
+			}
+			var in T
+			if err := c.body(&in); err != nil {
+				return err
+			}
+			out, err := do(c, host.Target{ID: c.id("id"), Version: v}, in)
+			if err != nil {
+				return stale(err, v)
+			}
+			return c.ok(version(out), out)
+		}}
+}
+
+// list is a GET of a page of items in the list envelope.
+func list[T any](path, summary string, get func(c *call, pg host.Page) ([]T, string, error)) route {
+	return route{Method: "GET", Path: path, Summary: summary, Response: List[T]{},
+		h: func(c *call) error {
+			pg, err := c.page()
+			if err != nil {
+				return err
+			}
+			items, next, err := get(c, pg)
+			if err != nil {
+				return err
+			}
+			return c.ok(0, List[T]{Items: items, NextCursor: next})
+		}}
+}
+
+// systemRoutes are the audit log, the published schemas and OpenAPI
+// document, and health, readiness and metrics.
+func (h *Handler) systemRoutes() []route {
+	s := h.svc
+	return []route{
+		list("/v1/audit", "Read the audit log (admins)", func(c *call, pg host.Page) ([]host.AuditEntry, string, error) {
+			return s.Audit(c.ctx, c.p, pg)
+		}),
+		{Method: "GET", Path: "/v1/schemas/{name}", Summary: "A published JSON Schema, such as referral.json", Public: true,
+			h: func(c *call) error {
+				b, ok := host.Schemas()[host.SchemaName(c.id("name"))]
+				if !ok {
+					return socialrx.Errorf(socialrx.CodeNotFound, "no schema %q", c.id("name"))
+				}
+				c.w.Header().Set("Content-Type", "application/schema+json")
+				_, err := c.w.Write(b)
+				return err
+			}},
+		{Method: "GET", Path: "/v1/openapi.json", Summary: "This API's OpenAPI 3.1 document", Public: true,
+			h: func(c *call) error {
+				c.w.Header().Set("Content-Type", "application/json")
+				_, err := c.w.Write(h.openapi)
+				return err
+			}},
+		{Method: "GET", Path: "/healthz", Summary: "Liveness", Public: true,
+			h: func(c *call) error { return c.ok(0, map[string]string{"status": "ok"}) }},
+		{Method: "GET", Path: "/readyz", Summary: "Readiness: the plugins answer", Public: true,
+			h: func(c *call) error {
+				ctx, cancel := context.WithTimeout(c.ctx, 2*time.Second)
+				defer cancel()
+				if err := h.ready(ctx); err != nil {
+					return socialrx.Errorf(socialrx.CodeUnavailable, "not ready: %v", err)
+				}
+				return c.ok(0, map[string]string{"status": "ready"})
+			}},
+		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Public: true,
+			h: func(c *call) error { h.metrics.handler(s)(c.w, c.r); return nil }},
+	}
+}
