@@ -85,6 +85,21 @@ type Enum interface {
 	EnumValues() []string
 }
 
+// EnumStrings returns the strings of enum values, in order. EnumValues
+// methods are built from a slice of the type's constants with it, so the
+// values are written once:
+//
+//	var consentKinds = []ConsentKind{ConsentReferral, ConsentShare}
+//
+//	func (ConsentKind) EnumValues() []string { return socialrx.EnumStrings(consentKinds) }
+func EnumStrings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // ValidEnum reports whether v is one of its type's values.
 func ValidEnum[T Enum](v T) bool {
 	for _, s := range v.EnumValues() {

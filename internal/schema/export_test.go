@@ -1,0 +1,5 @@
+package schema
+
+// CheckEnumsIn is CheckEnums for the package in dir, for the fixtures under
+// testdata.
+var CheckEnumsIn = checkEnums
