@@ -27,10 +27,10 @@ const (
 	CodeInternal Code = "internal"
 )
 
+var codes = []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeForbidden, CodeUnavailable, CodeInternal}
+
 // EnumValues lists the codes, for JSON Schema reflection.
-func (Code) EnumValues() []string {
-	return []string{"invalid", "not_found", "conflict", "forbidden", "unavailable", "internal"}
-}
+func (Code) EnumValues() []string { return EnumStrings(codes) }
 
 // FieldError names one field at fault and the rule it breaks.
 type FieldError struct {

@@ -27,10 +27,10 @@ const (
 	AccessParking Access = "parking"
 )
 
+var accessFeatures = []Access{AccessStepFree, AccessHearingLoop, AccessToilet, AccessParking}
+
 // EnumValues lists the accessibility features, for JSON Schema reflection.
-func (Access) EnumValues() []string {
-	return []string{"step_free", "hearing_loop", "accessible_toilet", "parking"}
-}
+func (Access) EnumValues() []string { return socialrx.EnumStrings(accessFeatures) }
 
 // accessWords are the phrases that show each feature; a "no", "not" or
 // "without" just before a phrase cancels it.
@@ -55,8 +55,10 @@ const (
 	ModeOnline Mode = "online"
 )
 
+var modes = []Mode{ModeInPerson, ModeOnline}
+
 // EnumValues lists the modes, for JSON Schema reflection.
-func (Mode) EnumValues() []string { return []string{"in_person", "online"} }
+func (Mode) EnumValues() []string { return socialrx.EnumStrings(modes) }
 
 var (
 	onlineWords   = []string{"online", "video", "remote", "zoom", "teams", "telephone", "by phone"}

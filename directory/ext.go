@@ -41,8 +41,10 @@ const (
 	WelcomeInvitationOnly Welcome = "invitation_only"
 )
 
+var welcomes = []Welcome{WelcomeOpen, WelcomeInvitationOnly}
+
 // EnumValues lists the welcome values, for JSON Schema reflection.
-func (Welcome) EnumValues() []string { return []string{"open", "invitation_only"} }
+func (Welcome) EnumValues() []string { return socialrx.EnumStrings(welcomes) }
 
 // ComplexNeeds says whether a service can welcome people with complex needs.
 type ComplexNeeds struct {
@@ -99,10 +101,10 @@ const (
 	WayGive         Way = "give"
 )
 
+var waysToWellbeing = []Way{WayConnect, WayBeActive, WayTakeNotice, WayKeepLearning, WayGive}
+
 // EnumValues lists the five ways to wellbeing, for JSON Schema reflection.
-func (Way) EnumValues() []string {
-	return []string{"connect", "be_active", "take_notice", "keep_learning", "give"}
-}
+func (Way) EnumValues() []string { return socialrx.EnumStrings(waysToWellbeing) }
 
 // Note is a link worker's note on a service.
 type Note struct {

@@ -30,11 +30,10 @@ const (
 	BarrierOther            Barrier = "other"
 )
 
+var barriers = []Barrier{BarrierCost, BarrierTransport, BarrierConfidence, BarrierAnxietyNewPlaces, BarrierMobility, BarrierDigital, BarrierLanguage, BarrierCaring, BarrierReadiness, BarrierOther}
+
 // EnumValues lists the barriers, for JSON Schema reflection.
-func (Barrier) EnumValues() []string {
-	return []string{"cost", "transport", "confidence", "anxiety_new_places", "mobility", "digital",
-		"language", "caring", "readiness", "other"}
-}
+func (Barrier) EnumValues() []string { return socialrx.EnumStrings(barriers) }
 
 // barrierSet holds the barriers matching weighs.
 type barrierSet struct {

@@ -26,10 +26,10 @@ const (
 	StatusTemporarilyClosed Status = "temporarily closed"
 )
 
+var statuses = []Status{StatusActive, StatusInactive, StatusDefunct, StatusTemporarilyClosed}
+
 // EnumValues lists the ORUK service statuses, for JSON Schema reflection.
-func (Status) EnumValues() []string {
-	return []string{"active", "inactive", "defunct", "temporarily closed"}
-}
+func (Status) EnumValues() []string { return socialrx.EnumStrings(statuses) }
 
 // LocationType is an ORUK location (or address) type.
 type LocationType string
@@ -41,8 +41,10 @@ const (
 	LocationVirtual  LocationType = "virtual"
 )
 
+var locationTypes = []LocationType{LocationPhysical, LocationPostal, LocationVirtual}
+
 // EnumValues lists the ORUK location types, for JSON Schema reflection.
-func (LocationType) EnumValues() []string { return []string{"physical", "postal", "virtual"} }
+func (LocationType) EnumValues() []string { return socialrx.EnumStrings(locationTypes) }
 
 // Freq is an ORUK schedule frequency (iCalendar FREQ).
 type Freq string
@@ -53,8 +55,10 @@ const (
 	FreqMonthly Freq = "MONTHLY"
 )
 
+var freqs = []Freq{FreqWeekly, FreqMonthly}
+
 // EnumValues lists the ORUK schedule frequencies, for JSON Schema reflection.
-func (Freq) EnumValues() []string { return []string{"WEEKLY", "MONTHLY"} }
+func (Freq) EnumValues() []string { return socialrx.EnumStrings(freqs) }
 
 // Service is an ORUK 3.0 service_full: what an organization offers, with
 // its schedules, places, costs, contacts and taxonomy terms, plus the

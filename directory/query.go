@@ -68,10 +68,10 @@ const (
 	Sunday    Day = "sunday"
 )
 
+var days = []Day{Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday}
+
 // EnumValues lists the days, for JSON Schema reflection.
-func (Day) EnumValues() []string {
-	return []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-}
+func (Day) EnumValues() []string { return socialrx.EnumStrings(days) }
 
 var weekdays = map[Day]time.Weekday{
 	Sunday: time.Sunday, Monday: time.Monday, Tuesday: time.Tuesday, Wednesday: time.Wednesday,

@@ -20,8 +20,10 @@ const (
 	Worse    Outcome = "worse"
 )
 
+var changeOutcomes = []Outcome{Improved, Same, Worse}
+
 // EnumValues lists the outcomes, for JSON Schema reflection.
-func (Outcome) EnumValues() []string { return []string{"improved", "same", "worse"} }
+func (Outcome) EnumValues() []string { return socialrx.EnumStrings(changeOutcomes) }
 
 // classify returns the outcome of an improvement (change signed so that
 // positive is better) against a threshold (0: none known).

@@ -22,8 +22,10 @@ const (
 	ScoringLookup Scoring = "lookup"
 )
 
+var scorings = []Scoring{ScoringSum, ScoringLookup}
+
 // EnumValues lists the scorings, for JSON Schema reflection.
-func (Scoring) EnumValues() []string { return []string{"sum", "lookup"} }
+func (Scoring) EnumValues() []string { return socialrx.EnumStrings(scorings) }
 
 // LookupEntry maps one raw sum to a score.
 type LookupEntry struct {

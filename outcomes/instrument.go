@@ -2,6 +2,7 @@ package outcomes
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/socialrx/socialrx"
@@ -18,10 +19,12 @@ const (
 	LowerIsBetter Direction = "lower"
 )
 
-// EnumValues lists the directions, for JSON Schema reflection.
-func (Direction) EnumValues() []string { return []string{"higher", "lower"} }
+var directions = []Direction{HigherIsBetter, LowerIsBetter}
 
-func (d Direction) valid() bool { return d == HigherIsBetter || d == LowerIsBetter }
+// EnumValues lists the directions, for JSON Schema reflection.
+func (Direction) EnumValues() []string { return socialrx.EnumStrings(directions) }
+
+func (d Direction) valid() bool { return slices.Contains(directions, d) }
 
 // sign is +1 when higher is better and -1 when lower is better, so that
 // change*sign is positive for an improvement.
@@ -43,12 +46,12 @@ const (
 	DomainOther      Domain = "other"
 )
 
-// EnumValues lists the domains, for JSON Schema reflection.
-func (Domain) EnumValues() []string { return []string{"wellbeing", "loneliness", "concerns", "other"} }
+var domains = []Domain{DomainWellbeing, DomainLoneliness, DomainConcerns, DomainOther}
 
-func (d Domain) valid() bool {
-	return d == DomainWellbeing || d == DomainLoneliness || d == DomainConcerns || d == DomainOther
-}
+// EnumValues lists the domains, for JSON Schema reflection.
+func (Domain) EnumValues() []string { return socialrx.EnumStrings(domains) }
+
+func (d Domain) valid() bool { return slices.Contains(domains, d) }
 
 // Option is one labelled answer on an item's response scale.
 type Option struct {

@@ -23,8 +23,10 @@ const (
 	TimeEnd      TimePoint = "end"
 )
 
+var timePoints = []TimePoint{TimeBaseline, TimeReview, TimeFollowUp, TimeEnd}
+
 // EnumValues lists the time points, for JSON Schema reflection.
-func (TimePoint) EnumValues() []string { return []string{"baseline", "review", "follow_up", "end"} }
+func (TimePoint) EnumValues() []string { return socialrx.EnumStrings(timePoints) }
 
 // rank orders time points on the same day: a later point wins as "latest".
 func (t TimePoint) rank() int8 {
@@ -51,8 +53,10 @@ const (
 	ModeSelfCompleted Mode = "self_completed"
 )
 
+var measurementModes = []Mode{ModeInPerson, ModePhone, ModeSelfCompleted}
+
 // EnumValues lists the modes, for JSON Schema reflection.
-func (Mode) EnumValues() []string { return []string{"in_person", "phone", "self_completed"} }
+func (Mode) EnumValues() []string { return socialrx.EnumStrings(measurementModes) }
 
 // Answer is the answer to one item.
 type Answer struct {

@@ -25,10 +25,10 @@ const (
 	DimPeriod         Dimension = "period"
 )
 
+var dimensions = []Dimension{DimTriageLevel, DimPathway, DimReferralSource, DimPractice, DimArea, DimNeed, DimPeriod}
+
 // EnumValues lists the dimensions, for JSON Schema reflection.
-func (Dimension) EnumValues() []string {
-	return []string{"triage_level", "pathway", "referral_source", "practice", "area", "need", "period"}
-}
+func (Dimension) EnumValues() []string { return socialrx.EnumStrings(dimensions) }
 
 // ctxDims are the single-valued context dimensions, in ctxIDs.vals order.
 var ctxDims = [...]Dimension{DimTriageLevel, DimPathway, DimReferralSource, DimPractice, DimArea}
@@ -52,8 +52,10 @@ const (
 	Year    PeriodUnit = "year"
 )
 
+var periodUnits = []PeriodUnit{Month, Quarter, Year}
+
 // EnumValues lists the period units, for JSON Schema reflection.
-func (PeriodUnit) EnumValues() []string { return []string{"month", "quarter", "year"} }
+func (PeriodUnit) EnumValues() []string { return socialrx.EnumStrings(periodUnits) }
 
 // label names the period a day falls in: "2025-03", "2025-Q1" or "2025".
 func (u PeriodUnit) label(day int32) string {
@@ -117,7 +119,7 @@ func (o *Options) check() error {
 	}
 	used := map[Dimension]string{}
 	use := func(p string, d Dimension) {
-		if !slices.Contains(Dimension("").EnumValues(), string(d)) {
+		if !slices.Contains(dimensions, d) {
 			fs = append(fs, socialrx.Field(p, "unknown dimension %q", d))
 			return
 		}

@@ -1,6 +1,10 @@
 package plan
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/socialrx/socialrx"
+)
 
 // enum is a string code type with a fixed set of values.
 type enum interface {
@@ -22,13 +26,13 @@ const (
 	SeverityHigh     Severity = "high"
 )
 
-var severityValues = []string{"low", "moderate", "high"}
+var severities = []Severity{SeverityLow, SeverityModerate, SeverityHigh}
 
 // EnumValues lists the severities, for JSON Schema reflection.
-func (Severity) EnumValues() []string { return slices.Clone(severityValues) }
+func (Severity) EnumValues() []string { return socialrx.EnumStrings(severities) }
 
 // Valid reports whether v is one of the severities.
-func (v Severity) Valid() bool { return slices.Contains(severityValues, string(v)) }
+func (v Severity) Valid() bool { return slices.Contains(severities, v) }
 
 // rank orders severities: low 1, moderate 2, high 3, anything else 0.
 func (s Severity) rank() int {
@@ -54,13 +58,13 @@ const (
 	CrisisFood             CrisisKind = "food"
 )
 
-var crisisKindValues = []string{"housing", "debt", "benefits_deadline", "food"}
+var crisisKinds = []CrisisKind{CrisisHousing, CrisisDebt, CrisisBenefitsDeadline, CrisisFood}
 
 // EnumValues lists the crisis kinds, for JSON Schema reflection.
-func (CrisisKind) EnumValues() []string { return slices.Clone(crisisKindValues) }
+func (CrisisKind) EnumValues() []string { return socialrx.EnumStrings(crisisKinds) }
 
 // Valid reports whether v is one of the crisis kinds.
-func (v CrisisKind) Valid() bool { return slices.Contains(crisisKindValues, string(v)) }
+func (v CrisisKind) Valid() bool { return slices.Contains(crisisKinds, v) }
 
 // RiskFlag is a risk that needs help beyond the link worker.
 type RiskFlag string
@@ -75,13 +79,13 @@ const (
 	RiskSeriousMentalIllness RiskFlag = "serious_mental_illness"
 )
 
-var riskFlagValues = []string{"suicidal_thoughts", "self_harm", "safeguarding_concern", "alcohol_misuse", "substance_misuse", "serious_mental_illness"}
+var riskFlags = []RiskFlag{RiskSuicidalThoughts, RiskSelfHarm, RiskSafeguarding, RiskAlcoholMisuse, RiskSubstanceMisuse, RiskSeriousMentalIllness}
 
 // EnumValues lists the risk flags, for JSON Schema reflection.
-func (RiskFlag) EnumValues() []string { return slices.Clone(riskFlagValues) }
+func (RiskFlag) EnumValues() []string { return socialrx.EnumStrings(riskFlags) }
 
 // Valid reports whether v is one of the risk flags.
-func (v RiskFlag) Valid() bool { return slices.Contains(riskFlagValues, string(v)) }
+func (v RiskFlag) Valid() bool { return slices.Contains(riskFlags, v) }
 
 // Circumstance is something about the person's life that makes support harder to reach.
 type Circumstance string
@@ -95,13 +99,13 @@ const (
 	CircumstanceLanguageNeeds     Circumstance = "language_needs"
 )
 
-var circumstanceValues = []string{"lives_alone", "caring_duties", "frailty_or_mobility", "digital_exclusion", "language_needs"}
+var circumstances = []Circumstance{CircumstanceLivesAlone, CircumstanceCaringDuties, CircumstanceFrailtyOrMobility, CircumstanceDigitalExclusion, CircumstanceLanguageNeeds}
 
 // EnumValues lists the circumstances, for JSON Schema reflection.
-func (Circumstance) EnumValues() []string { return slices.Clone(circumstanceValues) }
+func (Circumstance) EnumValues() []string { return socialrx.EnumStrings(circumstances) }
 
 // Valid reports whether v is one of the circumstances.
-func (v Circumstance) Valid() bool { return slices.Contains(circumstanceValues, string(v)) }
+func (v Circumstance) Valid() bool { return slices.Contains(circumstances, v) }
 
 // Readiness is how ready the person is to make a change, in plain words.
 type Readiness string
@@ -114,13 +118,13 @@ const (
 	ReadinessTakingAction Readiness = "taking_action"
 )
 
-var readinessValues = []string{"not_ready", "considering", "ready", "taking_action"}
+var readinessStages = []Readiness{ReadinessNotReady, ReadinessConsidering, ReadinessReady, ReadinessTakingAction}
 
 // EnumValues lists the stages of readiness, for JSON Schema reflection.
-func (Readiness) EnumValues() []string { return slices.Clone(readinessValues) }
+func (Readiness) EnumValues() []string { return socialrx.EnumStrings(readinessStages) }
 
 // Valid reports whether v is one of the stages of readiness.
-func (v Readiness) Valid() bool { return slices.Contains(readinessValues, string(v)) }
+func (v Readiness) Valid() bool { return slices.Contains(readinessStages, v) }
 
 // SupportNetwork is how much help the person has from family, friends and neighbours.
 type SupportNetwork string
@@ -132,13 +136,13 @@ const (
 	NetworkGood    SupportNetwork = "good"
 )
 
-var supportNetworkValues = []string{"none", "limited", "good"}
+var supportNetworks = []SupportNetwork{NetworkNone, NetworkLimited, NetworkGood}
 
 // EnumValues lists the support networks, for JSON Schema reflection.
-func (SupportNetwork) EnumValues() []string { return slices.Clone(supportNetworkValues) }
+func (SupportNetwork) EnumValues() []string { return socialrx.EnumStrings(supportNetworks) }
 
 // Valid reports whether v is one of the support networks.
-func (v SupportNetwork) Valid() bool { return slices.Contains(supportNetworkValues, string(v)) }
+func (v SupportNetwork) Valid() bool { return slices.Contains(supportNetworks, v) }
 
 // Level is the level of support from triage: 1 (least) to 3 (most).
 type Level int
@@ -166,13 +170,13 @@ const (
 	PathwayLongTerm Pathway = "long_term_connector"
 )
 
-var pathwayValues = []string{"signpost", "short_term_navigator", "long_term_connector"}
+var pathways = []Pathway{PathwaySignpost, PathwayShortTerm, PathwayLongTerm}
 
 // EnumValues lists the pathways, for JSON Schema reflection.
-func (Pathway) EnumValues() []string { return slices.Clone(pathwayValues) }
+func (Pathway) EnumValues() []string { return socialrx.EnumStrings(pathways) }
 
 // Valid reports whether v is one of the pathways.
-func (v Pathway) Valid() bool { return slices.Contains(pathwayValues, string(v)) }
+func (v Pathway) Valid() bool { return slices.Contains(pathways, v) }
 
 // Label returns the pathway in plain words.
 func (p Pathway) Label() string {
@@ -198,13 +202,13 @@ const (
 	EscalateSafeguarding    Escalation = "safeguarding"
 )
 
-var escalationValues = []string{"specialist_mental_health", "substance_misuse_service", "safeguarding"}
+var escalations = []Escalation{EscalateMentalHealth, EscalateSubstanceMisuse, EscalateSafeguarding}
 
 // EnumValues lists the escalations, for JSON Schema reflection.
-func (Escalation) EnumValues() []string { return slices.Clone(escalationValues) }
+func (Escalation) EnumValues() []string { return socialrx.EnumStrings(escalations) }
 
 // Valid reports whether v is one of the escalations.
-func (v Escalation) Valid() bool { return slices.Contains(escalationValues, string(v)) }
+func (v Escalation) Valid() bool { return slices.Contains(escalations, v) }
 
 // Status is where a plan is in its life: active, paused or closed.
 type Status string
@@ -216,13 +220,13 @@ const (
 	StatusClosed Status = "closed"
 )
 
-var statusValues = []string{"active", "paused", "closed"}
+var statuses = []Status{StatusActive, StatusPaused, StatusClosed}
 
 // EnumValues lists the plan statuses, for JSON Schema reflection.
-func (Status) EnumValues() []string { return slices.Clone(statusValues) }
+func (Status) EnumValues() []string { return socialrx.EnumStrings(statuses) }
 
 // Valid reports whether v is one of the plan statuses.
-func (v Status) Valid() bool { return slices.Contains(statusValues, string(v)) }
+func (v Status) Valid() bool { return slices.Contains(statuses, v) }
 
 // PauseReason says why a plan is paused.
 type PauseReason string
@@ -235,13 +239,13 @@ const (
 	PauseOther         PauseReason = "other"
 )
 
-var pauseReasonValues = []string{"hospital_stay", "caring", "persons_choice", "other"}
+var pauseReasons = []PauseReason{PauseHospitalStay, PauseCaring, PausePersonsChoice, PauseOther}
 
 // EnumValues lists the pause reasons, for JSON Schema reflection.
-func (PauseReason) EnumValues() []string { return slices.Clone(pauseReasonValues) }
+func (PauseReason) EnumValues() []string { return socialrx.EnumStrings(pauseReasons) }
 
 // Valid reports whether v is one of the pause reasons.
-func (v PauseReason) Valid() bool { return slices.Contains(pauseReasonValues, string(v)) }
+func (v PauseReason) Valid() bool { return slices.Contains(pauseReasons, v) }
 
 // CloseReason says why a plan was closed.
 type CloseReason string
@@ -257,13 +261,13 @@ const (
 	CloseOther       CloseReason = "other"
 )
 
-var closeReasonValues = []string{"completed", "disengaged", "declined", "moved_away", "transferred", "died", "other"}
+var closeReasons = []CloseReason{CloseCompleted, CloseDisengaged, CloseDeclined, CloseMovedAway, CloseTransferred, CloseDied, CloseOther}
 
 // EnumValues lists the close reasons, for JSON Schema reflection.
-func (CloseReason) EnumValues() []string { return slices.Clone(closeReasonValues) }
+func (CloseReason) EnumValues() []string { return socialrx.EnumStrings(closeReasons) }
 
 // Valid reports whether v is one of the close reasons.
-func (v CloseReason) Valid() bool { return slices.Contains(closeReasonValues, string(v)) }
+func (v CloseReason) Valid() bool { return slices.Contains(closeReasons, v) }
 
 // GoalStatus is where a goal stands. See [CanMoveGoal] for the moves.
 type GoalStatus string
@@ -277,13 +281,13 @@ const (
 	GoalDropped    GoalStatus = "dropped"
 )
 
-var goalStatusValues = []string{"not_started", "in_progress", "achieved", "changed", "dropped"}
+var goalStatuses = []GoalStatus{GoalNotStarted, GoalInProgress, GoalAchieved, GoalChanged, GoalDropped}
 
 // EnumValues lists the goal statuses, for JSON Schema reflection.
-func (GoalStatus) EnumValues() []string { return slices.Clone(goalStatusValues) }
+func (GoalStatus) EnumValues() []string { return socialrx.EnumStrings(goalStatuses) }
 
 // Valid reports whether v is one of the goal statuses.
-func (v GoalStatus) Valid() bool { return slices.Contains(goalStatusValues, string(v)) }
+func (v GoalStatus) Valid() bool { return slices.Contains(goalStatuses, v) }
 
 // BarrierKind is something that stands between the person and a goal.
 type BarrierKind string
@@ -302,13 +306,13 @@ const (
 	BarrierOther            BarrierKind = "other"
 )
 
-var barrierKindValues = []string{"cost", "transport", "confidence", "anxiety_new_places", "mobility", "digital", "language", "caring", "readiness", "other"}
+var barrierKinds = []BarrierKind{BarrierCost, BarrierTransport, BarrierConfidence, BarrierAnxietyNewPlaces, BarrierMobility, BarrierDigital, BarrierLanguage, BarrierCaring, BarrierReadiness, BarrierOther}
 
 // EnumValues lists the barriers, for JSON Schema reflection.
-func (BarrierKind) EnumValues() []string { return slices.Clone(barrierKindValues) }
+func (BarrierKind) EnumValues() []string { return socialrx.EnumStrings(barrierKinds) }
 
 // Valid reports whether v is one of the barriers.
-func (v BarrierKind) Valid() bool { return slices.Contains(barrierKindValues, string(v)) }
+func (v BarrierKind) Valid() bool { return slices.Contains(barrierKinds, v) }
 
 // SupportKind is help that removes a barrier.
 type SupportKind string
@@ -327,13 +331,13 @@ const (
 	SupportOther            SupportKind = "other"
 )
 
-var supportKindValues = []string{"buddy_escort", "volunteer_friendly_face", "travel_directions", "interpreter", "funded_place", "community_transport", "digital_help", "large_print", "replacement_care", "other"}
+var supportKinds = []SupportKind{SupportBuddyEscort, SupportFriendlyFace, SupportTravelDirections, SupportInterpreter, SupportFundedPlace, SupportTransport, SupportDigitalHelp, SupportLargePrint, SupportReplacementCare, SupportOther}
 
 // EnumValues lists the kinds of support, for JSON Schema reflection.
-func (SupportKind) EnumValues() []string { return slices.Clone(supportKindValues) }
+func (SupportKind) EnumValues() []string { return socialrx.EnumStrings(supportKinds) }
 
 // Valid reports whether v is one of the kinds of support.
-func (v SupportKind) Valid() bool { return slices.Contains(supportKindValues, string(v)) }
+func (v SupportKind) Valid() bool { return slices.Contains(supportKinds, v) }
 
 // ActivityKind says how an agreed activity is linked: a signpost (the
 // person goes on their own) or an onward referral (the partner receives it).
@@ -345,13 +349,13 @@ const (
 	ActivityOnwardReferral ActivityKind = "onward_referral"
 )
 
-var activityKindValues = []string{"signpost", "onward_referral"}
+var activityKinds = []ActivityKind{ActivitySignpost, ActivityOnwardReferral}
 
 // EnumValues lists the activity kinds, for JSON Schema reflection.
-func (ActivityKind) EnumValues() []string { return slices.Clone(activityKindValues) }
+func (ActivityKind) EnumValues() []string { return socialrx.EnumStrings(activityKinds) }
 
 // Valid reports whether v is one of the activity kinds.
-func (v ActivityKind) Valid() bool { return slices.Contains(activityKindValues, string(v)) }
+func (v ActivityKind) Valid() bool { return slices.Contains(activityKinds, v) }
 
 // ContactKind is how the link worker and the person were in touch.
 type ContactKind string
@@ -365,13 +369,13 @@ const (
 	ContactMessage    ContactKind = "message"
 )
 
-var contactKindValues = []string{"home_visit", "face_to_face", "phone", "video", "message"}
+var contactKinds = []ContactKind{ContactHomeVisit, ContactFaceToFace, ContactPhone, ContactVideo, ContactMessage}
 
 // EnumValues lists the contact kinds, for JSON Schema reflection.
-func (ContactKind) EnumValues() []string { return slices.Clone(contactKindValues) }
+func (ContactKind) EnumValues() []string { return socialrx.EnumStrings(contactKinds) }
 
 // Valid reports whether v is one of the contact kinds.
-func (v ContactKind) Valid() bool { return slices.Contains(contactKindValues, string(v)) }
+func (v ContactKind) Valid() bool { return slices.Contains(contactKinds, v) }
 
 // Label returns the contact kind in plain words.
 func (k ContactKind) Label() string {

@@ -427,8 +427,8 @@ func (c *Condition) check() []socialrx.FieldError {
 	}{
 		{"needs", c.MinNeeds, len(c.Needs), needCount},
 		{"crises", c.MinCrises, len(c.Crises), -1},
-		{"risks", c.MinRisks, len(c.Risks), len(riskFlagValues)},
-		{"circumstances", c.MinCircumstances, len(c.Circumstances), len(circumstanceValues)},
+		{"risks", c.MinRisks, len(c.Risks), len(riskFlags)},
+		{"circumstances", c.MinCircumstances, len(c.Circumstances), len(circumstances)},
 	} {
 		switch {
 		case g.min < 0 || g.min > 50:

@@ -144,9 +144,9 @@ func triage(a *Assessment, rs *RuleSet) Result {
 		esc[escalationIndex(EscalateSafeguarding)] = true
 		r.Reasons = append(r.Reasons, Reason{Rule: SafeguardingRuleID, Text: safeguardingReason, Escalate: EscalateSafeguarding})
 	}
-	for i, e := range escalationValues {
+	for i, e := range escalations {
 		if esc[i] {
-			r.Escalations = append(r.Escalations, Escalation(e))
+			r.Escalations = append(r.Escalations, e)
 		}
 	}
 

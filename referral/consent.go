@@ -17,10 +17,10 @@ const (
 	ConsentEvaluation ConsentKind = "evaluation"
 )
 
+var consentKinds = []ConsentKind{ConsentReferral, ConsentShare, ConsentFeedback, ConsentEvaluation}
+
 // EnumValues lists the consent kinds, for JSON Schema.
-func (ConsentKind) EnumValues() []string {
-	return []string{"referral", "share_with_partners", "contact_for_feedback", "evaluation"}
-}
+func (ConsentKind) EnumValues() []string { return socialrx.EnumStrings(consentKinds) }
 
 // ShareScope says how much a partner may see under the share-with-partners consent.
 type ShareScope string
@@ -33,8 +33,10 @@ const (
 	ShareFull ShareScope = "full"
 )
 
+var shareScopes = []ShareScope{ShareMinimal, ShareFull}
+
 // EnumValues lists the scopes, for JSON Schema.
-func (ShareScope) EnumValues() []string { return []string{"minimal", "full"} }
+func (ShareScope) EnumValues() []string { return socialrx.EnumStrings(shareScopes) }
 
 // Consent is one consent: whether it was given, who recorded it and when,
 // and its withdrawal. The zero Consent means it was never asked.

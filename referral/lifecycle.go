@@ -1,6 +1,7 @@
 package referral
 
 import (
+	"slices"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -25,10 +26,10 @@ const (
 	StatusClosed   Status = "closed"
 )
 
+var statuses = []Status{StatusReceived, StatusAccepted, StatusDeclined, StatusActive, StatusOnHold, StatusClosed}
+
 // EnumValues lists the statuses, for JSON Schema.
-func (Status) EnumValues() []string {
-	return []string{"received", "accepted", "declined", "active", "on_hold", "closed"}
-}
+func (Status) EnumValues() []string { return socialrx.EnumStrings(statuses) }
 
 // Reason says why a referral was declined, put on hold or closed.
 type Reason string
@@ -58,22 +59,21 @@ const (
 	CloseDied       Reason = "died"
 )
 
+var (
+	declineReasons = []Reason{DeclineInappropriate, DeclineDeclinedByPerson, DeclineCouldNotContact, DeclineDuplicate, DeclineOutOfArea}
+	holdReasons    = []Reason{HoldHospitalStay, HoldCaring, HoldPersonChoice}
+	closeReasons   = []Reason{CloseGoalsMet, CloseDisengaged, CloseMovedAway, CloseEscalated, CloseDied}
+	reasons        = slices.Concat(declineReasons, holdReasons, closeReasons)
+)
+
 var reasonsFor = map[Status][]Reason{
-	StatusDeclined: {DeclineInappropriate, DeclineDeclinedByPerson, DeclineCouldNotContact, DeclineDuplicate, DeclineOutOfArea},
-	StatusOnHold:   {HoldHospitalStay, HoldCaring, HoldPersonChoice},
-	StatusClosed:   {CloseGoalsMet, CloseDisengaged, CloseMovedAway, CloseEscalated, CloseDied},
+	StatusDeclined: declineReasons,
+	StatusOnHold:   holdReasons,
+	StatusClosed:   closeReasons,
 }
 
 // EnumValues lists every reason, for JSON Schema.
-func (Reason) EnumValues() []string {
-	var out []string
-	for _, s := range []Status{StatusDeclined, StatusOnHold, StatusClosed} {
-		for _, r := range reasonsFor[s] {
-			out = append(out, string(r))
-		}
-	}
-	return out
-}
+func (Reason) EnumValues() []string { return socialrx.EnumStrings(reasons) }
 
 // ReasonsFor returns the reasons allowed when moving to status s; nil when
 // s takes no reason.
@@ -111,10 +111,10 @@ const (
 	RoleSystem Role = "system"
 )
 
+var roles = []Role{RoleAdmin, RoleLinkWorker, RoleReferrer, RolePartner, RoleCommissioner, RoleSystem}
+
 // EnumValues lists the roles, for JSON Schema.
-func (Role) EnumValues() []string {
-	return []string{"admin", "link_worker", "referrer", "partner", "commissioner", "system"}
-}
+func (Role) EnumValues() []string { return socialrx.EnumStrings(roles) }
 
 // Actor is who does something: an id, a role and, for partners and
 // referrers, their organisation.
@@ -135,8 +135,10 @@ const (
 	EventCheckIn  EventType = "check_in"
 )
 
+var eventTypes = []EventType{EventStatus, EventConsent, EventSignpost, EventCheckIn}
+
 // EnumValues lists the event types, for JSON Schema.
-func (EventType) EnumValues() []string { return []string{"status", "consent", "signpost", "check_in"} }
+func (EventType) EnumValues() []string { return socialrx.EnumStrings(eventTypes) }
 
 // Event is one entry in a referral's history: who did what, when, from
 // which status to which, why.

@@ -35,10 +35,10 @@ const (
 	TaskEnteredInError TaskStatus = "entered_in_error"
 )
 
+var taskStatuses = []TaskStatus{TaskRequested, TaskAccepted, TaskRejected, TaskInProgress, TaskOnHold, TaskCompleted, TaskFailed, TaskCancelled, TaskEnteredInError}
+
 // EnumValues lists the task statuses, for JSON Schema.
-func (TaskStatus) EnumValues() []string {
-	return []string{"requested", "accepted", "rejected", "in_progress", "on_hold", "completed", "failed", "cancelled", "entered_in_error"}
-}
+func (TaskStatus) EnumValues() []string { return socialrx.EnumStrings(taskStatuses) }
 
 // Final reports whether no further change is possible.
 func (s TaskStatus) Final() bool { return len(taskTransitions[s]) == 0 }
@@ -70,10 +70,10 @@ const (
 	RejectNotSuitable RejectReason = "not_suitable"
 )
 
+var rejectReasons = []RejectReason{RejectNoCapacity, RejectNotEligible, RejectNotSuitable}
+
 // EnumValues lists the reject reasons, for JSON Schema.
-func (RejectReason) EnumValues() []string {
-	return []string{"no_capacity", "not_eligible", "not_suitable"}
-}
+func (RejectReason) EnumValues() []string { return socialrx.EnumStrings(rejectReasons) }
 
 // TaskEvent is one change of an onward referral.
 type TaskEvent struct {

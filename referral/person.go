@@ -20,8 +20,10 @@ const (
 	ContactLetter ContactMethod = "letter"
 )
 
+var contactMethods = []ContactMethod{ContactPhone, ContactEmail, ContactSMS, ContactLetter}
+
 // EnumValues lists the contact methods, for JSON Schema.
-func (ContactMethod) EnumValues() []string { return []string{"phone", "email", "sms", "letter"} }
+func (ContactMethod) EnumValues() []string { return socialrx.EnumStrings(contactMethods) }
 
 // AccessibilityNeed is an adjustment the person needs.
 type AccessibilityNeed string
@@ -40,10 +42,10 @@ const (
 	AccessOtherAdjusted AccessibilityNeed = "other"
 )
 
+var accessibilityNeeds = []AccessibilityNeed{AccessLargePrint, AccessEasyRead, AccessBraille, AccessStepFree, AccessHearingLoop, AccessBSL, AccessQuietSpace, AccessWheelchair, AccessAccessibleWC, AccessOtherAdjusted}
+
 // EnumValues lists the accessibility needs, for JSON Schema.
-func (AccessibilityNeed) EnumValues() []string {
-	return []string{"large_print", "easy_read", "braille", "step_free", "hearing_loop", "bsl_interpreter", "quiet_space", "wheelchair", "accessible_toilet", "other"}
-}
+func (AccessibilityNeed) EnumValues() []string { return socialrx.EnumStrings(accessibilityNeeds) }
 
 // Contact holds how the person may be reached. Their contact details are
 // sensitive: a partner sees only the one the person prefers, and only when

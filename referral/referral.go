@@ -26,10 +26,10 @@ const (
 	SourceSelf            SourceKind = "self"
 )
 
+var sourceKinds = []SourceKind{SourceGP, SourcePracticeStaff, SourcePharmacy, SourceSecondaryCare, SourceAdultSocialCare, SourceHousing, SourceVCSE, SourceFamilyOrCarer, SourceSelf}
+
 // EnumValues lists the sources, for JSON Schema.
-func (SourceKind) EnumValues() []string {
-	return []string{"gp", "practice_staff", "pharmacy", "secondary_care", "adult_social_care", "housing", "vcse", "family_or_carer", "self"}
-}
+func (SourceKind) EnumValues() []string { return socialrx.EnumStrings(sourceKinds) }
 
 // Urgency is how soon the referrer asks for a first contact.
 type Urgency string
@@ -41,8 +41,10 @@ const (
 	UrgencyUrgent  Urgency = "urgent"
 )
 
+var urgencies = []Urgency{UrgencyRoutine, UrgencySoon, UrgencyUrgent}
+
 // EnumValues lists the urgencies, for JSON Schema.
-func (Urgency) EnumValues() []string { return []string{"routine", "soon", "urgent"} }
+func (Urgency) EnumValues() []string { return socialrx.EnumStrings(urgencies) }
 
 // Referrer is who referred the person, with the contact to tell them the outcome.
 type Referrer struct {

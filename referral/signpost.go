@@ -56,10 +56,10 @@ const (
 	CheckInNeedsReferral CheckInResult = "needs_onward_referral"
 )
 
+var checkInResults = []CheckInResult{CheckInStillGoing, CheckInWentStopped, CheckInNotAttended, CheckInNotSuitable, CheckInNoContact, CheckInNeedsReferral}
+
 // EnumValues lists the check-in results, for JSON Schema.
-func (CheckInResult) EnumValues() []string {
-	return []string{"attending", "attended_then_stopped", "not_attended", "not_suitable", "could_not_contact", "needs_onward_referral"}
-}
+func (CheckInResult) EnumValues() []string { return socialrx.EnumStrings(checkInResults) }
 
 // CheckIn is the result of checking in with the person after a signpost.
 type CheckIn struct {
