@@ -49,21 +49,21 @@ func isObject(b []byte) bool {
 
 // Check returns every problem of w that the Store contract refuses, as one
 // invalid error that names each field by JSON pointer ("/document/data",
-// "/events/0/actor", "/outbox/1/idempotency_key"); update also requires the
+// "/also/0/id", "/events/0/actor", "/outbox/1/idempotency_key"); update also requires the
 // version read. A store calls it before it applies anything of w, then adds
 // the problems only its storage has. Codes: invalid.
 func (w Write) Check(update bool, lim Limits) error {
 	d := w.Document
-	fs := checkKind(nil, "/document/kind", d.Kind, lim)
-	if d.ID == "" || (lim.ID > 0 && len(d.ID) > lim.ID) || !utf8.ValidString(d.ID) {
-		if lim.ID > 0 {
-			fs = append(fs, socialrx.Field("/document/id", "must be 1 to %d bytes of UTF-8", lim.ID))
+	fs := checkDoc(nil, "/document", d, lim)
+	seen := map[[2]string]bool{{string(d.Kind), d.ID}: true}
+	for i, a := range w.Also {
+		p := fmt.Sprintf("/also/%d", i)
+		fs = checkDoc(fs, p, a, lim)
+		if k := [2]string{string(a.Kind), a.ID}; seen[k] {
+			fs = append(fs, socialrx.Field(p+"/id", "repeats another document of this write"))
 		} else {
-			fs = append(fs, socialrx.Field("/document/id", "must be UTF-8, 1 byte or more"))
+			seen[k] = true
 		}
-	}
-	if !isObject(d.Data) {
-		fs = append(fs, socialrx.Field("/document/data", "must be a JSON object"))
 	}
 	if update && d.Version < 1 {
 		fs = append(fs, socialrx.Field("/document/version", "must be the version read, 1 or more"))
@@ -104,6 +104,22 @@ func (w Write) Check(update bool, lim Limits) error {
 		}
 	}
 	return socialrx.Invalid(fs...)
+}
+
+// checkDoc adds the problems of a document's kind, id and data at path.
+func checkDoc(fs []socialrx.FieldError, path string, d Document, lim Limits) []socialrx.FieldError {
+	fs = checkKind(fs, path+"/kind", d.Kind, lim)
+	if d.ID == "" || (lim.ID > 0 && len(d.ID) > lim.ID) || !utf8.ValidString(d.ID) {
+		if lim.ID > 0 {
+			fs = append(fs, socialrx.Field(path+"/id", "must be 1 to %d bytes of UTF-8", lim.ID))
+		} else {
+			fs = append(fs, socialrx.Field(path+"/id", "must be UTF-8, 1 byte or more"))
+		}
+	}
+	if !isObject(d.Data) {
+		fs = append(fs, socialrx.Field(path+"/data", "must be a JSON object"))
+	}
+	return fs
 }
 
 // Check returns the problems of q that the Store contract refuses ("/kind",

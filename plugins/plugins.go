@@ -46,13 +46,15 @@ type Document struct {
 	ID   string `json:"id"`
 	// Version is 1 after create and goes up by one on every update.
 	Version int64 `json:"version"`
-	// Status, Owner, Partner and Person are the indexed filter fields:
-	// the aggregate's status, the owning link worker or service, the partner
-	// organisation it is addressed to, and a key for the person it is about.
+	// Status, Owner, Partner, Person and Team are the indexed filter
+	// fields: the aggregate's status, the owning link worker or service, the
+	// partner organisation it is addressed to, a key for the person it is
+	// about, and the team of link workers whose case it is.
 	Status  string `json:"status,omitempty"`
 	Owner   string `json:"owner,omitempty"`
 	Partner string `json:"partner,omitempty"`
 	Person  string `json:"person,omitempty"`
+	Team    string `json:"team,omitempty"`
 	// DueAt, when set, is when the scheduler should next look at the
 	// document (a check-in, a partner becoming overdue, a follow-up).
 	DueAt *time.Time `json:"due_at,omitempty"`
@@ -103,12 +105,18 @@ type OutboxMessage struct {
 	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
 }
 
-// Write is one atomic write: a document, the events it appends and the
-// outbox messages it queues. Either all of it is stored or none of it.
+// Write is one atomic write: a document, the events it appends, the outbox
+// messages it queues and the further new documents it creates (such as the
+// audit entry that records the change). Either all of it is stored or none
+// of it.
 type Write struct {
 	// Document is the new state. For Update, Document.Version is the version
 	// the caller read (compare-and-swap); the stored version becomes +1.
 	Document Document `json:"document"`
+	// Also are further new documents created in the same transaction, each
+	// at version 1 as Create stores one; one whose kind and id exist makes
+	// the whole write a conflict.
+	Also []Document `json:"also,omitempty"`
 	// Events are appended to the document's log, numbered by the store.
 	Events []Event `json:"events,omitempty"`
 	// Outbox messages are queued in the same transaction.
@@ -127,6 +135,7 @@ type Query struct {
 	Owner        string    `json:"owner,omitempty"`
 	Partner      string    `json:"partner,omitempty"`
 	Person       string    `json:"person,omitempty"`
+	Team         string    `json:"team,omitempty"`
 	UpdatedSince time.Time `json:"updated_since,omitzero"`
 	// Cursor is the Next of the previous page, or "" for the first page.
 	Cursor string `json:"cursor,omitempty"`

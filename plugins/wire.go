@@ -65,7 +65,7 @@ func raw(b []byte) json.RawMessage {
 func docToPB(d Document) *pb.Document {
 	return &pb.Document{
 		Kind: string(d.Kind), Id: d.ID, Version: d.Version,
-		Status: d.Status, Owner: d.Owner, Partner: d.Partner, Person: d.Person,
+		Status: d.Status, Owner: d.Owner, Partner: d.Partner, Person: d.Person, Team: d.Team,
 		DueAt: tsPtr(d.DueAt), Data: d.Data,
 		CreatedAt: ts(d.CreatedAt), UpdatedAt: ts(d.UpdatedAt),
 	}
@@ -77,7 +77,7 @@ func docFromPB(d *pb.Document) Document {
 	}
 	return Document{
 		Kind: Kind(d.Kind), ID: d.Id, Version: d.Version,
-		Status: d.Status, Owner: d.Owner, Partner: d.Partner, Person: d.Person,
+		Status: d.Status, Owner: d.Owner, Partner: d.Partner, Person: d.Person, Team: d.Team,
 		DueAt: fromTSPtr(d.DueAt), Data: raw(d.Data),
 		CreatedAt: fromTS(d.CreatedAt), UpdatedAt: fromTS(d.UpdatedAt),
 	}
@@ -164,7 +164,7 @@ func nilIfEmpty[T any](s []T) []T {
 
 func writeToPB(w Write) *pb.Write {
 	return &pb.Write{
-		Document: docToPB(w.Document), Events: eventsToPB(w.Events),
+		Document: docToPB(w.Document), Also: docsToPB(w.Also), Events: eventsToPB(w.Events),
 		Outbox: outboxToPB(w.Outbox), IdempotencyKey: w.IdempotencyKey,
 	}
 }
@@ -174,14 +174,14 @@ func writeFromPB(w *pb.Write) Write {
 		return Write{}
 	}
 	return Write{
-		Document: docFromPB(w.Document), Events: nilIfEmpty(eventsFromPB(w.Events)),
+		Document: docFromPB(w.Document), Also: nilIfEmpty(docsFromPB(w.Also)), Events: nilIfEmpty(eventsFromPB(w.Events)),
 		Outbox: nilIfEmpty(outboxFromPB(w.Outbox)), IdempotencyKey: w.IdempotencyKey,
 	}
 }
 
 func queryToPB(q Query) *pb.Query {
 	return &pb.Query{
-		Kind: string(q.Kind), Status: q.Status, Owner: q.Owner, Partner: q.Partner, Person: q.Person,
+		Kind: string(q.Kind), Status: q.Status, Owner: q.Owner, Partner: q.Partner, Person: q.Person, Team: q.Team,
 		UpdatedSince: ts(q.UpdatedSince), Cursor: q.Cursor, Limit: int64(q.Limit),
 	}
 }
@@ -191,7 +191,7 @@ func queryFromPB(q *pb.Query) Query {
 		return Query{}
 	}
 	return Query{
-		Kind: Kind(q.Kind), Status: q.Status, Owner: q.Owner, Partner: q.Partner, Person: q.Person,
+		Kind: Kind(q.Kind), Status: q.Status, Owner: q.Owner, Partner: q.Partner, Person: q.Person, Team: q.Team,
 		UpdatedSince: fromTS(q.UpdatedSince), Cursor: q.Cursor, Limit: clampInt(q.Limit),
 	}
 }

@@ -114,17 +114,12 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 	if s.docs[d.Kind][d.ID] != nil {
 		return plugins.Document{}, socialrx.Errorf(socialrx.CodeConflict, "%s %q already exists", d.Kind, d.ID)
 	}
-	if err := s.checkOutbox(w.Outbox); err != nil {
+	if err := s.checkNew(w); err != nil {
 		return plugins.Document{}, err
 	}
 	t := now()
-	d = cloneDoc(d)
-	d.Version, d.CreatedAt, d.UpdatedAt = 1, t, t
-	e := &entry{doc: d}
-	if s.docs[d.Kind] == nil {
-		s.docs[d.Kind] = map[string]*entry{}
-	}
-	s.docs[d.Kind][d.ID] = e
+	e := s.insert(d, t)
+	d = e.doc
 	s.apply(e, w, t)
 	if w.IdempotencyKey != "" {
 		s.idem[w.IdempotencyKey] = cloneDoc(d)
@@ -151,7 +146,7 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 	if e.doc.Version != d.Version {
 		return plugins.Document{}, socialrx.Errorf(socialrx.CodeConflict, "%s %q is at version %d, not %d", d.Kind, d.ID, e.doc.Version, d.Version)
 	}
-	if err := s.checkOutbox(w.Outbox); err != nil {
+	if err := s.checkNew(w); err != nil {
 		return plugins.Document{}, err
 	}
 	t := now()
@@ -163,9 +158,27 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 	return cloneDoc(d), nil
 }
 
-// checkOutbox refuses messages whose id or key was used before.
-func (s *Store) checkOutbox(ms []plugins.OutboxMessage) error {
-	for _, m := range ms {
+// insert stores a new document at version 1, stamped t.
+func (s *Store) insert(d plugins.Document, t time.Time) *entry {
+	d = cloneDoc(d)
+	d.Version, d.CreatedAt, d.UpdatedAt = 1, t, t
+	e := &entry{doc: d}
+	if s.docs[d.Kind] == nil {
+		s.docs[d.Kind] = map[string]*entry{}
+	}
+	s.docs[d.Kind][d.ID] = e
+	return e
+}
+
+// checkNew refuses a write whose further documents exist already, or whose
+// outbox messages reuse an id or key.
+func (s *Store) checkNew(w plugins.Write) error {
+	for _, a := range w.Also {
+		if s.docs[a.Kind][a.ID] != nil {
+			return socialrx.Errorf(socialrx.CodeConflict, "%s %q already exists", a.Kind, a.ID)
+		}
+	}
+	for _, m := range w.Outbox {
 		if s.outbox[m.ID] != nil {
 			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q already exists", m.ID)
 		}
@@ -176,8 +189,12 @@ func (s *Store) checkOutbox(ms []plugins.OutboxMessage) error {
 	return nil
 }
 
-// apply appends w's events to e and queues w's messages, stamped t.
+// apply appends w's events to e, creates its further documents and queues
+// its messages, stamped t.
 func (s *Store) apply(e *entry, w plugins.Write, t time.Time) {
+	for _, a := range w.Also {
+		s.insert(a, t)
+	}
 	for _, ev := range w.Events {
 		ev = cloneEvent(ev)
 		ev.Seq = int64(len(e.events)) + 1
@@ -236,6 +253,7 @@ func matches(d plugins.Document, q plugins.Query) bool {
 		(q.Owner == "" || d.Owner == q.Owner) &&
 		(q.Partner == "" || d.Partner == q.Partner) &&
 		(q.Person == "" || d.Person == q.Person) &&
+		(q.Team == "" || d.Team == q.Team) &&
 		(q.UpdatedSince.IsZero() || !d.UpdatedAt.Before(q.UpdatedSince))
 }
 

@@ -75,6 +75,10 @@
 //     UpdatedAt to CreatedAt; Update keeps CreatedAt and replaces every other
 //     field. Events need a type and an actor; their Seq is set by the store
 //     and a zero At becomes the time of the write.
+//   - A write's further documents (Write.Also) are created with it at
+//     version 1, or, if any exists, nothing of the write is stored; a
+//     replayed create creates none. Query.Team filters like Owner, and an
+//     update may move a document to another team.
 //   - Query.UpdatedSince includes documents updated at exactly that time.
 //     Cursors are opaque; a cursor the store did not issue is invalid.
 //   - Idempotency keys of creates are unique across the store: a repeated

@@ -65,6 +65,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) plugins.Store) {
 			{"NotFound", storeEventsNotFound},
 			{"InvalidEvent", storeEventsInvalid},
 		}},
+		{"Also", []storeTest{
+			{"CreatedWithTheWrite", storeAlso},
+			{"ExistingRefusesTheWhole", storeAlsoExisting},
+			{"Invalid", storeAlsoInvalid},
+		}},
 		{"Outbox", []storeTest{
 			{"AtomicWithDocument", storeOutboxAtomic},
 			{"KeyUsed", storeOutboxKeyUsed},
@@ -184,6 +189,7 @@ func assertDoc(t *testing.T, want, got plugins.Document) {
 	assert.Equal(t, want.Owner, got.Owner, "owner")
 	assert.Equal(t, want.Partner, got.Partner, "partner")
 	assert.Equal(t, want.Person, got.Person, "person")
+	assert.Equal(t, want.Team, got.Team, "team")
 	assertOptTime(t, want.DueAt, got.DueAt, "due_at")
 	assertJSON(t, want.Data, got.Data, "data")
 	assertTime(t, want.CreatedAt, got.CreatedAt, "created_at")
@@ -627,20 +633,24 @@ func storeListEmpty(t *testing.T, s plugins.Store) {
 }
 
 func storeListFilters(t *testing.T, s plugins.Store) {
-	type fields struct{ status, owner, partner, person string }
+	type fields struct{ status, owner, partner, person, team string }
 	seed := map[string]fields{
-		"d1": {"active", "lw-1", "org-1", "p-1"},
-		"d2": {"active", "lw-1", "org-2", "p-2"},
-		"d3": {"active", "lw-2", "org-1", "p-1"},
-		"d4": {"closed", "lw-1", "org-1", "p-3"},
-		"d5": {"closed", "lw-2", "", ""},
-		"d6": {"", "", "", ""},
+		"d1": {"active", "lw-1", "org-1", "p-1", "team-1"},
+		"d2": {"active", "lw-1", "org-2", "p-2", "team-2"},
+		"d3": {"active", "lw-2", "org-1", "p-1", "team-1"},
+		"d4": {"closed", "lw-1", "org-1", "p-3", ""},
+		"d5": {"closed", "lw-2", "", "", "team-2"},
+		"d6": {"", "", "", "", ""},
 	}
 	for id, f := range seed {
-		mustCreate(t, s, plugins.Write{Document: plugins.Document{Kind: kindA, ID: id, Status: f.status, Owner: f.owner, Partner: f.partner, Person: f.person, Data: obj("id", id)}})
+		mustCreate(t, s, plugins.Write{Document: plugins.Document{Kind: kindA, ID: id, Status: f.status, Owner: f.owner, Partner: f.partner, Person: f.person, Team: f.team, Data: obj("id", id)}})
 	}
 	// The same filter values on another kind must not leak in.
-	mustCreate(t, s, plugins.Write{Document: plugins.Document{Kind: kindB, ID: "d1", Status: "active", Owner: "lw-1", Partner: "org-1", Person: "p-1", Data: obj()}})
+	mustCreate(t, s, plugins.Write{Document: plugins.Document{Kind: kindB, ID: "d1", Status: "active", Owner: "lw-1", Partner: "org-1", Person: "p-1", Team: "team-1", Data: obj()}})
+	// An update moves a document between teams.
+	d4 := mustGet(t, s, kindA, "d4")
+	d4.Team = "team-2"
+	mustUpdate(t, s, plugins.Write{Document: d4})
 
 	cases := map[string]struct {
 		q    plugins.Query
@@ -652,7 +662,8 @@ func storeListFilters(t *testing.T, s plugins.Store) {
 		"partner":          {plugins.Query{Kind: kindA, Partner: "org-1"}, []string{"d1", "d3", "d4"}},
 		"person":           {plugins.Query{Kind: kindA, Person: "p-1"}, []string{"d1", "d3"}},
 		"status and owner": {plugins.Query{Kind: kindA, Status: "active", Owner: "lw-1"}, []string{"d1", "d2"}},
-		"all four":         {plugins.Query{Kind: kindA, Status: "active", Owner: "lw-1", Partner: "org-1", Person: "p-1"}, []string{"d1"}},
+		"team":             {plugins.Query{Kind: kindA, Team: "team-2"}, []string{"d2", "d4", "d5"}},
+		"all five":         {plugins.Query{Kind: kindA, Status: "active", Owner: "lw-1", Partner: "org-1", Person: "p-1", Team: "team-1"}, []string{"d1"}},
 		"no match":         {plugins.Query{Kind: kindA, Status: "closed", Partner: "org-2"}, nil},
 		"unknown value":    {plugins.Query{Kind: kindA, Owner: "nobody"}, nil},
 		"other kind":       {plugins.Query{Kind: kindB, Status: "active"}, []string{"d1"}},
@@ -664,6 +675,9 @@ func storeListFilters(t *testing.T, s plugins.Store) {
 			assert.Equal(t, c.want, nilIfEmpty(ids(got)))
 			for _, d := range got {
 				assert.Equal(t, c.q.Kind, d.Kind)
+				if c.q.Team != "" {
+					assert.Equal(t, c.q.Team, d.Team, "a listed document carries its team")
+				}
 				assert.NotZero(t, d.Version)
 				assert.NotEmpty(t, d.Data, "listed documents carry their data")
 			}
@@ -920,6 +934,67 @@ func leaseOutbox(t *testing.T, s plugins.Store, l plugins.Lease, now time.Time, 
 	got, err := s.LeaseOutbox(t.Context(), l, now, n)
 	noErr(t, err, "lease outbox")
 	return got
+}
+
+// ---- further documents of a write ------------------------------------------
+
+// audit returns a further document of another kind, as the host writes an
+// audit entry with the change it records.
+func audit(id string) plugins.Document {
+	return plugins.Document{Kind: "audit", ID: id, Owner: "lw-1", Status: "create", Team: "team-1", Data: obj("target", id)}
+}
+
+func storeAlso(t *testing.T, s plugins.Store) {
+	d := mustCreate(t, s, plugins.Write{Document: doc("a"), Also: []plugins.Document{audit("a-1"), audit("a-2")}})
+	for _, id := range []string{"a-1", "a-2"} {
+		got := mustGet(t, s, "audit", id)
+		want := audit(id)
+		want.Version, want.CreatedAt, want.UpdatedAt = 1, d.CreatedAt, d.CreatedAt
+		assertDoc(t, want, got)
+	}
+	d.Data = obj("n", 1)
+	d = mustUpdate(t, s, plugins.Write{Document: d, Also: []plugins.Document{audit("a-3")}})
+	assert.Equal(t, int64(2), d.Version)
+	assert.Equal(t, int64(1), mustGet(t, s, "audit", "a-3").Version, "a further document is new at version 1")
+	assert.Equal(t, []string{"a-1", "a-2", "a-3"}, ids(list(t, s, plugins.Query{Kind: "audit", Team: "team-1"})))
+
+	// A repeated create returns the first result and creates nothing more.
+	w := plugins.Write{Document: doc("b"), Also: []plugins.Document{audit("b-1")}, IdempotencyKey: "also-key"}
+	mustCreate(t, s, w)
+	w.Also = []plugins.Document{audit("b-2")}
+	mustCreate(t, s, w)
+	_, err := s.Get(t.Context(), "audit", "b-2")
+	assertCode(t, socialrx.CodeNotFound, err, "a replayed create writes no further documents")
+}
+
+func storeAlsoExisting(t *testing.T, s plugins.Store) {
+	d := mustCreate(t, s, plugins.Write{Document: doc("x"), Also: []plugins.Document{audit("x-1")}})
+	_, err := s.Create(t.Context(), plugins.Write{Document: doc("y"), Also: []plugins.Document{audit("y-1"), audit("x-1")}, Outbox: []plugins.OutboxMessage{msg("messenger")}})
+	assertCode(t, socialrx.CodeConflict, err, "a create whose further document exists")
+	for _, id := range []string{"y", "y-1"} {
+		kind := kindA
+		if id != "y" {
+			kind = "audit"
+		}
+		_, err = s.Get(t.Context(), kind, id)
+		assertCode(t, socialrx.CodeNotFound, err, "nothing of the refused create is stored: %s", id)
+	}
+	d.Data = obj("n", 1)
+	_, err = s.Update(t.Context(), plugins.Write{Document: d, Also: []plugins.Document{audit("x-2"), audit("x-1")}, Events: []plugins.Event{ev("a")}})
+	assertCode(t, socialrx.CodeConflict, err, "an update whose further document exists")
+	assert.Equal(t, int64(1), mustGet(t, s, kindA, "x").Version, "the document of a refused update is unchanged")
+	assert.Empty(t, events(t, s, kindA, "x"))
+	_, err = s.Get(t.Context(), "audit", "x-2")
+	assertCode(t, socialrx.CodeNotFound, err, "nothing of the refused update is stored")
+	assert.Zero(t, depth(t, s))
+}
+
+func storeAlsoInvalid(t *testing.T, s plugins.Store) {
+	bad := plugins.Document{Kind: "Audit", ID: "", Data: json.RawMessage(`[1]`)}
+	_, err := s.Create(t.Context(), plugins.Write{Document: doc("v"), Also: []plugins.Document{audit("v-1"), bad, audit("v-1")}})
+	assertInvalid(t, err, "/also/1/kind", "/also/1/id", "/also/1/data", "/also/2/id")
+	_, err = s.Get(t.Context(), kindA, "v")
+	assertCode(t, socialrx.CodeNotFound, err, "nothing of an invalid write is stored")
 }
 
 func storeOutboxAtomic(t *testing.T, s plugins.Store) {

@@ -191,13 +191,10 @@ func jsonbNumber(n string) error {
 // requires the version read. Codes: invalid.
 func checkWrite(w plugins.Write, update bool) error {
 	fs := socialrx.ErrorFields(w.Check(update, limits))
-	d := w.Document
-	fs = checkText(fs, "/document/id", d.ID, maxKeyLen)
-	fs = checkText(fs, "/document/status", d.Status, maxKeyLen)
-	fs = checkText(fs, "/document/owner", d.Owner, maxKeyLen)
-	fs = checkText(fs, "/document/partner", d.Partner, maxKeyLen)
-	fs = checkText(fs, "/document/person", d.Person, maxKeyLen)
-	fs = checkJSONB(fs, "/document/data", d.Data)
+	fs = checkDoc(fs, "/document", w.Document)
+	for i, a := range w.Also {
+		fs = checkDoc(fs, fmt.Sprintf("/also/%d", i), a)
+	}
 	fs = checkText(fs, "/idempotency_key", w.IdempotencyKey, maxKeyLen)
 	for i, e := range w.Events {
 		p := fmt.Sprintf("/events/%d", i)
@@ -215,6 +212,17 @@ func checkWrite(w plugins.Write, update bool) error {
 	return socialrx.Invalid(fs...)
 }
 
+// checkDoc adds what PostgreSQL cannot store of a document's fields at path.
+func checkDoc(fs []socialrx.FieldError, path string, d plugins.Document) []socialrx.FieldError {
+	fs = checkText(fs, path+"/id", d.ID, maxKeyLen)
+	fs = checkText(fs, path+"/status", d.Status, maxKeyLen)
+	fs = checkText(fs, path+"/owner", d.Owner, maxKeyLen)
+	fs = checkText(fs, path+"/partner", d.Partner, maxKeyLen)
+	fs = checkText(fs, path+"/person", d.Person, maxKeyLen)
+	fs = checkText(fs, path+"/team", d.Team, maxKeyLen)
+	return checkJSONB(fs, path+"/data", d.Data)
+}
+
 // checkQuery returns the problems of q, the contract's (plugins.Query.Check)
 // and filters PostgreSQL text cannot hold, with the page size and the id
 // its cursor continues after. A cursor must also have the one spelling
@@ -224,7 +232,7 @@ func checkQuery(q plugins.Query) (limit int, after string, err error) {
 	limit, after, err = q.Check(limits)
 	fs := socialrx.ErrorFields(err)
 	for _, f := range []struct{ path, v string }{
-		{"/status", q.Status}, {"/owner", q.Owner}, {"/partner", q.Partner}, {"/person", q.Person},
+		{"/status", q.Status}, {"/owner", q.Owner}, {"/partner", q.Partner}, {"/person", q.Person}, {"/team", q.Team},
 	} {
 		fs = checkText(fs, f.path, f.v, 0)
 	}

@@ -17,14 +17,14 @@ import (
 )
 
 // docCols are the columns scanDoc reads, in order.
-const docCols = "kind, id, version, status, owner, partner, person, due_at, data, created_at, updated_at"
+const docCols = "kind, id, version, status, owner, partner, person, team, due_at, data, created_at, updated_at"
 
 // scanDoc reads one row of docCols.
 func scanDoc(row pgx.Row) (plugins.Document, error) {
 	var d plugins.Document
 	var kind string
 	var data []byte
-	if err := row.Scan(&kind, &d.ID, &d.Version, &d.Status, &d.Owner, &d.Partner, &d.Person,
+	if err := row.Scan(&kind, &d.ID, &d.Version, &d.Status, &d.Owner, &d.Partner, &d.Person, &d.Team,
 		&d.DueAt, &data, &d.CreatedAt, &d.UpdatedAt); err != nil {
 		return plugins.Document{}, err
 	}
@@ -56,9 +56,14 @@ func (s *Store) Get(ctx context.Context, kind plugins.Kind, id string) (plugins.
 	return d, nil
 }
 
-// writeArgs are the arrays that carry a write's events and outbox messages
-// into one SQL statement.
+// writeArgs are the arrays that carry a write's further documents, events
+// and outbox messages into one SQL statement.
 type writeArgs struct {
+	alKinds, alIDs, alStatus []string
+	alOwner, alPartner       []string
+	alPerson, alTeam         []string
+	alDue                    []*time.Time
+	alData                   []string
 	evTypes, evActors []string
 	evAts             []time.Time
 	evData            []*string
@@ -77,6 +82,12 @@ func arrays(w plugins.Write, at time.Time) writeArgs {
 		obIDs: make([]string, 0, len(w.Outbox)), obKeys: make([]string, 0, len(w.Outbox)),
 		obTargets: make([]string, 0, len(w.Outbox)), obPayloads: make([]string, 0, len(w.Outbox)),
 		obNext: make([]time.Time, 0, len(w.Outbox)),
+	}
+	for _, d := range w.Also {
+		a.alKinds, a.alIDs, a.alStatus = append(a.alKinds, string(d.Kind)), append(a.alIDs, d.ID), append(a.alStatus, d.Status)
+		a.alOwner, a.alPartner = append(a.alOwner, d.Owner), append(a.alPartner, d.Partner)
+		a.alPerson, a.alTeam = append(a.alPerson, d.Person), append(a.alTeam, d.Team)
+		a.alDue, a.alData = append(a.alDue, microPtr(d.DueAt)), append(a.alData, string(d.Data))
 	}
 	for _, e := range w.Events {
 		a.evTypes = append(a.evTypes, e.Type)
@@ -107,9 +118,24 @@ func arrays(w plugins.Write, at time.Time) writeArgs {
 	return a
 }
 
-// createSQL inserts the idempotency key (if any), the document, its events
-// and its outbox messages in one statement, hence one transaction. When the
-// key was used before, nothing is inserted and no row is returned.
+// alsoSQL is the part of a write statement that creates its further
+// documents ($20 to $28), once the CTE d has written the document.
+const alsoSQL = `, a AS (
+	INSERT INTO documents (kind, id, version, status, owner, partner, person, team, due_at, data, created_at, updated_at, last_seq)
+	SELECT al.kind, al.id, 1, al.status, al.owner, al.partner, al.person, al.team, al.due, al.data::jsonb, $10::timestamptz, $10::timestamptz, 0
+	FROM d, unnest($20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::timestamptz[], $28::text[])
+		AS al(kind, id, status, owner, partner, person, team, due, data)
+)`
+
+// alsoArgs are the arguments $20 to $28 of alsoSQL.
+func (a writeArgs) alsoArgs() []any {
+	return []any{a.alKinds, a.alIDs, a.alStatus, a.alOwner, a.alPartner, a.alPerson, a.alTeam, a.alDue, a.alData}
+}
+
+// createSQL inserts the idempotency key (if any), the document, its further
+// documents, its events and its outbox messages in one statement, hence one
+// transaction. When the key was used before, nothing is inserted and no row
+// is returned.
 const createSQL = `
 WITH k AS (
 	INSERT INTO create_keys (key, kind, id, created_at)
@@ -117,8 +143,8 @@ WITH k AS (
 	ON CONFLICT (key) DO NOTHING
 	RETURNING 1
 ), d AS (
-	INSERT INTO documents (kind, id, version, status, owner, partner, person, due_at, data, created_at, updated_at, last_seq)
-	SELECT $1::text, $2::text, 1, $3::text, $4::text, $5::text, $6::text, $7::timestamptz, $8::jsonb,
+	INSERT INTO documents (kind, id, version, status, owner, partner, person, team, due_at, data, created_at, updated_at, last_seq)
+	SELECT $1::text, $2::text, 1, $3::text, $4::text, $5::text, $6::text, $29::text, $7::timestamptz, $8::jsonb,
 		$10::timestamptz, $10::timestamptz, cardinality($11::text[])
 	WHERE $9::text = '' OR EXISTS (SELECT FROM k)
 	RETURNING kind, id, data
@@ -130,7 +156,7 @@ WITH k AS (
 	INSERT INTO outbox (id, idempotency_key, target, payload, created_at, next_attempt_at)
 	SELECT ob.id, ob.key, ob.target, ob.payload::jsonb, $10::timestamptz, ob.next
 	FROM d, unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[]) AS ob(id, key, target, payload, next)
-)
+)` + alsoSQL + `
 SELECT data FROM d`
 
 // Create stores a new document at version 1 with its events and outbox
@@ -151,12 +177,12 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 	d.Version, d.CreatedAt, d.UpdatedAt, d.DueAt = 1, at, at, microPtr(d.DueAt)
 	a := arrays(w, at)
 	var data []byte
-	err := s.pool.QueryRow(ctx, createSQL,
-		string(d.Kind), d.ID, d.Status, d.Owner, d.Partner, d.Person, d.DueAt, []byte(d.Data),
+	args := append([]any{string(d.Kind), d.ID, d.Status, d.Owner, d.Partner, d.Person, d.DueAt, []byte(d.Data),
 		w.IdempotencyKey, at,
 		a.evTypes, a.evActors, a.evAts, a.evData,
 		a.obIDs, a.obKeys, a.obTargets, a.obPayloads, a.obNext,
-	).Scan(&data)
+	}, a.alsoArgs()...)
+	err := s.pool.QueryRow(ctx, createSQL, append(args, d.Team)...).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// The idempotency key was used: return what the first create stored.
 		first, err := scanDoc(s.pool.QueryRow(ctx, "SELECT "+prefixed("d.", docCols)+
@@ -178,7 +204,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 // It returns no row when the version or the document does not match.
 const updateSQL = `
 WITH d AS (
-	UPDATE documents SET version = version + 1, status = $4, owner = $5, partner = $6, person = $7,
+	UPDATE documents SET version = version + 1, status = $4, owner = $5, partner = $6, person = $7, team = $29,
 		due_at = $8, data = $9, updated_at = $10, last_seq = last_seq + cardinality($11::text[]),
 		lease_owner = NULL, lease_until = NULL
 	WHERE kind = $1 AND id = $2 AND version = $3
@@ -191,7 +217,7 @@ WITH d AS (
 	INSERT INTO outbox (id, idempotency_key, target, payload, created_at, next_attempt_at)
 	SELECT ob.id, ob.key, ob.target, ob.payload::jsonb, $10::timestamptz, ob.next
 	FROM d, unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[]) AS ob(id, key, target, payload, next)
-)
+)` + alsoSQL + `
 SELECT version, data, created_at FROM d`
 
 // Update replaces a document if its stored version still equals
@@ -212,12 +238,12 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 	d.UpdatedAt, d.DueAt = at, microPtr(d.DueAt)
 	a := arrays(w, at)
 	var data []byte
-	err := s.pool.QueryRow(ctx, updateSQL,
-		string(d.Kind), d.ID, w.Document.Version, d.Status, d.Owner, d.Partner, d.Person, d.DueAt, []byte(d.Data),
+	args := append([]any{string(d.Kind), d.ID, w.Document.Version, d.Status, d.Owner, d.Partner, d.Person, d.DueAt, []byte(d.Data),
 		at,
 		a.evTypes, a.evActors, a.evAts, a.evData,
 		a.obIDs, a.obKeys, a.obTargets, a.obPayloads, a.obNext,
-	).Scan(&d.Version, &data, &d.CreatedAt)
+	}, a.alsoArgs()...)
+	err := s.pool.QueryRow(ctx, updateSQL, append(args, d.Team)...).Scan(&d.Version, &data, &d.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		var version int64
 		err := s.pool.QueryRow(ctx, "SELECT version FROM documents WHERE kind = $1 AND id = $2", string(d.Kind), d.ID).Scan(&version)
@@ -243,7 +269,7 @@ func writeErr(ctx context.Context, op string, d plugins.Document, err error) err
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		what := map[string]string{
-			"documents_pkey":             fmt.Sprintf("%s %q exists", d.Kind, d.ID),
+			"documents_pkey":             fmt.Sprintf("%s %q or another document of the write exists", d.Kind, d.ID),
 			"outbox_pkey":                "an outbox message id was used before",
 			"outbox_idempotency_key_key": "an outbox idempotency key was used before",
 		}[pe.ConstraintName]
@@ -283,7 +309,7 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 		sql.WriteString(" AND " + cond + " $" + strconv.Itoa(len(args)))
 	}
 	for _, f := range []struct{ col, v string }{
-		{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person},
+		{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person}, {"team", q.Team},
 	} {
 		if f.v != "" {
 			add(f.col+" =", f.v)

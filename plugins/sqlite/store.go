@@ -16,7 +16,14 @@ import (
 )
 
 // schemaVersion is the user_version of a database this package made.
-const schemaVersion = 1
+const schemaVersion = 2
+
+// upgrades[v] brings a file at schema version v to v+1, in the transaction
+// that then creates whatever of the schema is missing.
+var upgrades = map[int]string{
+	// 2: documents carry the team whose case they are.
+	1: `ALTER TABLE documents ADD COLUMN team TEXT NOT NULL DEFAULT ''`,
+}
 
 // limits bounds kinds and document ids, so a key stays a key; the input
 // checks themselves are the contract's (plugins.Write.Check and the like).
@@ -34,6 +41,7 @@ CREATE TABLE IF NOT EXISTS documents (
 	owner       TEXT    NOT NULL DEFAULT '',
 	partner     TEXT    NOT NULL DEFAULT '',
 	person      TEXT    NOT NULL DEFAULT '',
+	team        TEXT    NOT NULL DEFAULT '',
 	due_at      INTEGER,
 	data        BLOB    NOT NULL,
 	created_at  INTEGER NOT NULL,
@@ -46,6 +54,7 @@ CREATE INDEX IF NOT EXISTS documents_status  ON documents (kind, status, id);
 CREATE INDEX IF NOT EXISTS documents_owner   ON documents (kind, owner, id);
 CREATE INDEX IF NOT EXISTS documents_partner ON documents (kind, partner, id);
 CREATE INDEX IF NOT EXISTS documents_person  ON documents (kind, person, id);
+CREATE INDEX IF NOT EXISTS documents_team    ON documents (kind, team, id);
 CREATE INDEX IF NOT EXISTS documents_updated ON documents (kind, updated_at);
 CREATE INDEX IF NOT EXISTS documents_due     ON documents (kind, due_at) WHERE due_at IS NOT NULL;
 
@@ -141,6 +150,11 @@ func (s *Store) migrate() error {
 	}
 	if v > schemaVersion {
 		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: the file has schema version %d; this build knows %d", v, schemaVersion)
+	}
+	for ; v > 0 && v < schemaVersion; v++ {
+		if _, err := tx.ExecContext(ctx, upgrades[v]); err != nil {
+			return s.fail(ctx, fmt.Sprintf("upgrade schema from version %d", v), err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, schema); err != nil {
 		return s.fail(ctx, "create schema", err)
@@ -259,7 +273,7 @@ func notFound(kind plugins.Kind, id string) error {
 	return socialrx.Errorf(socialrx.CodeNotFound, "%s %q not found", kind, id)
 }
 
-const docColumns = `kind, id, version, status, owner, partner, person, due_at, data, created_at, updated_at`
+const docColumns = `kind, id, version, status, owner, partner, person, team, due_at, data, created_at, updated_at`
 
 // scanDoc reads a row of docColumns.
 func scanDoc(row interface{ Scan(...any) error }) (plugins.Document, error) {
@@ -267,7 +281,7 @@ func scanDoc(row interface{ Scan(...any) error }) (plugins.Document, error) {
 	var due sql.NullInt64
 	var created, updated int64
 	var data []byte
-	err := row.Scan(&d.Kind, &d.ID, &d.Version, &d.Status, &d.Owner, &d.Partner, &d.Person, &due, &data, &created, &updated)
+	err := row.Scan(&d.Kind, &d.ID, &d.Version, &d.Status, &d.Owner, &d.Partner, &d.Person, &d.Team, &due, &data, &created, &updated)
 	d.DueAt, d.Data = optTime(due), data
 	d.CreatedAt, d.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return d, err
@@ -305,20 +319,8 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 				return err
 			}
 		}
-		d := w.Document
-		var exists int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&exists)
-		if err == nil {
-			return socialrx.Errorf(socialrx.CodeConflict, "%s %q already exists", d.Kind, d.ID)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
 		t := now()
-		d.Version, d.CreatedAt, d.UpdatedAt = 1, t, t
-		d.DueAt = truncate(d.DueAt)
-		_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.Kind, d.ID, d.Version, d.Status, d.Owner, d.Partner, d.Person, nullMicros(d.DueAt), []byte(d.Data), micros(t), micros(t))
+		d, err := insertDoc(ctx, tx, w.Document, t)
 		if err != nil {
 			return err
 		}
@@ -351,8 +353,32 @@ func truncate(t *time.Time) *time.Time {
 	return &u
 }
 
-// appendRest appends w's events after seq and queues w's messages.
+// insertDoc stores a new document at version 1, stamped t; one whose kind
+// and id exist is a conflict.
+func insertDoc(ctx context.Context, tx *sql.Tx, d plugins.Document, t time.Time) (plugins.Document, error) {
+	var exists int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&exists)
+	if err == nil {
+		return d, socialrx.Errorf(socialrx.CodeConflict, "%s %q already exists", d.Kind, d.ID)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return d, err
+	}
+	d.Version, d.CreatedAt, d.UpdatedAt = 1, t, t
+	d.DueAt = truncate(d.DueAt)
+	_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.Kind, d.ID, d.Version, d.Status, d.Owner, d.Partner, d.Person, d.Team, nullMicros(d.DueAt), []byte(d.Data), micros(t), micros(t))
+	return d, err
+}
+
+// appendRest creates w's further documents, appends its events after seq
+// and queues its messages.
 func appendRest(ctx context.Context, tx *sql.Tx, d plugins.Document, w plugins.Write, seq int64, t time.Time) error {
+	for _, a := range w.Also {
+		if _, err := insertDoc(ctx, tx, a, t); err != nil {
+			return err
+		}
+	}
 	for _, e := range w.Events {
 		seq++
 		at := e.At
@@ -412,9 +438,9 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 		t := now()
 		d.Version, d.CreatedAt, d.UpdatedAt = version+1, fromMicros(created), t
 		d.DueAt = truncate(d.DueAt)
-		_, err = tx.ExecContext(ctx, `UPDATE documents SET version = ?, status = ?, owner = ?, partner = ?, person = ?, due_at = ?, data = ?, updated_at = ?,
+		_, err = tx.ExecContext(ctx, `UPDATE documents SET version = ?, status = ?, owner = ?, partner = ?, person = ?, team = ?, due_at = ?, data = ?, updated_at = ?,
 			lease_owner = NULL, lease_until = NULL WHERE kind = ? AND id = ?`,
-			d.Version, d.Status, d.Owner, d.Partner, d.Person, nullMicros(d.DueAt), []byte(d.Data), micros(t), d.Kind, d.ID)
+			d.Version, d.Status, d.Owner, d.Partner, d.Person, d.Team, nullMicros(d.DueAt), []byte(d.Data), micros(t), d.Kind, d.ID)
 		if err != nil {
 			return err
 		}
@@ -446,7 +472,7 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	}
 	where := []string{"kind = ?", "id > ?"}
 	args := []any{q.Kind, after}
-	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person}} {
+	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person}, {"team", q.Team}} {
 		if f.val != "" {
 			where = append(where, f.col+" = ?")
 			args = append(args, f.val)

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -83,4 +85,35 @@ func TestClosedStoreIsUnavailable(t *testing.T) {
 	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
 	_, err = s.Create(context.Background(), plugins.Write{Document: plugins.Document{Kind: plugins.KindReferral, ID: "x", Data: json.RawMessage(`{}`)}})
 	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
+}
+
+// TestUpgradeFromVersion1 opens a file made before documents had a team:
+// its documents stay, and they gain an empty team that updates can set.
+func TestUpgradeFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	ddl, err := os.ReadFile("testdata/schema_v1.sql")
+	require.NoError(t, err)
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.Exec(string(ddl))
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO documents (kind, id, version, status, data, created_at, updated_at) VALUES ('referral', 'old', 1, 'received', '{"a":1}', 1, 1)`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err := sqlite.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	d, err := s.Get(ctx, plugins.KindReferral, "old")
+	require.NoError(t, err)
+	assert.Equal(t, "received", d.Status)
+	assert.Empty(t, d.Team)
+	d.Team = "team-1"
+	_, err = s.Update(ctx, plugins.Write{Document: d})
+	require.NoError(t, err)
+	pg, err := s.List(ctx, plugins.Query{Kind: plugins.KindReferral, Team: "team-1"})
+	require.NoError(t, err)
+	require.Len(t, pg.Documents, 1)
+	assert.Equal(t, "old", pg.Documents[0].ID)
 }

@@ -246,6 +246,7 @@ type Document struct {
 	Data          []byte                 `protobuf:"bytes,9,opt,name=data,proto3" json:"data,omitempty"`
 	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	Team          string                 `protobuf:"bytes,12,opt,name=team,proto3" json:"team,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -355,6 +356,13 @@ func (x *Document) GetUpdatedAt() *timestamppb.Timestamp {
 		return x.UpdatedAt
 	}
 	return nil
+}
+
+func (x *Document) GetTeam() string {
+	if x != nil {
+		return x.Team
+	}
+	return ""
 }
 
 type Event struct {
@@ -547,6 +555,7 @@ type Write struct {
 	Events         []*Event               `protobuf:"bytes,2,rep,name=events,proto3" json:"events,omitempty"`
 	Outbox         []*OutboxMessage       `protobuf:"bytes,3,rep,name=outbox,proto3" json:"outbox,omitempty"`
 	IdempotencyKey string                 `protobuf:"bytes,4,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	Also           []*Document            `protobuf:"bytes,5,rep,name=also,proto3" json:"also,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -609,6 +618,13 @@ func (x *Write) GetIdempotencyKey() string {
 	return ""
 }
 
+func (x *Write) GetAlso() []*Document {
+	if x != nil {
+		return x.Also
+	}
+	return nil
+}
+
 type Query struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Kind          string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
@@ -619,6 +635,7 @@ type Query struct {
 	UpdatedSince  *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=updated_since,json=updatedSince,proto3" json:"updated_since,omitempty"`
 	Cursor        string                 `protobuf:"bytes,7,opt,name=cursor,proto3" json:"cursor,omitempty"`
 	Limit         int64                  `protobuf:"varint,8,opt,name=limit,proto3" json:"limit,omitempty"`
+	Team          string                 `protobuf:"bytes,9,opt,name=team,proto3" json:"team,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -707,6 +724,13 @@ func (x *Query) GetLimit() int64 {
 		return x.Limit
 	}
 	return 0
+}
+
+func (x *Query) GetTeam() string {
+	if x != nil {
+		return x.Team
+	}
+	return ""
 }
 
 type Lease struct {
@@ -2433,7 +2457,7 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"FieldError\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
-	"\x04rule\x18\x02 \x01(\tR\x04rule\"\xe5\x02\n" +
+	"\x04rule\x18\x02 \x01(\tR\x04rule\"\xf9\x02\n" +
 	"\bDocument\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x18\n" +
@@ -2448,7 +2472,8 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"created_at\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
 	"\n" +
-	"updated_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x83\x01\n" +
+	"updated_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x12\n" +
+	"\x04team\x18\f \x01(\tR\x04team\"\x83\x01\n" +
 	"\x05Event\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x03R\x03seq\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x14\n" +
@@ -2466,12 +2491,13 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x0fnext_attempt_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\rnextAttemptAt\x12\x1d\n" +
 	"\n" +
 	"last_error\x18\b \x01(\tR\tlastError\x12=\n" +
-	"\fdelivered_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vdeliveredAt\"\xd8\x01\n" +
+	"\fdelivered_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vdeliveredAt\"\x8a\x02\n" +
 	"\x05Write\x128\n" +
 	"\bdocument\x18\x01 \x01(\v2\x1c.socialrx.plugin.v1.DocumentR\bdocument\x121\n" +
 	"\x06events\x18\x02 \x03(\v2\x19.socialrx.plugin.v1.EventR\x06events\x129\n" +
 	"\x06outbox\x18\x03 \x03(\v2!.socialrx.plugin.v1.OutboxMessageR\x06outbox\x12'\n" +
-	"\x0fidempotency_key\x18\x04 \x01(\tR\x0eidempotencyKey\"\xea\x01\n" +
+	"\x0fidempotency_key\x18\x04 \x01(\tR\x0eidempotencyKey\x120\n" +
+	"\x04also\x18\x05 \x03(\v2\x1c.socialrx.plugin.v1.DocumentR\x04also\"\xfe\x01\n" +
 	"\x05Query\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\tR\x06status\x12\x14\n" +
@@ -2480,7 +2506,8 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x06person\x18\x05 \x01(\tR\x06person\x12?\n" +
 	"\rupdated_since\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\fupdatedSince\x12\x16\n" +
 	"\x06cursor\x18\a \x01(\tR\x06cursor\x12\x14\n" +
-	"\x05limit\x18\b \x01(\x03R\x05limit\"O\n" +
+	"\x05limit\x18\b \x01(\x03R\x05limit\x12\x12\n" +
+	"\x04team\x18\t \x01(\tR\x04team\"O\n" +
 	"\x05Lease\x12\x14\n" +
 	"\x05owner\x18\x01 \x01(\tR\x05owner\x120\n" +
 	"\x05until\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x05until\"0\n" +
@@ -2675,66 +2702,67 @@ var file_socialrx_plugin_v1_plugin_proto_depIdxs = []int32{
 	4,  // 8: socialrx.plugin.v1.Write.document:type_name -> socialrx.plugin.v1.Document
 	5,  // 9: socialrx.plugin.v1.Write.events:type_name -> socialrx.plugin.v1.Event
 	6,  // 10: socialrx.plugin.v1.Write.outbox:type_name -> socialrx.plugin.v1.OutboxMessage
-	42, // 11: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
-	42, // 12: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
-	4,  // 13: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
-	7,  // 14: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
-	4,  // 15: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
-	7,  // 16: socialrx.plugin.v1.UpdateRequest.write:type_name -> socialrx.plugin.v1.Write
-	4,  // 17: socialrx.plugin.v1.UpdateResponse.document:type_name -> socialrx.plugin.v1.Document
-	8,  // 18: socialrx.plugin.v1.ListRequest.query:type_name -> socialrx.plugin.v1.Query
-	4,  // 19: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
-	5,  // 20: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
-	9,  // 21: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 22: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
-	6,  // 23: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
-	9,  // 24: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 25: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
-	9,  // 26: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 27: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
-	9,  // 28: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 29: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
-	4,  // 30: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
-	30, // 31: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
-	42, // 32: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
-	31, // 33: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
-	32, // 34: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
-	35, // 35: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
-	0,  // 36: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
-	10, // 37: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
-	12, // 38: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
-	14, // 39: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
-	16, // 40: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
-	18, // 41: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
-	20, // 42: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
-	22, // 43: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
-	24, // 44: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
-	26, // 45: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
-	28, // 46: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
-	33, // 47: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
-	36, // 48: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
-	38, // 49: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
-	40, // 50: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
-	1,  // 51: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
-	11, // 52: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
-	13, // 53: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
-	15, // 54: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
-	17, // 55: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
-	19, // 56: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
-	21, // 57: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
-	23, // 58: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
-	25, // 59: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
-	27, // 60: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
-	29, // 61: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
-	34, // 62: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
-	37, // 63: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
-	39, // 64: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
-	41, // 65: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
-	51, // [51:66] is the sub-list for method output_type
-	36, // [36:51] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	4,  // 11: socialrx.plugin.v1.Write.also:type_name -> socialrx.plugin.v1.Document
+	42, // 12: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
+	42, // 13: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
+	4,  // 14: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
+	7,  // 15: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
+	4,  // 16: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
+	7,  // 17: socialrx.plugin.v1.UpdateRequest.write:type_name -> socialrx.plugin.v1.Write
+	4,  // 18: socialrx.plugin.v1.UpdateResponse.document:type_name -> socialrx.plugin.v1.Document
+	8,  // 19: socialrx.plugin.v1.ListRequest.query:type_name -> socialrx.plugin.v1.Query
+	4,  // 20: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
+	5,  // 21: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
+	9,  // 22: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	42, // 23: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
+	6,  // 24: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	9,  // 25: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	42, // 26: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	9,  // 27: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	42, // 28: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
+	9,  // 29: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	42, // 30: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
+	4,  // 31: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
+	30, // 32: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
+	42, // 33: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
+	31, // 34: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
+	32, // 35: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
+	35, // 36: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
+	0,  // 37: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
+	10, // 38: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
+	12, // 39: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
+	14, // 40: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
+	16, // 41: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
+	18, // 42: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
+	20, // 43: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
+	22, // 44: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
+	24, // 45: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
+	26, // 46: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
+	28, // 47: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
+	33, // 48: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
+	36, // 49: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
+	38, // 50: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
+	40, // 51: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
+	1,  // 52: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
+	11, // 53: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
+	13, // 54: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
+	15, // 55: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
+	17, // 56: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
+	19, // 57: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
+	21, // 58: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
+	23, // 59: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
+	25, // 60: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
+	27, // 61: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
+	29, // 62: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
+	34, // 63: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
+	37, // 64: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
+	39, // 65: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
+	41, // 66: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
+	52, // [52:67] is the sub-list for method output_type
+	37, // [37:52] is the sub-list for method input_type
+	37, // [37:37] is the sub-list for extension type_name
+	37, // [37:37] is the sub-list for extension extendee
+	0,  // [0:37] is the sub-list for field type_name
 }
 
 func init() { file_socialrx_plugin_v1_plugin_proto_init() }
