@@ -64,13 +64,13 @@ type writeArgs struct {
 	alPerson, alTeam         []string
 	alDue                    []*time.Time
 	alData                   []string
-	evTypes, evActors []string
-	evAts             []time.Time
-	evData            []*string
-	obIDs, obKeys     []string
-	obTargets         []string
-	obPayloads        []string
-	obNext            []time.Time
+	evTypes, evActors        []string
+	evAts                    []time.Time
+	evData                   []*string
+	obIDs, obKeys            []string
+	obTargets                []string
+	obPayloads               []string
+	obNext                   []time.Time
 }
 
 // arrays flattens w's events and outbox messages; at is the write's time,
