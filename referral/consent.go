@@ -127,7 +127,9 @@ func (cs Consents) check(now time.Time) []socialrx.FieldError {
 }
 
 // RecordConsent records the person's answer for one consent (replacing an
-// earlier answer, which the history keeps) and appends an event. Codes:
+// earlier answer, which the history keeps) and appends an event. An answer
+// of "not given" to a consent that was active ends it as
+// [Referral.WithdrawConsent] does. Codes:
 // invalid (unknown kind, a scope on another consent, a time in the future
 // or before the referral was received, or a closed/declined referral).
 func (r *Referral) RecordConsent(k ConsentKind, given bool, scope ShareScope, by Actor, at, now time.Time) error {
@@ -146,19 +148,35 @@ func (r *Referral) RecordConsent(k ConsentKind, given bool, scope ShareScope, by
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}
+	was := c.Active()
 	*c = Consent{Given: given, Scope: scope, RecordedBy: by.ID, RecordedAt: at.UTC()}
 	note := "not given"
 	if given {
 		note = "given"
 	}
 	r.History = append(r.History, Event{Type: EventConsent, At: at.UTC(), Actor: by, From: r.Status, To: r.Status, Episode: r.Episode, Consent: k, Note: note})
+	if was && !given {
+		return r.consentEnded(k, by, at, now)
+	}
 	return nil
 }
 
 // WithdrawConsent records that the person withdrew a consent and appends an
-// event. Withdrawing the share-with-partners consent stops new onward
-// referrals and shrinks what partners see. Codes: invalid (unknown kind, a
-// consent not given or already withdrawn, a bad time).
+// event. What each withdrawal stops:
+//   - consent to be referred: the referral ends — a received one is
+//     declined (declined_by_person), an accepted, active or on-hold one is
+//     closed (consent_withdrawn) — and the referrer hears of it as of any
+//     decline or close;
+//   - share with partners: no new onward referrals, and partners see no
+//     more than the needs ([PartnerViewOf], [OnwardReferral.RefreshView]);
+//     the host cancels open onward referrals ([OnwardReferral.Withdraw]);
+//   - contact for feedback: no feedback requests (follow-up measures) are
+//     sent;
+//   - evaluation: the person's measurements count in no report made after.
+//
+// Codes: forbidden (an actor who may not change the referral's status,
+// when the referral must end), invalid (unknown kind, a consent not given
+// or already withdrawn, a bad time).
 func (r *Referral) WithdrawConsent(k ConsentKind, by Actor, at, now time.Time, note string) error {
 	c := r.Consents.get(k)
 	var errs []socialrx.FieldError
@@ -177,5 +195,21 @@ func (r *Referral) WithdrawConsent(k ConsentKind, by Actor, at, now time.Time, n
 	t := at.UTC()
 	c.WithdrawnAt, c.WithdrawnBy, c.WithdrawalNote = &t, by.ID, note
 	r.History = append(r.History, Event{Type: EventConsent, At: t, Actor: by, From: r.Status, To: r.Status, Episode: r.Episode, Consent: k, Note: "withdrawn"})
+	return r.consentEnded(k, by, at, now)
+}
+
+// consentEnded applies what the end of consent k means for the referral:
+// without consent to be referred, an open referral ends.
+func (r *Referral) consentEnded(k ConsentKind, by Actor, at, now time.Time) error {
+	if k != ConsentReferral {
+		return nil
+	}
+	note := "the person withdrew their consent to be referred"
+	switch r.Status {
+	case StatusReceived:
+		return r.Apply(Change{To: StatusDeclined, Reason: DeclineDeclinedByPerson, By: by, At: at, Note: note}, now)
+	case StatusAccepted, StatusActive, StatusOnHold:
+		return r.Apply(Change{To: StatusClosed, Reason: CloseConsentWithdrawn, By: by, At: at, Note: note}, now)
+	}
 	return nil
 }

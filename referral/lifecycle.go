@@ -10,7 +10,7 @@ import (
 // Status is where a referral is in its lifecycle:
 //
 //	received → accepted | declined
-//	accepted → active
+//	accepted → active | closed
 //	active ↔ on_hold
 //	active | on_hold → closed
 //	closed → accepted (re-opened as a new episode)
@@ -50,19 +50,21 @@ const (
 	HoldPersonChoice Reason = "person_choice"
 )
 
-// Reasons for closing (active | on_hold → closed).
+// Reasons for closing (accepted | active | on_hold → closed).
 const (
 	CloseGoalsMet   Reason = "goals_met"
 	CloseDisengaged Reason = "disengaged"
 	CloseMovedAway  Reason = "moved_away"
 	CloseEscalated  Reason = "escalated_to_specialist"
 	CloseDied       Reason = "died"
+	// CloseConsentWithdrawn: the person withdrew their consent to be referred.
+	CloseConsentWithdrawn Reason = "consent_withdrawn"
 )
 
 var (
 	declineReasons = []Reason{DeclineInappropriate, DeclineDeclinedByPerson, DeclineCouldNotContact, DeclineDuplicate, DeclineOutOfArea}
 	holdReasons    = []Reason{HoldHospitalStay, HoldCaring, HoldPersonChoice}
-	closeReasons   = []Reason{CloseGoalsMet, CloseDisengaged, CloseMovedAway, CloseEscalated, CloseDied}
+	closeReasons   = []Reason{CloseGoalsMet, CloseDisengaged, CloseMovedAway, CloseEscalated, CloseDied, CloseConsentWithdrawn}
 	reasons        = slices.Concat(declineReasons, holdReasons, closeReasons)
 )
 
@@ -81,7 +83,7 @@ func ReasonsFor(s Status) []Reason { return append([]Reason(nil), reasonsFor[s].
 
 var transitions = map[Status][]Status{
 	StatusReceived: {StatusAccepted, StatusDeclined},
-	StatusAccepted: {StatusActive},
+	StatusAccepted: {StatusActive, StatusClosed},
 	StatusActive:   {StatusOnHold, StatusClosed},
 	StatusOnHold:   {StatusActive, StatusClosed},
 	StatusClosed:   {StatusAccepted},

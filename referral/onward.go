@@ -1,6 +1,7 @@
 package referral
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,8 @@ func CanTransitionTask(from, to TaskStatus) bool {
 	return false
 }
 
-// RejectReason says why a partner rejected an onward referral.
+// RejectReason says why a partner rejected an onward referral, or why it
+// was cancelled.
 type RejectReason string
 
 // The reject reasons.
@@ -68,12 +70,18 @@ const (
 	RejectNoCapacity  RejectReason = "no_capacity"
 	RejectNotEligible RejectReason = "not_eligible"
 	RejectNotSuitable RejectReason = "not_suitable"
+	// CancelConsentWithdrawn: the person withdrew consent to share their
+	// details with partners, so the onward referral was cancelled.
+	CancelConsentWithdrawn RejectReason = "consent_withdrawn"
 )
 
-var rejectReasons = []RejectReason{RejectNoCapacity, RejectNotEligible, RejectNotSuitable}
+var (
+	rejectReasons = []RejectReason{RejectNoCapacity, RejectNotEligible, RejectNotSuitable}
+	taskReasons   = append(slices.Clone(rejectReasons), CancelConsentWithdrawn)
+)
 
-// EnumValues lists the reject reasons, for JSON Schema.
-func (RejectReason) EnumValues() []string { return socialrx.EnumStrings(rejectReasons) }
+// EnumValues lists the reject and cancel reasons, for JSON Schema.
+func (RejectReason) EnumValues() []string { return socialrx.EnumStrings(taskReasons) }
 
 // TaskEvent is one change of an onward referral.
 type TaskEvent struct {
@@ -182,6 +190,36 @@ func NewOnwardReferral(r *Referral, serviceID, partner string, needs []socialrx.
 	}, nil
 }
 
+// RefreshView sets what the partner sees of the person from the referral's
+// consents as they are now, keeping the needs and the link worker's note
+// the onward referral was made with: without an active share-with-partners
+// consent the partner sees the needs only (not even the note, which may
+// name the person), and the full details only under full scope. Every read
+// and every message to a partner is made from a refreshed view.
+func (o *OnwardReferral) RefreshView(r *Referral) {
+	v := PartnerViewOf(r)
+	v.Needs = o.View.Needs
+	if r.Consents.ShareWithPartners.Active() {
+		v.Note = o.View.Note
+	}
+	o.View = v
+}
+
+// Withdraw applies the withdrawal of the person's consent to share with
+// partners: the view shrinks to the needs and an open onward referral
+// (requested, accepted, in progress or on hold) is cancelled with reason
+// consent_withdrawn; a finished one keeps its status. It reports whether it
+// cancelled. Codes: forbidden (an actor who may not cancel), invalid (a bad
+// time).
+func (o *OnwardReferral) Withdraw(r *Referral, by Actor, at, now time.Time) (cancelled bool, err error) {
+	o.RefreshView(r)
+	if o.Status.Final() {
+		return false, nil
+	}
+	err = o.Transition(by, TaskCancelled, CancelConsentWithdrawn, "the person withdrew their consent to share their details", at, now)
+	return err == nil, err
+}
+
 // authorise checks the actor may act on this onward referral at all: a
 // partner only on onward referrals addressed to their organisation.
 func (o *OnwardReferral) authorise(by Actor) error {
@@ -235,10 +273,12 @@ func (o *OnwardReferral) Transition(by Actor, to TaskStatus, reason RejectReason
 		errs = append(errs, socialrx.Field("/status", "cannot move from %s to %s", o.Status, to))
 	}
 	switch {
-	case to == TaskRejected && !socialrx.ValidEnum(reason):
+	case to == TaskRejected && !slices.Contains(rejectReasons, reason):
 		errs = append(errs, socialrx.Field("/reject_reason", "rejecting needs one of no_capacity, not_eligible, not_suitable; got %q", string(reason)))
-	case to != TaskRejected && reason != "":
-		errs = append(errs, socialrx.Field("/reject_reason", "only a rejection takes a reason"))
+	case to == TaskCancelled && reason != "" && reason != CancelConsentWithdrawn:
+		errs = append(errs, socialrx.Field("/reject_reason", "a cancellation takes no reason, or consent_withdrawn; got %q", string(reason)))
+	case to != TaskRejected && to != TaskCancelled && reason != "":
+		errs = append(errs, socialrx.Field("/reject_reason", "only a rejection or a cancellation takes a reason"))
 	}
 	errs = append(errs, o.checkWhen("/at", at, now)...)
 	if err := socialrx.Invalid(errs...); err != nil {

@@ -100,6 +100,7 @@ var reasonWords = map[Reason]string{
 	CloseMovedAway:          "the person moved away",
 	CloseEscalated:          "the person was referred to a specialist service",
 	CloseDied:               "the person died",
+	CloseConsentWithdrawn:   "the person withdrew their consent to be referred",
 }
 
 // ReferrerNotice returns the message to send the referrer for a status
