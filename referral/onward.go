@@ -199,14 +199,15 @@ func NewOnwardReferral(r *Referral, serviceID, partner string, needs []socialrx.
 func (o *OnwardReferral) RefreshView(r *Referral) {
 	v := PartnerViewOf(r)
 	v.Needs = o.View.Needs
-	if r.Consents.ShareWithPartners.Active() {
+	if v.Name != "" || v.ContactMethod != "" {
 		v.Note = o.View.Note
 	}
 	o.View = v
 }
 
 // Withdraw applies the withdrawal of the person's consent to share with
-// partners: the view shrinks to the needs and an open onward referral
+// partners, or to be referred at all: the view shrinks to the needs and an
+// open onward referral
 // (requested, accepted, in progress or on hold) is cancelled with reason
 // consent_withdrawn; a finished one keeps its status. It reports whether it
 // cancelled. Codes: forbidden (an actor who may not cancel), invalid (a bad

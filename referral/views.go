@@ -48,13 +48,14 @@ type PartnerDetails struct {
 }
 
 // PartnerViewOf builds what a partner may see of the referral's person now.
-// Without an active share-with-partners consent it holds only the needs:
-// no name and no way to contact them.
+// Without an active share-with-partners consent, or once the person has
+// withdrawn their consent to be referred, it holds only the needs: no name
+// and no way to contact them.
 func PartnerViewOf(r *Referral) PartnerView {
 	p := r.Person
 	v := PartnerView{Needs: append([]socialrx.Need(nil), r.Needs...)}
 	share := r.Consents.ShareWithPartners
-	if !share.Active() {
+	if !share.Active() || !r.Consents.Referral.Active() {
 		return v
 	}
 	v.Name = p.Name()

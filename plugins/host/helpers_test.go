@@ -40,7 +40,7 @@ func journey(t *testing.T, e *hosttest.Env) (*referral.Referral, *referral.Onwar
 	}
 	r, err = e.Svc.Signpost(ctx, lw, host.Target{ID: r.ID, Version: r.Version}, host.SignpostRequest{ServiceID: "svc-walks"})
 	require.NoError(t, err)
-	o, err := e.Svc.CreateOnwardReferral(ctx, lw, r.ID, host.OnwardRequest{ServiceID: "svc-garden", Partner: "org-garden"}, "")
+	o, err := e.Svc.CreateOnwardReferral(ctx, lw, r.ID, host.OnwardRequest{ServiceID: hosttest.GardenService}, "")
 	require.NoError(t, err)
 	return r, o
 }

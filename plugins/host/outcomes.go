@@ -31,10 +31,13 @@ func (s *Service) registry() *outcomes.Registry {
 // before its baseline …), unavailable.
 func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID string, in MeasurementRequest, idempotencyKey string) (*outcomes.Measurement, error) {
 	if err := forbid(p, "record measurements", staff...); err != nil {
-		return nil, err
+		return nil, s.denied(ctx, p, "record_measurement", plugins.KindReferral, referralID, err)
 	}
 	r, d, err := s.loadReferral(ctx, referralID)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.reachCase(ctx, p, d, "record_measurement"); err != nil {
 		return nil, err
 	}
 	m := outcomes.Measurement{ID: newID(), Instrument: in.Instrument, InstrumentVersion: in.InstrumentVersion, Person: d.Person,
@@ -56,7 +59,7 @@ func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID
 	if err != nil {
 		return nil, err
 	}
-	doc := plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint), Owner: p.ID, Person: d.Person, Data: mustJSON(scored)}
+	doc := plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint), Owner: p.ID, Person: d.Person, Team: d.Team, Data: mustJSON(scored)}
 	if scored.TimePoint == outcomes.TimePoint("baseline") {
 		due := scored.Date.AddDays(s.o.FollowUpAfterDays).Time()
 		doc.DueAt = &due
@@ -134,19 +137,44 @@ func outward(postcode string) string {
 }
 
 // OutcomesReport builds the aggregate outcomes report for commissioners
-// and admins: only measurements with evaluation consent count, and small
-// cells are suppressed (with secondary suppression) by the outcomes
-// package. The community part counts onward referrals by partner. Codes:
-// forbidden, invalid (bad options), unavailable.
+// and admins: only the measurements of people whose evaluation consent is
+// active now count (whatever it was when they were taken), and small cells
+// are suppressed (with secondary suppression) by the outcomes package, at
+// no less than the service's MinCell whatever opts asks. The community part
+// counts onward referrals by partner. Codes: forbidden, invalid (bad
+// options, or a min_cell below the floor), unavailable.
 func (s *Service) OutcomesReport(ctx context.Context, p Principal, opts outcomes.Options) (outcomes.Report, error) {
 	if err := forbid(p, "read outcome reports", referral.RoleCommissioner, referral.RoleAdmin); err != nil {
 		return outcomes.Report{}, err
+	}
+	switch {
+	case opts.MinCell == 0:
+		opts.MinCell = s.o.MinCell
+	case opts.MinCell < s.o.MinCell:
+		return outcomes.Report{}, socialrx.Invalid(socialrx.Field("/min_cell", "must be at least %d, the smallest cell this service publishes", s.o.MinCell))
 	}
 	acc, err := outcomes.NewAccumulator(s.registry(), opts)
 	if err != nil {
 		return outcomes.Report{}, err
 	}
-	if err := s.eachMeasurement(ctx, plugins.Query{Kind: plugins.KindMeasurement}, acc.Add); err != nil {
+	consent := map[string]bool{} // referral id → evaluation consent now
+	err = s.eachMeasurement(ctx, plugins.Query{Kind: plugins.KindMeasurement}, func(m outcomes.Measurement) error {
+		given, ok := consent[m.Referral]
+		if !ok {
+			r, _, err := s.loadReferral(ctx, m.Referral)
+			switch socialrx.ErrorCode(err) {
+			case "":
+				given = r.Consents.Evaluation.Active()
+			case socialrx.CodeNotFound:
+			default:
+				return err
+			}
+			consent[m.Referral] = given
+		}
+		m.EvaluationConsent = given
+		return acc.Add(m)
+	})
+	if err != nil {
 		return outcomes.Report{}, err
 	}
 	partners := map[string]*outcomes.PartnerCounts{}
@@ -206,7 +234,8 @@ func countOnward(pc *outcomes.PartnerCounts, o *referral.OnwardReferral) {
 
 // remindFollowUps queues, for each baseline measurement that has fallen
 // due, a reminder to the team to take the follow-up, unless one was
-// already taken; either way the baseline is then no longer due.
+// already taken or the person's consent to be contacted for feedback is
+// not active now; either way the baseline is then no longer due.
 func (s *Service) remindFollowUps(ctx context.Context, lease plugins.Lease, now time.Time, n int) (int, error) {
 	docs, err := s.o.Store.LeaseDue(ctx, plugins.KindMeasurement, lease, now, n)
 	if err != nil {
@@ -225,8 +254,12 @@ func (s *Service) remindFollowUps(ctx context.Context, lease plugins.Lease, now 
 		if err != nil {
 			return 0, err
 		}
+		asked, err := s.feedbackConsent(ctx, base.Referral)
+		if err != nil {
+			return 0, err
+		}
 		var out []plugins.OutboxMessage
-		if !taken {
+		if !taken && asked {
 			out = dropTeam([]plugins.OutboxMessage{message("followup:"+base.ID, plugins.Message{To: s.o.Team, Channel: plugins.ChannelEmail,
 				Event: "measurement.follow_up_due", Subject: "Follow-up measure due",
 				Body: fmt.Sprintf("The follow-up %s measure for referral %s is due: the baseline was taken on %s.", base.Instrument, base.Referral, base.Date)})})
@@ -238,4 +271,14 @@ func (s *Service) remindFollowUps(ctx context.Context, lease plugins.Lease, now 
 		}
 	}
 	return len(docs), nil
+}
+
+// feedbackConsent reports whether the person of a referral may be asked for
+// feedback now.
+func (s *Service) feedbackConsent(ctx context.Context, referralID string) (bool, error) {
+	r, _, err := s.loadReferral(ctx, referralID)
+	if socialrx.ErrorCode(err) == socialrx.CodeNotFound {
+		return false, nil
+	}
+	return r.Consents.ContactForFeedback.Active(), err
 }

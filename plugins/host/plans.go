@@ -28,9 +28,9 @@ func (s *Service) rules() *plan.RuleSet {
 	return plan.DefaultRules()
 }
 
-func planDoc(p *plan.Plan, person string) plugins.Document {
+func planDoc(p *plan.Plan, person, team string) plugins.Document {
 	return plugins.Document{Kind: plugins.KindPlan, ID: p.ID, Version: p.Version, Status: string(p.Status),
-		Owner: p.LinkWorker.ID, Person: person, Data: mustJSON(p)}
+		Owner: p.LinkWorker.ID, Person: person, Team: team, Data: mustJSON(p)}
 }
 
 // CreatePlan triages the person's assessment with the service's rule set
@@ -39,11 +39,14 @@ func planDoc(p *plan.Plan, person string) plugins.Document {
 // must be accepted or active. Codes: forbidden, not_found, invalid, unavailable.
 func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string, a plan.Assessment, idempotencyKey string) (*plan.Plan, error) {
 	if err := forbid(p, "make plans", staff...); err != nil {
-		return nil, err
+		return nil, s.denied(ctx, p, "make_plan", plugins.KindReferral, referralID, err)
 	}
 	a.AssessedBy = p.ID
 	r, d, err := s.loadReferral(ctx, referralID)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.reachCase(ctx, p, d, "make_plan"); err != nil {
 		return nil, err
 	}
 	if r.Status != referral.StatusAccepted && r.Status != referral.StatusActive {
@@ -60,7 +63,7 @@ func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string
 		return nil, err
 	}
 	var stored plan.Plan
-	err = s.create(ctx, p, idempotencyKey, []any{referralID, a}, plugins.Write{Document: planDoc(pl, d.Person),
+	err = s.create(ctx, p, idempotencyKey, []any{referralID, a}, plugins.Write{Document: planDoc(pl, d.Person, d.Team),
 		Events: []plugins.Event{{Type: "plan.created", Actor: p.ID, At: now, Data: mustJSON(res)}},
 		Outbox: []plugins.OutboxMessage{event("plan:"+pl.ID+":created", "plan.created", map[string]any{"plan_id": pl.ID, "referral_id": r.ID, "level": res.Level, "pathway": res.Pathway})}}, &stored)
 	if err != nil {
@@ -69,15 +72,18 @@ func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string
 	return &stored, nil
 }
 
-// GetPlan returns a plan to link workers and admins. Codes: forbidden,
-// not_found, unavailable.
+// GetPlan returns a plan to link workers of its team and admins. Codes:
+// forbidden, not_found, unavailable.
 func (s *Service) GetPlan(ctx context.Context, p Principal, id string) (*plan.Plan, error) {
 	if err := forbid(p, "read plans", staff...); err != nil {
-		return nil, err
+		return nil, s.denied(ctx, p, "read", plugins.KindPlan, id, err)
 	}
 	var pl plan.Plan
 	d, err := s.o.Store.Get(ctx, plugins.KindPlan, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.reachCase(ctx, p, d, "read"); err != nil {
 		return nil, err
 	}
 	if err := decodeDoc(d, &pl); err != nil {
@@ -102,14 +108,14 @@ func (s *Service) PlanSummary(ctx context.Context, p Principal, id string) (plan
 // conflict, invalid, unavailable.
 func (s *Service) UpdatePlan(ctx context.Context, p Principal, t Target, what string, fn func(pl *plan.Plan, now time.Time) error) (*plan.Plan, error) {
 	if err := forbid(p, what, staff...); err != nil {
-		return nil, err
+		return nil, s.denied(ctx, p, what, plugins.KindPlan, t.ID, err)
 	}
-	return updateDoc(ctx, s, p, plugins.KindPlan, t, what, func(plugins.Document) error { return nil },
+	return updateDoc(ctx, s, p, plugins.KindPlan, t, what, func(d plugins.Document) error { return s.reachCase(ctx, p, d, what) },
 		func(pl *plan.Plan, d plugins.Document, now time.Time) (plugins.Write, error) {
 			if err := fn(pl, now); err != nil {
 				return plugins.Write{}, err
 			}
-			return plugins.Write{Document: planDoc(pl, d.Person), Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}}, nil
+			return plugins.Write{Document: planDoc(pl, d.Person, d.Team), Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}}, nil
 		})
 }
 
@@ -187,12 +193,4 @@ func (s *Service) Caseload(ctx context.Context, p Principal) (plan.Caseload, err
 		}
 	}
 	return plan.Summarise(plans, s.o.Caseload, s.now())
-}
-
-// auditWrite records a write in the audit log; the write already stands,
-// so a failure is logged rather than returned.
-func (s *Service) auditWrite(ctx context.Context, p Principal, action string, kind plugins.Kind, id string) {
-	if err := s.audit(ctx, p, action, kind, id); err != nil {
-		s.o.Logger.Error("audit write failed", "action", action, "kind", kind, "id", id, "err", err)
-	}
 }

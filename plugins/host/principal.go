@@ -6,13 +6,15 @@ import "github.com/socialrx/socialrx/referral"
 // public directory only.
 const RolePublic referral.Role = "public"
 
-// Principal is who is calling: an id, a role and, for partners and
-// referrers, their organisation. The caller's credentials (a bearer token,
-// a sign-in) decide it; never a request body.
+// Principal is who is calling: an id, a role, for partners and referrers
+// their organisation, and for link workers (and referrers) the team whose
+// cases are theirs. The caller's credentials (a bearer token, a sign-in)
+// decide it; never a request body.
 type Principal struct {
 	ID           string        `json:"id"`
 	Role         referral.Role `json:"role"`
 	Organisation string        `json:"organisation,omitempty"`
+	Team         string        `json:"team,omitempty"`
 }
 
 // Actor returns the principal as the actor domain events record.

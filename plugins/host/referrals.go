@@ -17,10 +17,11 @@ import (
 // staff are the roles that work referrals.
 var staff = []referral.Role{referral.RoleAdmin, referral.RoleLinkWorker}
 
-// referralDoc is the stored document of a referral, with its filter fields.
-func (s *Service) referralDoc(r *referral.Referral) plugins.Document {
+// referralDoc is the stored document of a referral of a team, with its
+// filter fields.
+func (s *Service) referralDoc(r *referral.Referral, team string) plugins.Document {
 	d := plugins.Document{Kind: plugins.KindReferral, ID: r.ID, Version: r.Version, Status: string(r.Status),
-		Owner: r.Owner, Person: personKey(r.Person), Data: mustJSON(r)}
+		Owner: r.Owner, Person: personKey(r.Person), Team: team, Data: mustJSON(r)}
 	due, next := r.Reminders(s.now())
 	d.DueAt = dueAt(len(due) > 0, next, s.now())
 	return d
@@ -74,14 +75,27 @@ func storeEvents(typ string, from int, history []referral.Event) []plugins.Event
 // received) and queues a notice to the link worker team, which names any
 // open referral that looks like the same person. A repeated idempotency key
 // by the same principal with the same request returns the first referral;
-// with a different request it is a conflict. Referrers, link workers and admins may
-// create. Codes: forbidden, invalid, conflict (the id exists), unavailable.
+// with a different request it is a conflict. Referrers, link workers and
+// admins may create. The server mints the id (one in the request is
+// ignored, but for referrals the host pulls from the clinical system, which
+// keep theirs), and a referrer refers for their own organisation: the
+// referrer's organisation code is the principal's. The referral belongs to
+// the caller's team, else the team its practice is mapped to
+// (Options.Teams). Codes: forbidden, invalid, unavailable.
 func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.Referral, idempotencyKey string) (*referral.Referral, error) {
 	if err := forbid(p, "create referrals", referral.RoleReferrer, referral.RoleLinkWorker, referral.RoleAdmin, referral.RoleSystem); err != nil {
 		return nil, err
 	}
+	if p.Role == referral.RoleReferrer {
+		switch code := in.Referrer.OrganisationCode; {
+		case code == "":
+			in.Referrer.OrganisationCode = p.Organisation
+		case code != p.Organisation:
+			return nil, socialrx.Invalid(socialrx.Field("/referrer/organisation_code", "must be your own organisation's code, %s", p.Organisation))
+		}
+	}
 	request := in
-	if in.ID == "" {
+	if p.Role != referral.RoleSystem || in.ID == "" {
 		in.ID = newID()
 	}
 	now := s.now()
@@ -104,7 +118,7 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.R
 	out := dropTeam(append(s.referralOutbox(r, 0), message("referral:"+r.ID+":new", plugins.Message{To: s.o.Team, Channel: plugins.ChannelEmail,
 		Event: "referral.received", Subject: "New referral", Body: body})))
 	var stored referral.Referral
-	err = s.create(ctx, p, idempotencyKey, request, plugins.Write{Document: s.referralDoc(r), Events: storeEvents("referral", 0, r.History), Outbox: out}, &stored)
+	err = s.create(ctx, p, idempotencyKey, request, plugins.Write{Document: s.referralDoc(r, s.teamOf(p, r)), Events: storeEvents("referral", 0, r.History), Outbox: out}, &stored)
 	if err != nil {
 		return nil, err
 	}
@@ -173,24 +187,27 @@ func outcomeOf(r *referral.Referral) Outcome {
 	return o
 }
 
-// GetReferral returns a referral to a link worker or admin, or its
-// [Outcome] to the referrer who made it (the second result; the first is
-// then nil). Codes: forbidden (anyone else, or another referrer's
-// referral), not_found, unavailable.
+// GetReferral returns a referral to a link worker of its team or an admin,
+// or its [Outcome] to a referrer of the organisation that made it (the
+// second result; the first is then nil). Codes: forbidden (any other role),
+// not_found (also for a referral the caller may not know of), unavailable.
 func (s *Service) GetReferral(ctx context.Context, p Principal, id string) (*referral.Referral, *Outcome, error) {
 	if err := forbid(p, "read referrals", referral.RoleAdmin, referral.RoleLinkWorker, referral.RoleReferrer); err != nil {
-		return nil, nil, err
+		return nil, nil, s.denied(ctx, p, "read", plugins.KindReferral, id, err)
 	}
-	r, _, err := s.loadReferral(ctx, id)
+	r, d, err := s.loadReferral(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if p.Role == referral.RoleReferrer {
-		if len(r.History) == 0 || r.History[0].Actor.ID != p.ID {
-			return nil, nil, socialrx.Errorf(socialrx.CodeForbidden, "referral %s was not made by %s", id, p.ID)
+		if r.Referrer.OrganisationCode != p.Organisation {
+			return nil, nil, s.denied(ctx, p, "read_outcome", plugins.KindReferral, id, notFound(plugins.KindReferral, id))
 		}
 		o := outcomeOf(&r)
 		return nil, &o, s.audit(ctx, p, "read_outcome", plugins.KindReferral, id)
+	}
+	if err := s.reachCase(ctx, p, d, "read"); err != nil {
+		return nil, nil, err
 	}
 	if err := s.audit(ctx, p, "read", plugins.KindReferral, id); err != nil {
 		return nil, nil, err
@@ -207,17 +224,17 @@ type ReferralQuery struct {
 	Page
 }
 
-// ListReferrals returns a page of referrals for link workers and admins,
-// filtered by status and owner, and the cursor of the next page ("" on the
-// last). Codes: forbidden, invalid, unavailable.
+// ListReferrals returns a page of referrals for link workers (of their
+// team's cases) and admins, filtered by status and owner, and the cursor of
+// the next page ("" on the last). Codes: forbidden, invalid, unavailable.
 func (s *Service) ListReferrals(ctx context.Context, p Principal, q ReferralQuery) ([]referral.Referral, string, error) {
 	if err := forbid(p, "list referrals", staff...); err != nil {
-		return nil, "", err
+		return nil, "", s.denied(ctx, p, "list", plugins.KindReferral, "", err)
 	}
 	if q.Status != "" && !socialrx.ValidEnum(q.Status) {
 		return nil, "", socialrx.Invalid(socialrx.Field("/status", "unknown status %q", string(q.Status)))
 	}
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Status: string(q.Status), Owner: q.Owner, Cursor: q.Cursor, Limit: q.Limit})
+	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Status: string(q.Status), Owner: q.Owner, Team: listTeam(p), Cursor: q.Cursor, Limit: q.Limit})
 	if err != nil {
 		return nil, "", err
 	}
@@ -227,7 +244,7 @@ func (s *Service) ListReferrals(ctx context.Context, p Principal, q ReferralQuer
 			return nil, "", err
 		}
 	}
-	if err := s.audit(ctx, p, "list", plugins.KindReferral, "status="+string(q.Status)); err != nil {
+	if err := s.audit(ctx, p, "list", plugins.KindReferral, "status="+string(q.Status)+"&owner="+q.Owner, docIDs(pg.Documents)...); err != nil {
 		return nil, "", err
 	}
 	return out, pg.Next, nil
@@ -242,15 +259,15 @@ func (s *Service) ListReferrals(ctx context.Context, p Principal, q ReferralQuer
 // unavailable.
 func (s *Service) UpdateReferral(ctx context.Context, p Principal, t Target, what string, fn func(r *referral.Referral, now time.Time) error) (*referral.Referral, error) {
 	if err := forbid(p, what, staff...); err != nil {
-		return nil, err
+		return nil, s.denied(ctx, p, what, plugins.KindReferral, t.ID, err)
 	}
-	return updateDoc(ctx, s, p, plugins.KindReferral, t, what, func(plugins.Document) error { return nil },
-		func(r *referral.Referral, _ plugins.Document, now time.Time) (plugins.Write, error) {
+	return updateDoc(ctx, s, p, plugins.KindReferral, t, what, func(d plugins.Document) error { return s.reachCase(ctx, p, d, what) },
+		func(r *referral.Referral, d plugins.Document, now time.Time) (plugins.Write, error) {
 			from := len(r.History)
 			if err := fn(r, now); err != nil {
 				return plugins.Write{}, err
 			}
-			return plugins.Write{Document: s.referralDoc(r), Events: storeEvents("referral", from, r.History), Outbox: s.referralOutbox(r, from)}, nil
+			return plugins.Write{Document: s.referralDoc(r, d.Team), Events: storeEvents("referral", from, r.History), Outbox: s.referralOutbox(r, from)}, nil
 		})
 }
 
@@ -277,12 +294,32 @@ func (s *Service) CheckIn(ctx context.Context, p Principal, t Target, signpostID
 	})
 }
 
-// RecordConsent records or withdraws one of the person's consents. See [Service.UpdateReferral].
+// RecordConsent records or withdraws one of the person's consents, with
+// what that changes downstream (see [referral.Referral.WithdrawConsent]):
+// without consent to be referred the referral ends and the referrer is
+// told; a change to the consent to share with partners (or to be referred)
+// refreshes what every partner of the referral sees, and the withdrawal of
+// either cancels their open onward referrals, each partner told only that
+// it was withdrawn. See
+// [Service.UpdateReferral].
 func (s *Service) RecordConsent(ctx context.Context, p Principal, t Target, in ConsentChange) (*referral.Referral, error) {
-	return s.UpdateReferral(ctx, p, t, "consent", func(r *referral.Referral, now time.Time) error {
+	r, err := s.UpdateReferral(ctx, p, t, "consent", func(r *referral.Referral, now time.Time) error {
 		if in.Withdraw {
 			return r.WithdrawConsent(in.Kind, p.Actor(), now, now, in.Note)
 		}
 		return r.RecordConsent(in.Kind, in.Given, in.Scope, p.Actor(), now, now)
 	})
+	if err != nil || (in.Kind != referral.ConsentShare && in.Kind != referral.ConsentReferral) {
+		return r, err
+	}
+	return r, s.applySharing(ctx, p, r)
+}
+
+// docIDs are the ids of documents, for the audit entry of a list read.
+func docIDs(ds []plugins.Document) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.ID
+	}
+	return out
 }

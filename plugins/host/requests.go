@@ -48,8 +48,9 @@ type CheckInRequest struct {
 type OnwardRequest struct {
 	// ServiceID is the directory service.
 	ServiceID string `json:"service_id" jsonschema:"minLength=1"`
-	// Partner is the organisation that runs it.
-	Partner string `json:"partner" jsonschema:"minLength=1"`
+	// Partner is the organisation that runs it, as the directory says;
+	// absent means that one.
+	Partner string `json:"partner,omitempty"`
 	// Needs are what the person wants help with there; absent means the referral's needs.
 	Needs []socialrx.Need `json:"needs,omitempty"`
 	// Note is what the link worker asks of the partner.

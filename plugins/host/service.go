@@ -40,9 +40,6 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// KindAudit is the store kind of audit entries; they are only ever created.
-const KindAudit plugins.Kind = "audit"
-
 // Options configure a [Service].
 type Options struct {
 	// Store keeps everything. Required.
@@ -67,6 +64,19 @@ type Options struct {
 	// LinkWorkers are how people reach each link worker, by token id, for
 	// their plan summaries.
 	LinkWorkers map[string]plan.LinkWorker
+	// Teams maps a referrer's organisation code (a GP practice) to the team
+	// of link workers whose case its referrals are, for referrals made by a
+	// caller with no team of their own (such as those pulled from the
+	// clinical system). A caller's own team wins.
+	Teams map[string]string
+	// CrossTeam lets a link worker reach another team's case when they state
+	// their purpose (see [WithReason]); each such access is audited as
+	// cross-team. Without it, another team's case is not found.
+	CrossTeam bool
+	// MinCell is the smallest cell an outcomes report may publish: a floor no
+	// request can lower (a request may raise it). Default, and never below,
+	// outcomes' own default.
+	MinCell int
 	// Lease is how long the outbox worker and scheduler hold what they
 	// took; after a crash, others take it over when it lapses. Default DefaultLease.
 	Lease time.Duration
@@ -103,6 +113,7 @@ func NewService(o Options) (*Service, error) {
 	if o.Team.Role == "" {
 		o.Team.Role = plugins.RoleLinkWorker
 	}
+	o.MinCell = max(o.MinCell, outcomes.DefaultMinCell)
 	return &Service{o: o}, nil
 }
 
@@ -175,56 +186,6 @@ func personKey(p referral.Person) string {
 func hashHex(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
-}
-
-// AuditEntry is one line of the audit log: who read or changed whose data,
-// what, when and why.
-type AuditEntry struct {
-	ID     string       `json:"id"`
-	At     time.Time    `json:"at"`
-	Who    Principal    `json:"who"`
-	Action string       `json:"action"`
-	Kind   plugins.Kind `json:"kind"`
-	Target string       `json:"target"`
-	Why    string       `json:"why,omitempty"`
-}
-
-type whyKey struct{}
-
-// WithReason returns a context carrying the caller's stated reason for an
-// access, recorded in the audit log.
-func WithReason(ctx context.Context, why string) context.Context {
-	return context.WithValue(ctx, whyKey{}, why)
-}
-
-// audit appends an audit entry. Reads of personal data fail if the audit
-// write fails, so nothing is disclosed unrecorded.
-func (s *Service) audit(ctx context.Context, p Principal, action string, kind plugins.Kind, id string) error {
-	why, _ := ctx.Value(whyKey{}).(string)
-	e := AuditEntry{ID: newID(), At: s.now(), Who: p, Action: action, Kind: kind, Target: id, Why: why}
-	_, err := s.o.Store.Create(ctx, plugins.Write{Document: plugins.Document{Kind: KindAudit, ID: e.ID, Owner: p.ID, Status: action, Data: mustJSON(e)}})
-	return err
-}
-
-// Audit returns a page of the audit log, oldest first. Only admins may
-// read it; nobody may change it. Codes: forbidden, invalid, unavailable.
-func (s *Service) Audit(ctx context.Context, p Principal, page Page) ([]AuditEntry, string, error) {
-	if err := forbid(p, "read the audit log", referral.RoleAdmin); err != nil {
-		return nil, "", err
-	}
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: KindAudit, Cursor: page.Cursor, Limit: page.Limit})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]AuditEntry, 0, len(pg.Documents))
-	for _, d := range pg.Documents {
-		var e AuditEntry
-		if err := json.Unmarshal(d.Data, &e); err != nil {
-			return nil, "", socialrx.Errorf(socialrx.CodeInternal, "audit entry %s: %v", d.ID, err)
-		}
-		out = append(out, e)
-	}
-	return out, pg.Next, nil
 }
 
 // OutboxDepth is how many outbox messages wait to be delivered; an error

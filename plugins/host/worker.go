@@ -121,7 +121,7 @@ func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, e
 				Event: "signpost.check_in_" + kind, Subject: "Check-in " + kind,
 				Body: fmt.Sprintf("The check-in on signpost %s (service %s) of referral %s is %s (due %s, by %s).", sp.ID, sp.ServiceID, r.ID, kind, sp.CheckInDue, sp.CheckInBy)}))
 		}
-		if err := s.rescheduled(ctx, s.referralDoc(&r), dropTeam(out)); err != nil {
+		if err := s.rescheduled(ctx, s.referralDoc(&r, d.Team), dropTeam(out)); err != nil {
 			return handled, err
 		}
 		handled++
@@ -149,7 +149,7 @@ func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, e
 				Subject: fmt.Sprintf("Partner has not acted (reminder %d)", l), Body: body}))
 		}
 		o.MarkChased(o.Chased + due)
-		if err := s.rescheduled(ctx, s.onwardDoc(&o, d.Person), dropTeam(out)); err != nil {
+		if err := s.rescheduled(ctx, s.onwardDoc(&o, d.Person, d.Team), dropTeam(out)); err != nil {
 			return handled, err
 		}
 		handled++

@@ -17,6 +17,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
@@ -45,6 +47,7 @@ type Handler struct {
 	validators map[string]*schema.Validator
 	byPattern  map[string]route
 	openapi    []byte
+	mux        *http.ServeMux
 	root       http.Handler
 }
 
@@ -67,23 +70,51 @@ func NewHandler(svc *host.Service, o Options) (*Handler, error) {
 	for name, b := range host.Schemas() {
 		h.validators[name] = schema.MustCompile(name+".schema.json", b)
 	}
-	mux := http.NewServeMux()
+	h.mux = http.NewServeMux()
 	routes := h.routes()
 	for _, rt := range routes {
 		pattern := rt.Method + " " + rt.Path
 		h.byPattern[pattern] = rt
-		mux.HandleFunc(pattern, h.serve(rt))
+		h.mux.HandleFunc(pattern, h.serve(rt))
 	}
 	var err error
 	if h.openapi, err = openAPI(routes, componentNamer(routes)); err != nil {
 		return nil, err
 	}
-	h.root = logRequests(o.Logger, o.Metrics, mux)
+	h.root = logRequests(o.Logger, o.Metrics, http.HandlerFunc(h.route))
 	return h, nil
 }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.root.ServeHTTP(w, r) }
+
+// methods are the methods a request may be tried with to find which a path
+// allows.
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
+// route serves a request with its route, or answers a path no route has
+// (404) or a method the path's routes do not take (405, with Allow) as a
+// problem, as every other error.
+func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := h.mux.Handler(r); pattern != "" {
+		h.mux.ServeHTTP(w, r)
+		return
+	}
+	var allow []string
+	for _, m := range methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 || (len(allow) == 1 && allow[0] == http.MethodOptions) {
+		writeProblem(w, socialrx.Errorf(socialrx.CodeNotFound, "no route %s", r.URL.Path))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeProblem(w, &httpError{http.StatusMethodNotAllowed, socialrx.Errorf(socialrx.CodeInvalid, "%s takes %s, not %s", r.URL.Path, strings.Join(allow, ", "), r.Method)})
+}
 
 // serve authenticates the caller and runs the route.
 func (h *Handler) serve(rt route) http.HandlerFunc {
@@ -99,6 +130,10 @@ func (h *Handler) serve(rt route) http.HandlerFunc {
 		}
 		ctx := r.Context()
 		if why := r.Header.Get("X-Purpose"); why != "" {
+			if utf8.RuneCountInString(why) > host.MaxPurpose || !utf8.ValidString(why) {
+				writeProblem(w, socialrx.Errorf(socialrx.CodeInvalid, "the X-Purpose header must be UTF-8 of at most %d characters", host.MaxPurpose))
+				return
+			}
 			ctx = host.WithReason(ctx, why)
 		}
 		if err := rt.h(&call{w: w, r: r, p: p, ctx: ctx, h: h}); err != nil {

@@ -20,6 +20,9 @@ type Token struct {
 	ID           string        `json:"id"`
 	Role         referral.Role `json:"role"`
 	Organisation string        `json:"organisation,omitempty"`
+	// Team is the team of link workers whose cases a link worker reaches,
+	// and the team a referrer's referrals go to; empty for none.
+	Team string `json:"team,omitempty"`
 }
 
 // HashToken returns the hex SHA-256 of a token secret, as configured.
@@ -81,7 +84,7 @@ func (t *Tokens) Authenticate(header string) (p host.Principal, ok bool) {
 	for _, tok := range t.tokens {
 		want, _ := hex.DecodeString(tok.SHA256)
 		if subtle.ConstantTimeCompare(sum[:], want) == 1 {
-			return host.Principal{ID: tok.ID, Role: tok.Role, Organisation: tok.Organisation}, true
+			return host.Principal{ID: tok.ID, Role: tok.Role, Organisation: tok.Organisation, Team: tok.Team}, true
 		}
 	}
 	return host.Principal{}, false

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plan"
+	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -76,7 +77,7 @@ func journeyState(t *testing.T, e *env) map[string]string {
 	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/signposts", map[string]any{"service_id": "svc-walks"})
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 	res.decode(t, &r)
-	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/onward-referrals", map[string]any{"service_id": "svc-garden", "partner": "org-garden"})
+	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/onward-referrals", map[string]any{"service_id": hosttest.GardenService})
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 	var o referral.OnwardReferral
 	res.decode(t, &o)
@@ -105,7 +106,7 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 		"POST /v1/referrals/{id}/consents":                      map[string]any{"kind": "evaluation", "given": true},
 		"POST /v1/referrals/{id}/signposts":                     map[string]any{"service_id": "svc-choir"},
 		"POST /v1/referrals/{id}/signposts/{signpost}/check-in": map[string]any{"result": "attending"},
-		"POST /v1/referrals/{id}/onward-referrals":              map[string]any{"service_id": "svc-garden", "partner": "org-garden"},
+		"POST /v1/referrals/{id}/onward-referrals":              map[string]any{"service_id": hosttest.GardenService},
 		"POST /v1/onward-referrals/{id}/status":                 map[string]any{"to": "cancelled"},
 		"POST /v1/onward-referrals/{id}/attendance":             map[string]any{"date": "2026-11-02", "attended": false},
 		"POST /v1/onward-referrals/{id}/feedback":               map[string]any{"text": "thank you"},

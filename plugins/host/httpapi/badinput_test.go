@@ -81,12 +81,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"unknown referral", "link_worker", "GET", "/v1/referrals/0190d6b4-6a39-7c4e-8d55-5d2c1b5a9f99", nil, nil, 404, nil},
 		{"bad limit", "link_worker", "GET", "/v1/referrals?limit=0", nil, nil, 400, []string{"/limit"}},
 		{"bad cursor", "link_worker", "GET", "/v1/referrals?cursor=nonsense", nil, nil, 400, nil},
-		{"partner changes another's onward referral", "", "POST", onward + "/status", map[string]any{"to": "accepted"}, []string{"Authorization", "Bearer other-partner"}, 403, nil},
-		{"partner reads another's onward referral", "", "GET", onward, nil, []string{"Authorization", "Bearer other-partner"}, 403, nil},
+		{"partner changes another's onward referral", "", "POST", onward + "/status", map[string]any{"to": "accepted"}, []string{"Authorization", "Bearer other-partner"}, 404, nil},
+		{"partner reads another's onward referral", "", "GET", onward, nil, []string{"Authorization", "Bearer other-partner"}, 404, nil},
 		{"partner sets a requester status", "partner", "POST", onward + "/status", map[string]any{"to": "entered_in_error"}, nil, 403, nil},
 		{"reject without reason", "partner", "POST", onward + "/status", map[string]any{"to": "rejected"}, nil, 400, []string{"/reject_reason"}},
 		{"attendance in the future", "partner", "POST", onward + "/attendance", map[string]any{"date": "2030-01-01", "attended": true}, nil, 400, nil},
-		{"referrer reads someone else's referral", "", "GET", ref, nil, []string{"Authorization", "Bearer other-referrer"}, 403, nil},
+		{"referrer reads someone else's referral", "", "GET", ref, nil, []string{"Authorization", "Bearer other-referrer"}, 404, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, e)

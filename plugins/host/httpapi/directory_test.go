@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,7 +88,7 @@ func TestOnwardReferralEmailsThePartnerFromTheDirectory(t *testing.T) {
 	require.NoError(t, err)
 	var msgs []plugins.Message
 	for _, m := range e.Messenger.Events("onward_referral.requested") {
-		if m.Channel == plugins.ChannelEmail {
+		if m.Channel == plugins.ChannelEmail && strings.Contains(m.Body, "Tuesday group") {
 			msgs = append(msgs, m)
 		}
 	}

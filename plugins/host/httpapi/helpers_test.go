@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,9 +39,9 @@ func newEnv(t testing.TB) *env {
 	for role, p := range hosttest.Principals {
 		ts = append(ts, httpapi.Token{ID: p.ID, Role: p.Role, Organisation: p.Organisation, SHA256: httpapi.HashToken(secret(role))})
 	}
-	ts = append(ts,
-		httpapi.Token{ID: "other-lead", Role: referral.RolePartner, Organisation: "org-other", SHA256: httpapi.HashToken("other-partner")},
-		httpapi.Token{ID: "dr-jones", Role: referral.RoleReferrer, Organisation: "B82002", SHA256: httpapi.HashToken("other-referrer")})
+	for role, p := range hosttest.Others {
+		ts = append(ts, httpapi.Token{ID: p.ID, Role: p.Role, Organisation: p.Organisation, Team: p.Team, SHA256: httpapi.HashToken("other-" + string(role))})
+	}
 	tk, err := httpapi.NewTokens(ts)
 	require.NoError(t, err)
 	h, err := httpapi.NewHandler(e.Svc, httpapi.Options{Tokens: tk})
@@ -91,6 +92,12 @@ func (e *env) do(role referral.Role, method, path string, body any, headers ...s
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	if _, set := req.Header["If-Match"]; !set && method == "POST" {
+		if m := updatedRecord.FindStringSubmatch(path); m != nil {
+			// As a client that has just read the record would.
+			req.Header.Set("If-Match", e.do(referral.RoleAdmin, "GET", m[1]+m[2]+m[3], nil).header.Get("ETag"))
+		}
+	}
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(e.t, err)
 	defer res.Body.Close()
@@ -98,6 +105,10 @@ func (e *env) do(role referral.Role, method, path string, body any, headers ...s
 	require.NoError(e.t, err)
 	return response{status: res.StatusCode, header: res.Header, body: b}
 }
+
+// updatedRecord matches the path of an update route up to the record it
+// changes.
+var updatedRecord = regexp.MustCompile(`^(/v1/referrals/[^/]+)/(?:status|consents|signposts)|^(/v1/onward-referrals/[^/]+)/|^(/v1/plans/[^/]+)/`)
 
 // referralDoc is the test referral document (a GP referral of Peggy).
 func referralDoc(testing.TB) []byte { return hosttest.Doc("referral_new.json") }

@@ -72,7 +72,9 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// writeProblem writes err as application/problem+json.
+// writeProblem writes err as application/problem+json. What a plugin or
+// driver said of an internal or unavailable error (socket paths, driver
+// messages) stays in the log; the client reads what it can do.
 func writeProblem(w http.ResponseWriter, err error) {
 	st := statusOf(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(st), Status: st, Code: socialrx.ErrorCode(err)}
@@ -85,8 +87,11 @@ func writeProblem(w http.ResponseWriter, err error) {
 	} else {
 		p.Detail = err.Error()
 	}
-	if st == http.StatusInternalServerError {
+	switch {
+	case st == http.StatusInternalServerError:
 		p.Detail = "internal error"
+	case st == http.StatusServiceUnavailable && !errors.Is(err, host.ErrOutcomeUnknown):
+		p.Detail = "a service the host depends on did not answer; try again shortly"
 	}
 	if st == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="socialrx"`)
@@ -125,12 +130,13 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 	return nil
 }
 
-// ifMatch returns the version an update is conditional on: 0 without an
-// If-Match header. Codes: invalid (not a version ETag).
+// ifMatch returns the version an update is conditional on. Every update
+// needs one, so that no change is made on a stale read: without the header
+// it is 428. Codes: invalid (not a version ETag).
 func ifMatch(r *http.Request) (int64, error) {
 	h := r.Header.Get("If-Match")
-	if h == "" || h == "*" {
-		return 0, nil
+	if h == "" {
+		return 0, &httpError{http.StatusPreconditionRequired, socialrx.Errorf(socialrx.CodeInvalid, "an update needs an If-Match header with the ETag of the version it changes, such as \"3\"")}
 	}
 	s, err := strconv.Unquote(strings.TrimPrefix(h, "W/"))
 	if err != nil {
@@ -138,7 +144,7 @@ func ifMatch(r *http.Request) (int64, error) {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v < 1 {
-		return 0, socialrx.Invalid(socialrx.Field("", "If-Match must be an ETag this API returned, such as \"3\""))
+		return 0, socialrx.Errorf(socialrx.CodeInvalid, "If-Match must be an ETag this API returned, such as \"3\"")
 	}
 	return v, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -40,7 +41,7 @@ func TestReferralJourneyOverHTTP(t *testing.T) {
 	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/status", StatusBody("active", ""), "If-Match", `"2"`)
 	require.Equal(t, http.StatusOK, res.status, string(res.body))
 
-	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/onward-referrals", map[string]any{"service_id": "svc-garden", "partner": "org-garden", "note": "Tuesday group"})
+	res = e.do(referral.RoleLinkWorker, "POST", "/v1/referrals/"+r.ID+"/onward-referrals", map[string]any{"service_id": hosttest.GardenService, "partner": hosttest.GardenOrg, "note": "Tuesday group"})
 	require.Equal(t, http.StatusCreated, res.status, string(res.body))
 	var o referral.OnwardReferral
 	res.decode(t, &o)

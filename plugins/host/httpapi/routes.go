@@ -143,7 +143,8 @@ func (h *Handler) systemRoutes() []route {
 				ctx, cancel := context.WithTimeout(c.ctx, 2*time.Second)
 				defer cancel()
 				if err := h.ready(ctx); err != nil {
-					return socialrx.Errorf(socialrx.CodeUnavailable, "not ready: %v", err)
+					h.logger.Warn("not ready", "err", err)
+					return socialrx.Errorf(socialrx.CodeUnavailable, "not ready")
 				}
 				return c.ok(0, map[string]string{"status": "ready"})
 			}},

@@ -263,9 +263,15 @@ func TestTour(t *testing.T) {
 	r = s.call("partner", "GET", "/v1/onward-referrals", nil)
 	require.Equal(t, 200, r.status)
 	assert.Contains(t, string(r.body), onward.ID)
+	r = s.call("partner", "GET", "/v1/onward-referrals/"+onward.ID, nil)
+	require.Equal(t, 200, r.status)
+	assert.Equal(t, `"1"`, r.header.Get("ETag"))
+	assert.NotContains(t, string(r.body), "9434765919", "minimal sharing: no NHS number")
 	r = s.call("partner", "POST", "/v1/onward-referrals/"+onward.ID+"/status", map[string]any{"to": "accepted"})
+	require.Equal(t, 428, r.status, "an update needs If-Match: %s", r.body)
+	r = s.call("partner", "POST", "/v1/onward-referrals/"+onward.ID+"/status", map[string]any{"to": "accepted"}, "If-Match", `"1"`)
 	require.Equal(t, 200, r.status, string(r.body))
-	r = s.call("partner", "POST", "/v1/onward-referrals/"+onward.ID+"/attendance", map[string]any{"date": time.Now().UTC().Format("2006-01-02"), "attended": true})
+	r = s.call("partner", "POST", "/v1/onward-referrals/"+onward.ID+"/attendance", map[string]any{"date": time.Now().UTC().Format("2006-01-02"), "attended": true}, "If-Match", `"2"`)
 	require.Equal(t, 200, r.status, string(r.body))
 
 	// 5. Baseline and follow-up wellbeing.

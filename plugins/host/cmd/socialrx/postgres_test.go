@@ -67,8 +67,8 @@ func TestTwoHostsSharePostgres(t *testing.T) {
 		var ref referral.Referral
 		r.into(t, &ref)
 		ids = append(ids, ref.ID)
-		for _, to := range []string{"accepted", "active"} {
-			r = hosts[1].call("link_worker", "POST", "/v1/referrals/"+ref.ID+"/status", map[string]any{"to": to})
+		for i, to := range []string{"accepted", "active"} {
+			r = hosts[1].call("link_worker", "POST", "/v1/referrals/"+ref.ID+"/status", map[string]any{"to": to}, "If-Match", fmt.Sprintf(`"%d"`, i+1))
 			require.Equal(t, 200, r.status, string(r.body))
 		}
 	}

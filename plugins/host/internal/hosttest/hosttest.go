@@ -49,9 +49,10 @@ func Map(name string) map[string]any {
 // who asked not to be contacted, as the Messenger contract says. Setting
 // Fail makes every send fail with that error.
 type RecordingMessenger struct {
-	mu   sync.Mutex
-	sent map[string]plugins.Message
-	Fail error
+	mu    sync.Mutex
+	sent  map[string]plugins.Message
+	order []string
+	Fail  error
 }
 
 // Send implements plugins.Messenger.
@@ -68,6 +69,9 @@ func (m *RecordingMessenger) Send(_ context.Context, msg plugins.Message) (plugi
 		m.sent = map[string]plugins.Message{}
 	}
 	_, dup := m.sent[msg.IdempotencyKey]
+	if !dup {
+		m.order = append(m.order, msg.IdempotencyKey)
+	}
 	m.sent[msg.IdempotencyKey] = msg
 	return plugins.Receipt{ID: msg.IdempotencyKey, At: time.Now(), Duplicate: dup}, nil
 }
@@ -77,6 +81,17 @@ func (m *RecordingMessenger) SetFail(err error) {
 	m.mu.Lock()
 	m.Fail = err
 	m.mu.Unlock()
+}
+
+// Sent returns every message sent, once per key, in the order first sent.
+func (m *RecordingMessenger) Sent() []plugins.Message {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]plugins.Message, len(m.order))
+	for i, k := range m.order {
+		out[i] = m.sent[k]
+	}
+	return out
 }
 
 // Events returns the messages sent for an event type.
@@ -108,14 +123,31 @@ func (c *Clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// The Tuesday Gardening Club of directory.json, and the organisation that
+// runs it.
+const (
+	GardenService = "5a1e0c1e-2b1f-4a57-9d7e-1d3b2c4e5f60"
+	GardenOrg     = "0d6c5a9e-3f2b-4c1d-8e7f-6a5b4c3d2e10"
+)
+
 // Principals are the test callers by role: a referrer of practice A81001
-// and a partner of org-garden among them.
+// and a link worker, both of team "north"; the partner that runs the
+// gardening club.
 var Principals = map[referral.Role]host.Principal{
 	referral.RoleAdmin:        {ID: "admin", Role: referral.RoleAdmin},
-	referral.RoleLinkWorker:   {ID: "lw-sam", Role: referral.RoleLinkWorker},
-	referral.RoleReferrer:     {ID: "dr-patel", Role: referral.RoleReferrer, Organisation: "A81001"},
-	referral.RolePartner:      {ID: "garden-lead", Role: referral.RolePartner, Organisation: "org-garden"},
+	referral.RoleLinkWorker:   {ID: "lw-sam", Role: referral.RoleLinkWorker, Team: "north"},
+	referral.RoleReferrer:     {ID: "dr-patel", Role: referral.RoleReferrer, Organisation: "A81001", Team: "north"},
+	referral.RolePartner:      {ID: "garden-lead", Role: referral.RolePartner, Organisation: GardenOrg},
 	referral.RoleCommissioner: {ID: "icb", Role: referral.RoleCommissioner},
+}
+
+// Others are callers who must not reach the cases of Principals: a link
+// worker of team "south", a referrer of another practice, a partner that
+// runs no service the tests refer to.
+var Others = map[referral.Role]host.Principal{
+	referral.RoleLinkWorker: {ID: "lw-kim", Role: referral.RoleLinkWorker, Team: "south"},
+	referral.RoleReferrer:   {ID: "dr-jones", Role: referral.RoleReferrer, Organisation: "B82002", Team: "south"},
+	referral.RolePartner:    {ID: "other-lead", Role: referral.RolePartner, Organisation: "org-other"},
 }
 
 // Env is a service over the memory store, on Monday 2 November 2026, 11:00 UTC.
@@ -127,14 +159,22 @@ type Env struct {
 	Svc       *host.Service
 }
 
-// New returns a service over a new memory store, with a team inbox.
-func New(t testing.TB) *Env {
+// New returns a service over a new memory store, with a team inbox and
+// the test directory imported. options, if given, change the service's
+// options before it is made.
+func New(t testing.TB, options ...func(*host.Options)) *Env {
 	t.Helper()
 	e := &Env{Store: memory.New(), Messenger: &RecordingMessenger{}, Clinical: memory.NewFakeClinicalSystem(),
 		Clock: &Clock{t: time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC)}}
-	svc, err := host.NewService(host.Options{Store: e.Store, Messenger: e.Messenger, Clinical: e.Clinical, Now: e.Clock.Now,
-		Team: plugins.Recipient{Role: plugins.RoleLinkWorker, ID: "team", Address: "team@sp.example.org"}})
+	o := host.Options{Store: e.Store, Messenger: e.Messenger, Clinical: e.Clinical, Now: e.Clock.Now,
+		Team: plugins.Recipient{Role: plugins.RoleLinkWorker, ID: "team", Address: "team@sp.example.org"}}
+	for _, f := range options {
+		f(&o)
+	}
+	svc, err := host.NewService(o)
 	require.NoError(t, err)
 	e.Svc = svc
+	_, err = svc.ImportORUK(context.Background(), Principals[referral.RoleAdmin], Doc("directory.json"), nil)
+	require.NoError(t, err)
 	return e
 }

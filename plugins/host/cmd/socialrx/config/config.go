@@ -60,6 +60,15 @@ type Config struct {
 	LinkWorkers map[string]plan.LinkWorker `json:"link_workers,omitempty"`
 	// Policy holds check-in and chasing timings.
 	Policy referral.Policy `json:"policy,omitzero"`
+	// Teams maps a GP practice's organisation code to the team of link
+	// workers its referrals go to, when the referrer's token names no team.
+	Teams map[string]string `json:"teams,omitempty"`
+	// CrossTeam lets link workers reach another team's case when they state
+	// a purpose (X-Purpose); each such access is audited.
+	CrossTeam bool `json:"cross_team,omitempty"`
+	// MinCell is the smallest cell an outcomes report publishes; no request
+	// can go lower. Default (and never below) 5.
+	MinCell int `json:"min_cell,omitempty"`
 	// OutboxEvery and SchedulerEvery are how often the workers run
 	// (Go durations such as "1s"); defaults 1s and 30s.
 	OutboxEvery    string `json:"outbox_every,omitempty"`
@@ -152,7 +161,7 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 		rt.Close()
 		return nil, err
 	}
-	opts := host.Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Logger: logger}
+	opts := host.Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Teams: cfg.Teams, CrossTeam: cfg.CrossTeam, MinCell: cfg.MinCell, Logger: logger}
 	var err error
 	if cfg.Lease != "" {
 		if opts.Lease, err = time.ParseDuration(cfg.Lease); err != nil {
