@@ -49,7 +49,7 @@ func TestReferralLifecycleEveryPair(t *testing.T) {
 	allowed := map[[2]referral.Status]bool{
 		{"received", "accepted"}: true, {"received", "declined"}: true,
 		{"accepted", "active"}: true, {"accepted", "closed"}: true,
-		{"active", "on_hold"}:  true, {"on_hold", "active"}: true,
+		{"active", "on_hold"}: true, {"on_hold", "active"}: true,
 		{"active", "closed"}: true, {"on_hold", "closed"}: true,
 		{"closed", "accepted"}: true,
 	}
