@@ -75,7 +75,8 @@
 //     UpdatedAt to CreatedAt; Update keeps CreatedAt and replaces every other
 //     field. Events need a type and an actor; their Seq is set by the store
 //     and a zero At becomes the time of the write.
-//   - Query.UpdatedSince includes documents updated at exactly that time.
+//   - Query.UpdatedSince includes documents updated at exactly that time;
+//     the zero time and any time before year 1 do not filter.
 //     Cursors are opaque; a cursor the store did not issue is invalid.
 //   - Idempotency keys of creates are unique across the store: a repeated
 //     key returns the first result even if the new write names another id.
