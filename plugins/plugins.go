@@ -127,6 +127,8 @@ type Write struct {
 }
 
 // Query selects documents of one kind. Empty fields do not filter.
+// UpdatedSince keeps the documents updated at or after it; a time before
+// year 1, before any real update, keeps all as the zero time does.
 // Results are ordered by ID ascending; Cursor continues after the last ID
 // of the previous page, so paging never skips or repeats a document.
 type Query struct {

@@ -182,8 +182,18 @@ func writeFromPB(w *pb.Write) Write {
 func queryToPB(q Query) *pb.Query {
 	return &pb.Query{
 		Kind: string(q.Kind), Status: q.Status, Owner: q.Owner, Partner: q.Partner, Person: q.Person, Team: q.Team,
-		UpdatedSince: ts(q.UpdatedSince), Cursor: q.Cursor, Limit: int64(q.Limit),
+		UpdatedSince: since(q.UpdatedSince), Cursor: q.Cursor, Limit: int64(q.Limit),
 	}
+}
+
+// since converts Query.UpdatedSince. A time before year 1 filters nothing,
+// as the zero time does, so it goes unset rather than as a timestamp the
+// wire cannot carry.
+func since(t time.Time) *timestamppb.Timestamp {
+	if t.Before(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		return nil
+	}
+	return ts(t)
 }
 
 func queryFromPB(q *pb.Query) Query {

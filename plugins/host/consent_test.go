@@ -105,6 +105,7 @@ func TestConsentDecidesEveryDisclosure(t *testing.T) {
 func consentingPerson(t *testing.T, e *hosttest.Env) (*referral.Referral, *referral.OnwardReferral) {
 	t.Helper()
 	ctx, lw := context.Background(), as(referral.RoleLinkWorker)
+	e.ImportDirectory(t)
 	r := newReferral(t, e)
 	var err error
 	for _, to := range []referral.Status{referral.StatusAccepted, referral.StatusActive} {

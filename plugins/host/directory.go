@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -14,52 +17,169 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// dirCache is the in-memory search index over the stored directory. Each
-// search first folds in what changed in the store since the last one, so
-// hosts sharing a store see each other's imports.
+// DefaultDirectoryRefresh is how long a Service searches its copy of the
+// directory before it reads what changed in the store since: how long an
+// import through another host sharing the store may take to show.
+const DefaultDirectoryRefresh = 5 * time.Second
+
+// dirLookBack is how far before the newest update it has seen a refresh
+// reads again: a write may commit after a later one, and hosts sharing a
+// store may stamp updates by clocks that differ (as much as the store
+// contract allows a store's clock to differ from the host's).
+const dirLookBack = time.Minute
+
+// dirApplyBatch is how many services a refresh puts into the index per
+// hold of the write lock, so that searches are not held up for long.
+const dirApplyBatch = 100
+
+// dirCache is the Service's in-memory copy of the stored directory.
+//
+// Searches read the index under mu's read lock, for the in-memory work
+// only. A refresh reads what changed in the store since the last one
+// without holding mu, then puts the changed services into the index under
+// mu's write lock, each service whole, so that no reader sees a service
+// half-updated and the store is never asked while a search waits.
+//
+// Refreshes are lazy: a request that finds the last refresh older than
+// Options.DirectoryRefresh (by the Service's clock) refreshes, one at a time;
+// others keep searching the index as it is meanwhile. Only the first load
+// makes requests wait. An import through this Service refreshes before it
+// returns, so its own import shows in its next search at once.
 type dirCache struct {
-	mu     sync.Mutex
-	ix     *directory.Index
-	synced time.Time
+	mu sync.RWMutex
+	ix *directory.Index
+
+	// last is when the last refresh began by the Service's clock; nil
+	// until the first load.
+	last atomic.Pointer[time.Time]
+
+	// refresh is held by the one goroutine refreshing, which alone uses
+	// the fields below.
+	refresh sync.Mutex
+	// newest is the latest UpdatedAt of a service read, by the store's
+	// clock; zero while none has been.
+	newest time.Time
+	// versions are the versions of the stored services read, so that a
+	// refresh that reads one again leaves the index alone.
+	versions map[string]int64
 }
 
-// index returns the directory index, brought up to date with the store.
-func (s *Service) index(ctx context.Context) (*directory.Index, error) {
-	c := &s.dir
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ix == nil {
-		ix, err := directory.NewIndex()
-		if err != nil {
-			return nil, err
-		}
-		c.ix = ix
+// withIndex calls read with the directory index, refreshed if it is due.
+// read must not keep the index or anything it returns that the index
+// holds (Search, Match, Get and Page return copies).
+func (s *Service) withIndex(ctx context.Context, read func(ix *directory.Index) error) error {
+	if err := s.syncDirectory(ctx, false); err != nil {
+		return err
 	}
-	// Look back a little: a write may commit with an update time just
-	// before the last sync started.
-	since := c.synced.Add(-5 * time.Second)
-	started := time.Now()
+	c := &s.dir
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return read(c.ix)
+}
+
+// syncDirectory refreshes the directory when it is due or forced. A due
+// refresh that finds another under way leaves it to that one; a forced one
+// waits for it and refreshes after. It returns an error only when the
+// directory was never loaded: afterwards, a failed refresh is logged and
+// searches use what was loaded last.
+func (s *Service) syncDirectory(ctx context.Context, force bool) error {
+	c := &s.dir
+	due := func() bool {
+		last := c.last.Load()
+		now := s.now()
+		return last == nil || now.Before(*last) || now.Sub(*last) >= s.o.DirectoryRefresh
+	}
+	switch {
+	case force:
+		c.refresh.Lock()
+	case !due():
+		return nil
+	case c.last.Load() == nil:
+		c.refresh.Lock() // the first load: wait for it
+	case !c.refresh.TryLock():
+		return nil // another request is refreshing; search what is loaded
+	}
+	defer c.refresh.Unlock()
+	if !force && !due() {
+		return nil // refreshed while this one waited
+	}
+	began := s.now()
+	err := s.refreshDirectory(ctx)
+	switch {
+	case err == nil:
+		c.last.Store(&began)
+		return nil
+	case c.last.Load() == nil:
+		return err
+	case force:
+		// The next request tries again.
+		c.last.Store(&time.Time{})
+	default:
+		// Try again after the interval, rather than on every request
+		// while the store is down.
+		c.last.Store(&began)
+	}
+	s.o.Logger.Warn("directory refresh failed; searching the directory as last loaded", "err", err)
+	return nil
+}
+
+// refreshDirectory reads the services changed since the last refresh and
+// puts them into the index. The caller holds s.dir.refresh. A stored
+// service that does not decode or check is logged and left out, so that
+// one bad document cannot stop the whole directory.
+func (s *Service) refreshDirectory(ctx context.Context) error {
+	c := &s.dir
+	var since time.Time // zero: all
+	if !c.newest.IsZero() {
+		since = c.newest.Add(-dirLookBack)
+	}
+	newest := c.newest
+	read := map[string]int64{}
+	var changed []directory.Service
 	cursor := ""
 	for {
 		pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindService, UpdatedSince: since, Cursor: cursor, Limit: 1000})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, d := range pg.Documents {
+			if d.UpdatedAt.After(newest) {
+				newest = d.UpdatedAt
+			}
+			if v, ok := c.versions[d.ID]; ok && v == d.Version {
+				continue
+			}
+			read[d.ID] = d.Version
 			var svc directory.Service
 			if err := json.Unmarshal(d.Data, &svc); err != nil {
-				return nil, socialrx.Errorf(socialrx.CodeInternal, "stored service %s: %v", d.ID, err)
+				s.o.Logger.Warn("stored service does not decode; left out of the directory", "id", d.ID, "version", d.Version, "err", err)
+				continue
 			}
-			if err := c.ix.Put(svc); err != nil {
-				return nil, err
+			if err := svc.Check(); err != nil {
+				s.o.Logger.Warn("stored service breaks the directory's rules; left out of the directory", "id", d.ID, "version", d.Version, "err", err)
+				continue
 			}
+			changed = append(changed, svc)
 		}
 		if cursor = pg.Next; cursor == "" {
 			break
 		}
 	}
-	c.synced = started
-	return c.ix, nil
+	for batch := range slices.Chunk(changed, dirApplyBatch) {
+		c.mu.Lock()
+		for _, svc := range batch {
+			if err := c.ix.Put(svc); err != nil { // checked above
+				s.o.Logger.Warn("stored service refused by the index", "id", svc.ID, "err", err)
+			}
+		}
+		c.mu.Unlock()
+	}
+	if c.versions == nil {
+		c.versions = map[string]int64{}
+	}
+	maps.Copy(c.versions, read)
+	c.newest = newest
+	return nil
 }
 
 // ImportReport says what an ORUK import stored and what it skipped.
@@ -83,6 +203,11 @@ func (s *Service) ImportORUK(ctx context.Context, p Principal, doc []byte, progr
 	if err := forbid(p, "import the directory", referral.RoleAdmin, referral.RoleSystem); err != nil {
 		return rep, err
 	}
+	defer func() {
+		if rep.Imported > 0 || rep.Organizations > 0 {
+			_ = s.syncDirectory(ctx, true) // so that this host's next search sees the import
+		}
+	}()
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &probe); err != nil {
 		return rep, socialrx.Invalid(socialrx.Field("", "not a JSON object: %v", err))
@@ -166,11 +291,12 @@ func (s *Service) SearchServices(ctx context.Context, p Principal, q directory.Q
 	if err := forbid(p, "search the directory", staff...); err != nil {
 		return directory.SearchResult{}, err
 	}
-	ix, err := s.index(ctx)
-	if err != nil {
-		return directory.SearchResult{}, err
-	}
-	return ix.Search(q)
+	var res directory.SearchResult
+	err := s.withIndex(ctx, func(ix *directory.Index) (err error) {
+		res, err = ix.Search(q)
+		return err
+	})
+	return res, err
 }
 
 // Match ranks directory services for a person, with the reasons in
@@ -179,35 +305,38 @@ func (s *Service) Match(ctx context.Context, p Principal, in MatchRequest) (dire
 	if err := forbid(p, "match services", staff...); err != nil {
 		return directory.MatchResult{}, err
 	}
-	ix, err := s.index(ctx)
-	if err != nil {
-		return directory.MatchResult{}, err
-	}
-	return ix.Match(in.Person, s.now(), in.Options)
+	var res directory.MatchResult
+	err := s.withIndex(ctx, func(ix *directory.Index) (err error) {
+		res, err = ix.Match(in.Person, s.now(), in.Options)
+		return err
+	})
+	return res, err
 }
 
 // ORUKServices is the public ORUK read API's service list: a page of
 // active services matching text. Codes: invalid, unavailable.
 func (s *Service) ORUKServices(ctx context.Context, text string, page, perPage int) (directory.ServicePage, error) {
-	ix, err := s.index(ctx)
-	if err != nil {
-		return directory.ServicePage{}, err
-	}
-	res, err := ix.Search(directory.Query{Text: text, Status: []directory.Status{directory.StatusActive}, Page: page, PerPage: perPage})
-	if err != nil {
-		return directory.ServicePage{}, err
-	}
-	return ix.Page(res), nil
+	var pg directory.ServicePage
+	err := s.withIndex(ctx, func(ix *directory.Index) error {
+		res, err := ix.Search(directory.Query{Text: text, Status: []directory.Status{directory.StatusActive}, Page: page, PerPage: perPage})
+		if err != nil {
+			return err
+		}
+		pg = ix.Page(res)
+		return nil
+	})
+	return pg, err
 }
 
 // ORUKService is one service for the public ORUK read API. Codes:
 // not_found, unavailable.
 func (s *Service) ORUKService(ctx context.Context, id string) (directory.Service, error) {
-	ix, err := s.index(ctx)
-	if err != nil {
-		return directory.Service{}, err
-	}
-	return ix.Get(id)
+	var svc directory.Service
+	err := s.withIndex(ctx, func(ix *directory.Index) (err error) {
+		svc, err = ix.Get(id)
+		return err
+	})
+	return svc, err
 }
 
 // ORUKPage is the ORUK paging envelope around any list.
@@ -240,23 +369,22 @@ func orukPage[T any](all []T, page, perPage int) ORUKPage[T] {
 
 // allServices returns every active service in the index, by id.
 func (s *Service) allServices(ctx context.Context) ([]directory.Service, error) {
-	ix, err := s.index(ctx)
+	var out []directory.Service
+	err := s.withIndex(ctx, func(ix *directory.Index) error {
+		for page := 1; ; page++ {
+			res, err := ix.Search(directory.Query{Status: []directory.Status{directory.StatusActive}, Page: page, PerPage: 100})
+			if err != nil {
+				return err
+			}
+			pg := ix.Page(res)
+			out = append(out, pg.Contents...)
+			if pg.LastPage || pg.Empty {
+				return nil
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
-	}
-	var out []directory.Service
-	page := 1
-	for {
-		res, err := ix.Search(directory.Query{Status: []directory.Status{directory.StatusActive}, Page: page, PerPage: 100})
-		if err != nil {
-			return nil, err
-		}
-		pg := ix.Page(res)
-		out = append(out, pg.Contents...)
-		if pg.LastPage || pg.Empty {
-			break
-		}
-		page++
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil

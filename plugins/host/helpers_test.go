@@ -32,6 +32,7 @@ func newReferral(t *testing.T, e *hosttest.Env) *referral.Referral {
 func journey(t *testing.T, e *hosttest.Env) (*referral.Referral, *referral.OnwardReferral) {
 	t.Helper()
 	ctx, lw := context.Background(), as(referral.RoleLinkWorker)
+	e.ImportDirectory(t)
 	r := newReferral(t, e)
 	var err error
 	for _, to := range []referral.Status{referral.StatusAccepted, referral.StatusActive} {

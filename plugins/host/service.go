@@ -34,6 +34,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
@@ -80,6 +81,11 @@ type Options struct {
 	// Lease is how long the outbox worker and scheduler hold what they
 	// took; after a crash, others take it over when it lapses. Default DefaultLease.
 	Lease time.Duration
+	// DirectoryRefresh is how long the Service searches its copy of the
+	// directory before it reads what changed in the store, by Now: how long
+	// an import through another host sharing the store may take to show.
+	// Default DefaultDirectoryRefresh.
+	DirectoryRefresh time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs delivery failures and scheduler runs; nil discards.
@@ -107,6 +113,9 @@ func NewService(o Options) (*Service, error) {
 	if o.Lease <= 0 {
 		o.Lease = DefaultLease
 	}
+	if o.DirectoryRefresh <= 0 {
+		o.DirectoryRefresh = DefaultDirectoryRefresh
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -114,7 +123,11 @@ func NewService(o Options) (*Service, error) {
 		o.Team.Role = plugins.RoleLinkWorker
 	}
 	o.MinCell = max(o.MinCell, outcomes.DefaultMinCell)
-	return &Service{o: o}, nil
+	ix, err := directory.NewIndex()
+	if err != nil {
+		return nil, err
+	}
+	return &Service{o: o, dir: dirCache{ix: ix}}, nil
 }
 
 func (s *Service) now() time.Time { return s.o.Now().UTC().Truncate(time.Microsecond) }

@@ -79,7 +79,8 @@
 //     version 1, or, if any exists, nothing of the write is stored; a
 //     replayed create creates none. Query.Team filters like Owner, and an
 //     update may move a document to another team.
-//   - Query.UpdatedSince includes documents updated at exactly that time.
+//   - Query.UpdatedSince includes documents updated at exactly that time;
+//     the zero time and any time before year 1 do not filter.
 //     Cursors are opaque; a cursor the store did not issue is invalid.
 //   - Idempotency keys of creates are unique across the store: a repeated
 //     key returns the first result even if the new write names another id.

@@ -706,6 +706,8 @@ func storeListUpdatedSince(t *testing.T, s plugins.Store) {
 		want []string
 	}{
 		"zero does not filter":       {plugins.Query{Kind: kindA}, []string{"a", "b", "c"}},
+		"before year 1":              {plugins.Query{Kind: kindA, UpdatedSince: time.Time{}.Add(-5 * time.Second)}, []string{"a", "b", "c"}},
+		"year 1":                     {plugins.Query{Kind: kindA, UpdatedSince: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}, []string{"a", "b", "c"}},
 		"at an update, inclusive":    {plugins.Query{Kind: kindA, UpdatedSince: since}, []string{"b", "c"}},
 		"in the future":              {plugins.Query{Kind: kindA, UpdatedSince: time.Now().Add(time.Hour)}, nil},
 		"long ago":                   {plugins.Query{Kind: kindA, UpdatedSince: time.Now().Add(-time.Hour)}, []string{"a", "b", "c"}},

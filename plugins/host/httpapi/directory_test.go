@@ -11,6 +11,7 @@ import (
 	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -25,8 +26,14 @@ func importDirectory(t *testing.T, e *env) host.ImportReport {
 	return rep
 }
 
+// The directory through the HTTP API, on the memory store and on every
+// deployment's store.
 func TestDirectoryImportSearchMatchAndORUK(t *testing.T) {
-	e := newEnv(t)
+	t.Run("memory", func(t *testing.T) { testDirectoryImportSearchMatchAndORUK(t, newEnv(t)) })
+	hosttest.Matrix(t, func(t *testing.T, he *hosttest.Env) { testDirectoryImportSearchMatchAndORUK(t, newEnvOn(t, he)) })
+}
+
+func testDirectoryImportSearchMatchAndORUK(t *testing.T, e *env) {
 	rep := importDirectory(t, e)
 	assert.Equal(t, 2, rep.Imported)
 	assert.Equal(t, 1, rep.Organizations)

@@ -18,8 +18,8 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// env is the HTTP API over a host service on the memory store, with a
-// token per role.
+// env is the HTTP API over a host service (on the memory store unless
+// made by newEnvOn), with a token per role.
 type env struct {
 	*hosttest.Env
 	t   testing.TB
@@ -34,10 +34,19 @@ func secret(r referral.Role) string { return "secret-" + string(r) }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	e := &env{Env: hosttest.New(t), t: t}
+	he := hosttest.New(t)
+	he.ImportDirectory(t)
+	return newEnvOn(t, he)
+}
+
+// newEnvOn is the HTTP API over the service of he, such as a leg of
+// hosttest.Matrix.
+func newEnvOn(t testing.TB, he *hosttest.Env) *env {
+	t.Helper()
+	e := &env{Env: he, t: t}
 	var ts []httpapi.Token
 	for role, p := range hosttest.Principals {
-		ts = append(ts, httpapi.Token{ID: p.ID, Role: p.Role, Organisation: p.Organisation, SHA256: httpapi.HashToken(secret(role))})
+		ts = append(ts, httpapi.Token{ID: p.ID, Role: p.Role, Organisation: p.Organisation, Team: p.Team, SHA256: httpapi.HashToken(secret(role))})
 	}
 	for role, p := range hosttest.Others {
 		ts = append(ts, httpapi.Token{ID: p.ID, Role: p.Role, Organisation: p.Organisation, Team: p.Team, SHA256: httpapi.HashToken("other-" + string(role))})

@@ -1,14 +1,39 @@
 // Package hosttest holds what the tests of the host service and of its
-// HTTP API share: a service over the memory store with a recording
-// messenger, the fake clinical system and a settable clock, the test
-// principals, and the test documents (a GP referral of Peggy, an
-// assessment, an ORUK directory).
+// HTTP API share: a service with a recording messenger, the fake clinical
+// system and a settable clock, over the memory store ([New]) or over each
+// store a deployment may use ([Matrix]); the test principals, and the test
+// documents (a GP referral of Peggy, an assessment, an ORUK directory).
+//
+// A host feature counts as done when it works on every deployment. Write
+// its test once and run it on each:
+//
+//	func TestMain(m *testing.M) { plugintest.Main(m) } // removes the plugin binaries Matrix builds
+//
+//	func TestImportThenSearch(t *testing.T) {
+//		hosttest.Matrix(t, func(t *testing.T, e *hosttest.Env) {
+//			_, err := e.Svc.ImportORUK(t.Context(), hosttest.Principals[referral.RoleAdmin], hosttest.Doc("directory.json"), nil)
+//			require.NoError(t, err)
+//			...
+//		})
+//	}
+//
+// Matrix runs a subtest per deployment: "sqlite" (package plugins/sqlite in
+// process on a file in the test's temporary directory), "sqlite-plugin"
+// (examples/sqlite-plugin as a plugin process over gRPC, on such a file)
+// and "postgres-plugin" (examples/postgres-plugin on a schema of its own,
+// dropped when the test ends). The postgres leg skips unless
+// SOCIALRX_POSTGRES_URL names a database. The plugin binaries are built
+// once per test binary, without -race. Options give every leg a variant of
+// the host, and [Env.Peer] a second host on the same database. [New] is the
+// quick memory-store Env for tests of logic that does not depend on the
+// store.
 package hosttest
 
 import (
 	"context"
 	"embed"
 	"encoding/json"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -150,31 +175,75 @@ var Others = map[referral.Role]host.Principal{
 	referral.RolePartner:    {ID: "other-lead", Role: referral.RolePartner, Organisation: "org-other"},
 }
 
-// Env is a service over the memory store, on Monday 2 November 2026, 11:00 UTC.
+// Env is a host service on a store, on Monday 2 November 2026, 11:00 UTC
+// by its Clock (the store stamps CreatedAt and UpdatedAt by its own clock,
+// which is the real time).
 type Env struct {
-	Store     *memory.Store
-	Messenger *RecordingMessenger
-	Clinical  *memory.FakeClinicalSystem
-	Clock     *Clock
-	Svc       *host.Service
+	// Deployment names the store: "memory" for [New], else one of
+	// [Deployments].
+	Deployment string
+	Store      plugins.Store
+	Messenger  *RecordingMessenger
+	Clinical   *memory.FakeClinicalSystem
+	Clock      *Clock
+	Svc        *host.Service
+
+	opts    []Option
+	connect func(testing.TB) plugins.Store
 }
 
-// New returns a service over a new memory store, with a team inbox and
-// the test directory imported. options, if given, change the service's
-// options before it is made.
-func New(t testing.TB, options ...func(*host.Options)) *Env {
+// Option changes the options of the service an Env makes, after the
+// defaults are set: a variant of the host under test.
+type Option func(*host.Options)
+
+// New returns a service over a new memory store, with a team inbox.
+func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	e := &Env{Store: memory.New(), Messenger: &RecordingMessenger{}, Clinical: memory.NewFakeClinicalSystem(),
-		Clock: &Clock{t: time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC)}}
+	s := memory.New()
+	return newEnv(t, "memory", func(testing.TB) plugins.Store { return s }, opts)
+}
+
+func newEnv(t testing.TB, deployment string, connect func(testing.TB) plugins.Store, opts []Option) *Env {
+	t.Helper()
+	e := &Env{Deployment: deployment, Store: connect(t), Messenger: &RecordingMessenger{}, Clinical: memory.NewFakeClinicalSystem(),
+		Clock: &Clock{t: time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC)}, opts: opts, connect: connect}
+	e.Svc = e.service(t)
+	return e
+}
+
+// service makes a service over e's store, messenger, clinical system and
+// clock with e's options.
+func (e *Env) service(t testing.TB) *host.Service {
+	t.Helper()
 	o := host.Options{Store: e.Store, Messenger: e.Messenger, Clinical: e.Clinical, Now: e.Clock.Now,
 		Team: plugins.Recipient{Role: plugins.RoleLinkWorker, ID: "team", Address: "team@sp.example.org"}}
-	for _, f := range options {
-		f(&o)
+	for _, opt := range e.opts {
+		opt(&o)
 	}
 	svc, err := host.NewService(o)
 	require.NoError(t, err)
-	e.Svc = svc
-	_, err = svc.ImportORUK(context.Background(), Principals[referral.RoleAdmin], Doc("directory.json"), nil)
+	return svc
+}
+
+// Peer returns a second host on the same database as e, as when several
+// hosts share one store: a new Service with caches of its own, over a
+// connection of its own (a second plugin process on the plugin
+// deployments, a second handle on the SQLite file, the same memory store),
+// sharing e's messenger, clinical system and clock. opts are applied after
+// e's.
+func (e *Env) Peer(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	p := *e
+	p.Store = e.connect(t)
+	p.opts = append(slices.Clone(e.opts), opts...)
+	p.Svc = p.service(t)
+	return &p
+}
+
+// ImportDirectory imports the test directory (directory.json) as an admin,
+// so that onward referrals to the gardening club can be made.
+func (e *Env) ImportDirectory(t testing.TB) {
+	t.Helper()
+	_, err := e.Svc.ImportORUK(context.Background(), Principals[referral.RoleAdmin], Doc("directory.json"), nil)
 	require.NoError(t, err)
-	return e
 }
