@@ -169,3 +169,39 @@ func contains(rs []referral.Role, r referral.Role) bool {
 	}
 	return false
 }
+
+// TestEveryCaseRouteByAnotherTeam is the route table for a link worker of
+// another team: every route that names one of team north's cases answers
+// 404 to team south's link worker, as for a case that does not exist, and
+// the lists hold none of north's cases.
+func TestEveryCaseRouteByAnotherTeam(t *testing.T) {
+	e := newEnv(t)
+	ids := journeyState(t, e)
+	cases := 0
+	for _, pattern := range e.h.Routes() {
+		method, path, body := request(pattern, ids)
+		if pattern == "POST /v1/referrals" {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(pattern, method+" /v1/referrals/{id}"), strings.HasPrefix(pattern, method+" /v1/plans/{id}"), strings.HasPrefix(pattern, method+" /v1/onward-referrals/{id}"):
+			cases++
+			t.Run(pattern, func(t *testing.T) {
+				res := e.do("other_link_worker", method, path, body, "If-Match", `"1"`)
+				assert.Equal(t, http.StatusNotFound, res.status, string(res.body))
+				for _, id := range ids {
+					assert.NotContains(t, string(res.body), "Peggy", id)
+				}
+			})
+		case pattern == "GET /v1/referrals" || pattern == "GET /v1/onward-referrals":
+			t.Run(pattern, func(t *testing.T) {
+				res := e.do("other_link_worker", method, path, nil)
+				require.Equal(t, http.StatusOK, res.status, string(res.body))
+				assert.JSONEq(t, `{"items":[]}`, string(res.body))
+				res = e.do(referral.RoleLinkWorker, method, path, nil)
+				assert.Contains(t, string(res.body), ids["{id}"], "north's own link worker sees them")
+			})
+		}
+	}
+	assert.Equal(t, 19, cases, "every route that names a case is tried")
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,8 +30,14 @@ type env struct {
 
 func (e *env) handler(*testing.T) *httpapi.Handler { return e.h }
 
-// secret is the bearer secret of a role's test token.
-func secret(r referral.Role) string { return "secret-" + string(r) }
+// secret is the bearer secret of a role's test token; "other_<role>" is
+// the token of hosttest.Others of that role.
+func secret(r referral.Role) string {
+	if o, ok := strings.CutPrefix(string(r), "other_"); ok {
+		return "other-" + o
+	}
+	return "secret-" + string(r)
+}
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
