@@ -83,5 +83,7 @@ type downStore struct{ plugins.Store }
 func (downStore) err() error {
 	return socialrx.Errorf(socialrx.CodeUnavailable, "rpc error: code = Unavailable desc = dial unix /tmp/plugin99: connect: no such file")
 }
-func (s downStore) List(context.Context, plugins.Query) (plugins.Page, error) { return plugins.Page{}, s.err() }
-func (s downStore) OutboxDepth(context.Context) (int, error)                   { return 0, s.err() }
+func (s downStore) List(context.Context, plugins.Query) (plugins.Page, error) {
+	return plugins.Page{}, s.err()
+}
+func (s downStore) OutboxDepth(context.Context) (int, error) { return 0, s.err() }
