@@ -37,6 +37,7 @@ func binaries(t *testing.T) map[string][2]string {
 	}
 	out := map[string][2]string{}
 	for name, pkg := range map[string]string{"socialrx": ".", "devlog-plugin": "../../../../examples/devlog-plugin",
+		"sqlite-plugin": "../../../../examples/sqlite-plugin",
 		"postgres-plugin": "../../../../examples/postgres-plugin"} {
 		path, sum := plugintest.BuildPlugin(t, pkg)
 		out[name] = [2]string{path, sum}
@@ -193,11 +194,49 @@ func (s *server) waitOutboxEmpty() {
 	s.t.Fatal("the outbox did not empty")
 }
 
+// The deployments of the store a host feature must work on.
+const (
+	embeddedSQLite = "sqlite"
+	sqlitePlugin   = "sqlite-plugin"
+	postgresPlugin = "postgres-plugin"
+)
+
+// withStore rewrites the config at path so the store is the deployment's:
+// embedded SQLite (as written), SQLite as a plugin process on a file in
+// dir, or PostgreSQL as a plugin process on a schema of its own.
+func withStore(t *testing.T, path, dir, deployment string) {
+	t.Helper()
+	cfg, err := config.Load(path)
+	require.NoError(t, err)
+	b := binaries(t)
+	switch deployment {
+	case sqlitePlugin:
+		cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: b["sqlite-plugin"][0], SHA256: b["sqlite-plugin"][1],
+			Args: []string{"-db", filepath.Join(dir, "plugin.db")}}}
+	case postgresPlugin:
+		url, schema := postgresSchema(t)
+		cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: b["postgres-plugin"][0], SHA256: b["postgres-plugin"][1],
+			Env: []string{"SOCIALRX_POSTGRES_URL=" + url, "SOCIALRX_POSTGRES_SCHEMA=" + schema}}}
+	}
+	j, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, j, 0o600))
+}
+
 // TestTour is the five-minute tour of the README, step by step, against a
-// real `socialrx serve` with the messenger as a real plugin process.
+// real `socialrx serve` with the messenger as a real plugin process, on
+// every deployment of the store.
 func TestTour(t *testing.T) {
+	for _, d := range []string{embeddedSQLite, sqlitePlugin, postgresPlugin} {
+		t.Run(d, func(t *testing.T) { tour(t, d) })
+	}
+}
+
+func tour(t *testing.T, deployment string) {
 	dir := t.TempDir()
-	s := start(t, dir, writeConfig(t, dir, true))
+	path := writeConfig(t, dir, true)
+	withStore(t, path, dir, deployment)
+	s := start(t, dir, path)
 
 	r0 := s.call("", "GET", "/readyz", nil)
 	require.Equal(t, 200, r0.status, "ready once the messenger plugin is up: %s", r0.body)

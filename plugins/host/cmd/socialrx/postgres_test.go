@@ -25,15 +25,18 @@ import (
 // PostgreSQL database (the store as a real plugin process each), updates
 // the same referrals from both at once, and shows that no update is lost
 // and every outbox message is delivered exactly once between them.
-func TestTwoHostsSharePostgres(t *testing.T) {
-	url := os.Getenv("SOCIALRX_POSTGRES_URL")
+// postgresSchema returns the server's URL and the name of a schema no other
+// test uses, dropped when the test ends; it skips the test when
+// SOCIALRX_POSTGRES_URL is unset.
+func postgresSchema(t *testing.T) (url, schema string) {
+	t.Helper()
+	url = os.Getenv("SOCIALRX_POSTGRES_URL")
 	if url == "" {
 		t.Skip("SOCIALRX_POSTGRES_URL is not set: this test needs a PostgreSQL server (.ci/run sets it)")
 	}
-	plugin := binaries(t)["postgres-plugin"]
 	raw := make([]byte, 6)
 	_, _ = rand.Read(raw)
-	schema := "e2e_" + hex.EncodeToString(raw)
+	schema = "e2e_" + hex.EncodeToString(raw)
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(context.Background(), url)
 		if err == nil {
@@ -41,6 +44,12 @@ func TestTwoHostsSharePostgres(t *testing.T) {
 			_ = conn.Close(context.Background())
 		}
 	})
+	return url, schema
+}
+
+func TestTwoHostsSharePostgres(t *testing.T) {
+	plugin := binaries(t)["postgres-plugin"]
+	url, schema := postgresSchema(t)
 
 	var hosts []*server
 	var dirs []string
