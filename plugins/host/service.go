@@ -20,6 +20,12 @@
 // is a conflict. [Service.DeliverOutbox] sends queued messages through the
 // plugins; [Service.RunScheduler] finds work that has fallen due. [Schemas]
 // and [ValidateAs] are the one registry of every published JSON Schema.
+//
+// Personal data leaves only as the person's consent allows now and the
+// caller's role, organisation and team allow (see access.go): partners get
+// a view made afresh from the consents on every read and message; a record
+// a caller may not know of is not_found; every read, write and refusal is
+// audited, a write's entry in the same atomic write.
 package host
 
 import (

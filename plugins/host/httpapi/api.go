@@ -10,7 +10,10 @@
 //
 // A new route goes in the route table of its area (referrals, plans,
 // directory, outcomes) with its request and response types, its schema
-// name and whether it creates (Idempotency-Key) or updates (If-Match).
+// name and whether it creates (Idempotency-Key) or updates (If-Match,
+// required: 428 without). Every error is an RFC 9457 problem, 404 and 405
+// (with Allow) included; 500 and 503 problems say what the client can do,
+// never what a plugin or driver said.
 package httpapi
 
 import (
