@@ -37,7 +37,7 @@ func binaries(t *testing.T) map[string][2]string {
 	}
 	out := map[string][2]string{}
 	for name, pkg := range map[string]string{"socialrx": ".", "devlog-plugin": "../../../../examples/devlog-plugin",
-		"sqlite-plugin": "../../../../examples/sqlite-plugin",
+		"sqlite-plugin":   "../../../../examples/sqlite-plugin",
 		"postgres-plugin": "../../../../examples/postgres-plugin"} {
 		path, sum := plugintest.BuildPlugin(t, pkg)
 		out[name] = [2]string{path, sum}
