@@ -106,13 +106,8 @@ func TestConsentDecidesEveryDisclosure(t *testing.T) {
 func consentingPerson(t *testing.T, e *hosttest.Env) (*referral.Referral, *referral.OnwardReferral) {
 	t.Helper()
 	ctx, lw := context.Background(), as(referral.RoleLinkWorker)
-	e.ImportDirectory(t)
-	r := newReferral(t, e)
+	r := activeReferral(t, e)
 	var err error
-	for _, to := range []referral.Status{referral.StatusAccepted, referral.StatusActive} {
-		r, err = e.Svc.ChangeReferralStatus(ctx, lw, host.Target{ID: r.ID, Version: r.Version}, host.StatusChange{To: to})
-		require.NoError(t, err)
-	}
 	for _, c := range []host.ConsentChange{
 		{Kind: referral.ConsentShare, Given: true, Scope: referral.ShareFull},
 		{Kind: referral.ConsentEvaluation, Given: true},
