@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -66,9 +67,11 @@ type ClientConfig struct {
 // Client runs one plugin process for a host and dispenses the contracts it
 // serves as the plain Go interfaces. It checks the plugin's health, and
 // when the plugin crashes or hangs it kills it and launches it again after
-// a backoff; meanwhile every call fails at once with unavailable. A Client
-// is safe for concurrent use; the dispensed adapters stay valid across
-// relaunches until Close.
+// a backoff; meanwhile every call fails at once with unavailable. The
+// plugin process does not outlive the host, even a host killed with
+// SIGKILL: on Linux and FreeBSD the kernel kills it, and [Serve] stops by
+// itself when its host is gone. A Client is safe for concurrent use; the
+// dispensed adapters stay valid across relaunches until Close.
 //
 // Calls of a dispensed adapter return the adapter's own errors unchanged
 // (code, message and fields), and besides: unavailable when the plugin is
@@ -103,6 +106,9 @@ type generation struct {
 	// ctx ends when this run ends, failing the calls still in flight.
 	ctx    context.Context
 	cancel context.CancelCauseFunc
+	// stopped is closed once stop has stopped the process.
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 // Status is a snapshot of a Client's plugin, for a host's health endpoint.
@@ -174,9 +180,47 @@ func withDefaults(cfg ClientConfig) ClientConfig {
 var pluginVersion = regexp.MustCompile(`Plugin version: (\d+)`)
 
 // launch starts the plugin process and asks it what it serves.
+//
+// The process dies with the host, even when the host is killed with
+// SIGKILL: on Linux the kernel sends it SIGKILL when its parent dies
+// (Pdeathsig, see dieWithHost), and plugins.Serve also stops when its
+// parent process id changes. Linux's "parent" is the OS thread that forked
+// the process, not the host process: a signal on that thread's exit would
+// kill a healthy plugin. The Go runtime ends a thread only when a goroutine
+// locked to it (runtime.LockOSThread) returns, and any goroutine, in this
+// package or in a library, might lock the thread launch happened to run on
+// and then return. So launch forks from a goroutine locked to its own
+// thread, on which nothing else runs, and keeps it until the process has
+// stopped: the thread lives exactly as long as the plugin process, at the
+// cost of one parked thread per plugin. (One launcher thread for the whole
+// host would do too, but go-plugin forks inside Client.Start, which also
+// waits for the plugin's handshake, so that thread would start the plugins
+// one at a time.)
 func (c *Client) launch() (*generation, []string, error) {
+	type launched struct {
+		g         *generation
+		contracts []string
+		err       error
+	}
+	out := make(chan launched, 1)
+	go func() {
+		runtime.LockOSThread()
+		// Never unlocked: when this goroutine returns, its thread ends.
+		g, contracts, err := c.start()
+		out <- launched{g, contracts, err}
+		if err == nil {
+			<-g.stopped
+		}
+	}()
+	l := <-out
+	return l.g, l.contracts, l.err
+}
+
+// start starts the plugin process and asks it what it serves; see launch.
+func (c *Client) start() (*generation, []string, error) {
 	cmd := exec.Command(c.cfg.Path, c.cfg.Args...)
 	cmd.Env = append(os.Environ(), c.cfg.Env...)
+	dieWithHost(cmd)
 	pc := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  handshake,
 		VersionedPlugins: map[int]goplugin.PluginSet{ProtocolVersion: {pluginName: &grpcPlugin{}}},
@@ -202,7 +246,7 @@ func (c *Client) launch() (*generation, []string, error) {
 		pc.Kill()
 		return nil, nil, socialrx.Errorf(socialrx.CodeUnavailable, "plugin %s: %w", c.cfg.Path, err)
 	}
-	g := &generation{pc: pc, cmd: cmd, conn: raw.(*grpc.ClientConn), started: time.Now()}
+	g := &generation{pc: pc, cmd: cmd, conn: raw.(*grpc.ClientConn), started: time.Now(), stopped: make(chan struct{})}
 	if cmd.Process != nil {
 		g.pid = cmd.Process.Pid
 	}
@@ -239,6 +283,11 @@ func (c *Client) startError(err error) error {
 // gracefully (letting the plugin close its adapters) unless the run is
 // unhealthy, in which case the process is killed at once.
 func (g *generation) stop(graceful bool) {
+	defer g.stopOnce.Do(func() {
+		if g.stopped != nil { // nil for a connection made without a process
+			close(g.stopped)
+		}
+	})
 	g.cancel(errors.New("the plugin stopped"))
 	if g.pc == nil {
 		_ = g.conn.Close()

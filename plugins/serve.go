@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
@@ -85,6 +86,14 @@ type ServeConfig struct {
 //		}
 //	}
 //
+// Serve also returns, after closing the adapters, when the host is gone
+// without stopping the plugin (killed with SIGKILL, say), which it notices
+// within a second by its parent process id changing: a plugin does not
+// outlive its host holding files or database connections. (On Linux the
+// host also has the kernel kill its plugins when it dies; this is the
+// second line, for other systems and for a plugin started through a
+// wrapper script.)
+//
 // Run directly rather than by a host, the program prints that it is a
 // plugin and exits with status 1. Serve returns invalid when cfg sets no
 // adapter, and the first error of closing the adapters (its code is the
@@ -94,6 +103,7 @@ func Serve(cfg ServeConfig) error {
 	if err != nil {
 		return err
 	}
+	defer srv.watchHost(hostCheckEvery)()
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  handshake,
 		VersionedPlugins: map[int]goplugin.PluginSet{ProtocolVersion: {pluginName: &grpcPlugin{server: srv}}},
@@ -112,6 +122,56 @@ type server struct {
 	// failed holds requests the codec could not decode, until the
 	// interceptor answers them with invalid.
 	failed sync.Map
+
+	mu       sync.Mutex
+	grpc     *grpc.Server // nil until go-plugin asks for it
+	hostGone bool
+}
+
+// parent is the process that started this one, read as the program
+// starts, before main: a plugin's host. (A plugin run through a wrapper
+// script has the script as its parent, which dies with the host.)
+var parent = os.Getppid()
+
+// hostCheckEvery is how often a plugin checks that its host is alive.
+const hostCheckEvery = 500 * time.Millisecond
+
+// watchHost stops the gRPC server, which makes go-plugin's Serve return,
+// once the host is gone: when this process's parent is no longer the one
+// that started it, because Unix hands an orphan to init or a subreaper. It
+// checks at once and then every interval, until the returned stop is
+// called. (The end of standard input would not tell: go-plugin gives a
+// plugin the host's own standard input, which may be /dev/null from the
+// start. Windows keeps the parent's id after it exits: there, this never
+// fires.)
+func (s *server) watchHost(every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if ppid := os.Getppid(); ppid != parent {
+				s.logger.Warn("the host that started this plugin is gone; stopping", "host_pid", parent, "parent_pid", ppid)
+				s.mu.Lock()
+				s.hostGone = true
+				if s.grpc != nil {
+					s.grpc.Stop()
+				}
+				s.mu.Unlock()
+				return
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 func newServer(cfg ServeConfig) (*server, error) {
@@ -146,7 +206,14 @@ func (s *server) newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
 		grpc.ForceServerCodec(serverCodec{s}),
 		grpc.ChainUnaryInterceptor(s.intercept),
 	)
-	return grpc.NewServer(opts...)
+	g := grpc.NewServer(opts...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.grpc = g
+	if s.hostGone {
+		g.Stop() // its Serve returns at once
+	}
+	return g
 }
 
 // register adds the services to g.

@@ -10,9 +10,11 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 	"os"
 
+	"github.com/socialrx/socialrx/internal/fileperm"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/devlog"
 )
@@ -25,6 +27,11 @@ func main() {
 	m, err := devlog.Open(*path)
 	if err != nil {
 		log.Fatal(err)
+	}
+	// Open creates the log private; warn if someone opened it up. The host
+	// logs stderr lines that start [WARN] as warnings.
+	for _, e := range fileperm.Exposed(*path) {
+		fmt.Fprintf(os.Stderr, "[WARN] devlog-plugin: %v\n", e)
 	}
 	if err := plugins.Serve(plugins.ServeConfig{Messenger: m}); err != nil {
 		log.Fatal(err)

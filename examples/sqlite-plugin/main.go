@@ -9,9 +9,11 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 	"os"
 
+	"github.com/socialrx/socialrx/internal/fileperm"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/sqlite"
 )
@@ -24,6 +26,11 @@ func main() {
 	s, err := sqlite.Open(*db)
 	if err != nil {
 		log.Fatal(err)
+	}
+	// Open creates the files private; warn of those someone opened up. The
+	// host logs stderr lines that start [WARN] as warnings.
+	for _, e := range fileperm.Exposed(*db, *db+"-wal", *db+"-shm") {
+		fmt.Fprintf(os.Stderr, "[WARN] sqlite-plugin: %v\n", e)
 	}
 	if err := plugins.Serve(plugins.ServeConfig{Store: s}); err != nil {
 		log.Fatal(err)

@@ -33,6 +33,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/fileperm"
 	"github.com/socialrx/socialrx/plugins"
 )
 
@@ -58,12 +59,13 @@ type Messenger struct {
 
 var _ plugins.Messenger = (*Messenger)(nil)
 
-// Open opens or creates the log file at path (mode 0600) and reads the
-// keys already sent. A last line cut short by a crash is cut off. Codes:
-// invalid (a line of the file is not an entry), unavailable (the file
-// cannot be opened, read or repaired).
+// Open opens or creates the log file at path and reads the keys already
+// sent. A new file is created with mode 0600, and missing directories with
+// 0700, whatever the umask; an existing file keeps its mode. A last line
+// cut short by a crash is cut off. Codes: invalid (a line of the file is
+// not an entry), unavailable (the file cannot be opened, read or repaired).
 func Open(path string) (*Messenger, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := fileperm.OpenFile(path, os.O_RDWR)
 	if err != nil {
 		return nil, socialrx.Errorf(socialrx.CodeUnavailable, "devlog: %w", err)
 	}

@@ -171,7 +171,9 @@ func TestOpenRefusesCorruptLog(t *testing.T) {
 }
 
 func TestOpenUnavailable(t *testing.T) {
-	_, err := devlog.Open(filepath.Join(t.TempDir(), "no", "dir", "log.jsonl"))
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	_, err := devlog.Open(filepath.Join(file, "log.jsonl"))
 	assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err), "%v", err)
 }
 

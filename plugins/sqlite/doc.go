@@ -12,6 +12,8 @@
 // at all, and compare-and-swap on the version cannot race. Readers never
 // wait for the writer. The schema (with indexes on every filter field) is
 // created on open; a busy timeout covers another process holding the lock.
+// The database holds people's data, so Open creates it private (0600), and
+// SQLite's -wal and -shm files follow its mode.
 //
 // The main flow:
 //

@@ -12,6 +12,7 @@ import (
 	sqlitedriver "modernc.org/sqlite"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/fileperm"
 	"github.com/socialrx/socialrx/plugins"
 )
 
@@ -107,12 +108,20 @@ var _ plugins.Store = (*Store)(nil)
 // Open opens or creates the database file at path and its schema. The file
 // uses write-ahead logging, and every commit is synced to disk before the
 // write returns (synchronous=FULL): an acknowledged write survives a crash
-// of the process, the operating system or the power. Codes: invalid (empty
-// path or one with '?'), unavailable (the file cannot be opened or was made
-// by a newer version).
+// of the process, the operating system or the power. A new file is created
+// with mode 0600, and missing directories with 0700, whatever the umask;
+// SQLite gives the -wal and -shm files the database's mode. Codes: invalid
+// (empty path or one with '?'), unavailable (the file cannot be created or
+// opened, or was made by a newer version).
 func Open(path string) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, socialrx.Invalid(socialrx.Field("/path", "must be a file name without '?'"))
+	}
+	if path != ":memory:" && !strings.HasPrefix(path, "file:") {
+		// SQLite would create the file 0644, readable by every user.
+		if err := fileperm.Create(path); err != nil {
+			return nil, socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: create %s: %w", path, err)
+		}
 	}
 	// _txlock=immediate takes the write lock at BEGIN, so two writers never
 	// both read and then fail to upgrade (SQLITE_BUSY without waiting).

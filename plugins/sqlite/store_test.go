@@ -63,10 +63,12 @@ func TestReopenKeepsEverything(t *testing.T) {
 }
 
 func TestOpenBadPath(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
 	for name, path := range map[string]string{
 		"empty":        "",
 		"query string": filepath.Join(t.TempDir(), "x.db?mode=ro"),
-		"missing dir":  filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"),
+		"under a file": filepath.Join(file, "x.db"),
 		"a directory":  t.TempDir(),
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -51,6 +50,26 @@ type server struct {
 	cmd  *exec.Cmd
 	base string
 	dir  string
+	// stderr is its log (JSON lines) and its plugins'.
+	stderr *syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer a process writes while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // tourDir holds the tour's config and documents (examples/tour).
@@ -89,14 +108,20 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // start runs `socialrx serve --config` and waits until it listens.
 func start(t *testing.T, dir, config string) *server {
 	t.Helper()
-	cmd := exec.Command(binaries(t)["socialrx"][0], "serve", "--config", config)
+	return startCmd(t, dir, exec.Command(binaries(t)["socialrx"][0], "serve", "--config", config))
+}
+
+// startCmd runs cmd, a command that runs `socialrx serve`, in dir and
+// waits until it listens.
+func startCmd(t *testing.T, dir string, cmd *exec.Cmd) *server {
+	t.Helper()
 	cmd.Dir = dir
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
-	s := &server{t: t, cmd: cmd, dir: dir}
+	s := &server{t: t, cmd: cmd, dir: dir, stderr: stderr}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -194,49 +219,20 @@ func (s *server) waitOutboxEmpty() {
 	s.t.Fatal("the outbox did not empty")
 }
 
-// The deployments of the store a host feature must work on.
-const (
-	embeddedSQLite = "sqlite"
-	sqlitePlugin   = "sqlite-plugin"
-	postgresPlugin = "postgres-plugin"
-)
-
-// withStore rewrites the config at path so the store is the deployment's:
-// embedded SQLite (as written), SQLite as a plugin process on a file in
-// dir, or PostgreSQL as a plugin process on a schema of its own.
-func withStore(t *testing.T, path, dir, deployment string) {
-	t.Helper()
-	cfg, err := config.Load(path)
-	require.NoError(t, err)
-	b := binaries(t)
-	switch deployment {
-	case sqlitePlugin:
-		cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: b["sqlite-plugin"][0], SHA256: b["sqlite-plugin"][1],
-			Args: []string{"-db", filepath.Join(dir, "plugin.db")}}}
-	case postgresPlugin:
-		url, schema := postgresSchema(t)
-		cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: b["postgres-plugin"][0], SHA256: b["postgres-plugin"][1],
-			Env: []string{"SOCIALRX_POSTGRES_URL=" + url, "SOCIALRX_POSTGRES_SCHEMA=" + schema}}}
-	}
-	j, err := json.Marshal(cfg)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, j, 0o600))
-}
-
 // TestTour is the five-minute tour of the README, step by step, against a
-// real `socialrx serve` with the messenger as a real plugin process, on
-// every deployment of the store.
+// real `socialrx serve` on every deployment of the store: embedded SQLite,
+// and SQLite and PostgreSQL as plugin processes (with the messenger as a
+// plugin process too).
 func TestTour(t *testing.T) {
-	for _, d := range []string{embeddedSQLite, sqlitePlugin, postgresPlugin} {
-		t.Run(d, func(t *testing.T) { tour(t, d) })
+	for _, store := range []string{embedded, sqlitePlugin, postgresPlugin} {
+		t.Run(store, func(t *testing.T) { tour(t, store) })
 	}
 }
 
-func tour(t *testing.T, deployment string) {
-	dir := t.TempDir()
-	path := writeConfig(t, dir, true)
-	withStore(t, path, dir, deployment)
-	s := start(t, dir, path)
+func tour(t *testing.T, store string) {
+	su := setUp(t, store)
+	dir := su.dir
+	s := start(t, dir, su.config)
 
 	r0 := s.call("", "GET", "/readyz", nil)
 	require.Equal(t, 200, r0.status, "ready once the messenger plugin is up: %s", r0.body)
@@ -356,72 +352,4 @@ func tour(t *testing.T, deployment string) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop on SIGTERM")
 	}
-}
-
-// TestKillDuringBurst kills the host with SIGKILL while creates are in
-// flight, restarts it, and shows that every create that got a 201 is
-// there and every queued message is delivered exactly once.
-func TestKillDuringBurst(t *testing.T) {
-	dir := t.TempDir()
-	config := writeConfig(t, dir, false)
-	s := start(t, dir, config)
-	doc := readFile(t, filepath.Join(tourDir, "referral.json"))
-
-	var mu sync.Mutex
-	var created []string
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				req, _ := http.NewRequest("POST", s.base+"/v1/referrals", bytes.NewReader(doc))
-				req.Header.Set("Authorization", "Bearer "+secrets["referrer"])
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("burst-%d-%d", w, i))
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					return // the host is gone
-				}
-				var r referral.Referral
-				b, _ := io.ReadAll(res.Body)
-				res.Body.Close()
-				if res.StatusCode == 201 && json.Unmarshal(b, &r) == nil {
-					mu.Lock()
-					created = append(created, r.ID)
-					mu.Unlock()
-				}
-			}
-		}(w)
-	}
-	time.Sleep(1500 * time.Millisecond)
-	require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
-	_ = s.cmd.Wait()
-	close(stop)
-	wg.Wait()
-	require.NotEmpty(t, created, "some creates succeeded before the kill")
-
-	s = start(t, dir, config)
-	for _, id := range created {
-		r := s.call("link_worker", "GET", "/v1/referrals/"+id, nil)
-		require.Equal(t, 200, r.status, "referral %s was acknowledged with 201 before the kill", id)
-	}
-	s.waitOutboxEmpty()
-	keys := map[string]int{}
-	for _, e := range messages(t, dir) {
-		keys[e.Message.IdempotencyKey]++
-	}
-	for k, n := range keys {
-		assert.Equal(t, 1, n, "message %s delivered %d times", k, n)
-	}
-	for _, id := range created {
-		assert.Equal(t, 1, keys["referral:"+id+":0:event"], "the received event of %s was delivered", id)
-	}
-	t.Logf("%d creates acknowledged before SIGKILL; %d messages delivered once each", len(created), len(keys))
 }

@@ -21,22 +21,23 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// TestTwoHostsSharePostgres runs two `socialrx serve` processes on one
-// PostgreSQL database (the store as a real plugin process each), updates
-// the same referrals from both at once, and shows that no update is lost
-// and every outbox message is delivered exactly once between them.
-// postgresSchema returns the server's URL and the name of a schema no other
-// test uses, dropped when the test ends; it skips the test when
-// SOCIALRX_POSTGRES_URL is unset.
-func postgresSchema(t *testing.T) (url, schema string) {
+// postgresURL returns SOCIALRX_POSTGRES_URL, or skips t when it is not set.
+func postgresURL(t *testing.T) string {
 	t.Helper()
-	url = os.Getenv("SOCIALRX_POSTGRES_URL")
+	url := os.Getenv("SOCIALRX_POSTGRES_URL")
 	if url == "" {
 		t.Skip("SOCIALRX_POSTGRES_URL is not set: this test needs a PostgreSQL server (.ci/run sets it)")
 	}
+	return url
+}
+
+// freshSchema returns the name of a schema no other test uses, dropped
+// with its tables when t ends.
+func freshSchema(t *testing.T, url string) string {
+	t.Helper()
 	raw := make([]byte, 6)
 	_, _ = rand.Read(raw)
-	schema = "e2e_" + hex.EncodeToString(raw)
+	schema := "e2e_" + hex.EncodeToString(raw)
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(context.Background(), url)
 		if err == nil {
@@ -44,12 +45,24 @@ func postgresSchema(t *testing.T) (url, schema string) {
 			_ = conn.Close(context.Background())
 		}
 	})
-	return url, schema
+	return schema
 }
 
-func TestTwoHostsSharePostgres(t *testing.T) {
+// postgresStore is the store config of postgres-plugin on schema of the
+// database at url.
+func postgresStore(t *testing.T, url, schema string) config.PluginConfig {
 	plugin := binaries(t)["postgres-plugin"]
-	url, schema := postgresSchema(t)
+	return config.PluginConfig{Plugin: &config.PluginBinary{Path: plugin[0], SHA256: plugin[1],
+		Env: []string{"SOCIALRX_POSTGRES_URL=" + url, "SOCIALRX_POSTGRES_SCHEMA=" + schema}}}
+}
+
+// TestTwoHostsSharePostgres runs two `socialrx serve` processes on one
+// PostgreSQL database (the store as a real plugin process each), updates
+// the same referrals from both at once, and shows that no update is lost
+// and every outbox message is delivered exactly once between them.
+func TestTwoHostsSharePostgres(t *testing.T) {
+	url := postgresURL(t)
+	schema := freshSchema(t, url)
 
 	var hosts []*server
 	var dirs []string
@@ -58,8 +71,7 @@ func TestTwoHostsSharePostgres(t *testing.T) {
 		cfgPath := writeConfig(t, dir, false)
 		cfg, err := config.Load(cfgPath)
 		require.NoError(t, err)
-		cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: plugin[0], SHA256: plugin[1],
-			Env: []string{"SOCIALRX_POSTGRES_URL=" + url, "SOCIALRX_POSTGRES_SCHEMA=" + schema}}}
+		cfg.Store = postgresStore(t, url, schema)
 		b, _ := json.Marshal(cfg)
 		require.NoError(t, os.WriteFile(cfgPath, b, 0o600))
 		hosts = append(hosts, start(t, dir, cfgPath))

@@ -4,6 +4,12 @@
 // ([host.Service]) and its HTTP API ([httpapi.Handler]), and serves both
 // with the outbox worker, the scheduler and the clinical-system pull.
 //
+// The files that hold people's data and the tokens (the SQLite database
+// with its -wal and -shm files, the development message log, the tokens
+// file) are created private to the user the host runs as: mode 0600, in
+// directories created 0700, whatever the umask. Open logs a warning for
+// each of them that exists with a wider mode, and leaves the mode alone.
+//
 //	cfg, err := config.Load("socialrx.json")
 //	rt, err := config.Open(cfg, logger)
 //	defer rt.Close()
@@ -26,6 +32,7 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/fileperm"
 	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
@@ -221,7 +228,28 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 	if err != nil {
 		return fail(err)
 	}
+	rt.warnExposed()
 	return rt, nil
+}
+
+// warnExposed logs a warning for each data file of the host's own that
+// lets other users in: the tokens file and the files of the embedded store
+// and messenger. (A plugin warns of its own files.) It leaves their modes
+// alone: what the host creates is private, so a wider mode is the
+// operator's, who may mean it.
+func (rt *Runtime) warnExposed() {
+	files := []string{rt.Config.TokensFile}
+	if rt.Config.Store.Plugin == nil {
+		db := rt.Config.Store.SQLite
+		files = append(files, db, db+"-wal", db+"-shm")
+	}
+	if rt.Config.Messenger.Plugin == nil {
+		files = append(files, rt.Config.Messenger.Log)
+	}
+	for _, e := range fileperm.Exposed(files...) {
+		rt.Logger.Warn("a data file lets other users read or change it; its mode is left as it is: chmod 600 it to make it private",
+			"path", e.Path, "mode", fmt.Sprintf("%04o", e.Mode))
+	}
 }
 
 func (rt *Runtime) launch(name string, b PluginBinary) (*plugins.Client, error) {
@@ -257,7 +285,7 @@ func (rt *Runtime) tokens() (*httpapi.Tokens, error) {
 		rt.AdminToken = "srx_" + hex.EncodeToString(raw)
 		saved = []httpapi.Token{{ID: "admin", Role: referral.RoleAdmin, SHA256: httpapi.HashToken(rt.AdminToken)}}
 		b, _ := json.MarshalIndent(saved, "", "  ")
-		if err := os.WriteFile(rt.Config.TokensFile, b, 0o600); err != nil {
+		if err := fileperm.WriteFile(rt.Config.TokensFile, b); err != nil {
 			return nil, err
 		}
 		ts = saved
