@@ -21,11 +21,11 @@ type RuleSet struct {
 	// Name names the rule set, such as "socialrx-default" or "camden-2026".
 	Name string `json:"name" jsonschema:"pattern=^[a-z0-9][a-z0-9_.-]*$,maxLength=64"`
 	// Version is the rule set's version, MAJOR.MINOR.PATCH; every triage result records it.
-	Version string `json:"version" jsonschema:"pattern=^[0-9]+\\.[0-9]+\\.[0-9]+$"`
+	Version string `json:"version" jsonschema:"maxLength=32,pattern=^[0-9]+\\.[0-9]+\\.[0-9]+$"`
 	// Description says what the rule set is for and who maintains it.
 	Description string `json:"description,omitempty"`
 	// Factors are the factor rules, applied in order; every one that matches fires.
-	Factors []Factor `json:"factors" jsonschema:"maxItems=200"`
+	Factors []Factor `json:"factors"`
 	// Levels are the level rules: score bands that must not overlap.
 	Levels []LevelRule `json:"levels" jsonschema:"minItems=1,maxItems=3"`
 	// Default gives the level for a score that falls in no band.
