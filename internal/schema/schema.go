@@ -221,28 +221,42 @@ func MustCompile(url string, schemaJSON []byte) *Validator {
 }
 
 // Validate checks one JSON document. It returns nil, or a CodeInvalid
-// [socialrx.Error] whose Fields hold every failing JSON pointer and rule;
-// malformed JSON is reported at pointer "" .
+// [socialrx.Error] whose Fields hold every failing JSON pointer and rule:
+// first what no document may hold whatever its schema says (text that is
+// not UTF-8, NUL, lone surrogates, numbers no float64 holds; see the
+// package doc), then what the schema refuses. Malformed JSON is reported
+// at pointer "".
 func (v *Validator) Validate(doc []byte) error {
-	inst, err := sj.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return socialrx.Invalid(socialrx.Field("", "malformed JSON: %v", err))
+	inst, fields := parse(doc)
+	if inst == nil {
+		return socialrx.Invalid(fields...)
 	}
-	return v.ValidateValue(inst)
+	return v.validate(inst, fields)
 }
 
-// ValidateValue checks a decoded document (as from sj.UnmarshalJSON or
-// encoding/json with UseNumber).
+// ValidateValue checks a decoded document (as from [Parse],
+// sj.UnmarshalJSON or encoding/json with UseNumber), refusing NUL, text
+// that is not UTF-8 and numbers no float64 holds as [Validator.Validate] does.
 func (v *Validator) ValidateValue(inst any) error {
+	return v.validate(inst, nil)
+}
+
+// validate adds the problems of inst and its schema's to fields.
+func (v *Validator) validate(inst any, fields []socialrx.FieldError) error {
+	fields, badNumber := valueProblems(inst, "", fields)
+	if badNumber {
+		// The schema's numeric keywords cannot be checked on such numbers.
+		return socialrx.Invalid(merge(fields, nil)...)
+	}
 	err := v.schema.Validate(inst)
 	if err == nil {
-		return nil
+		return socialrx.Invalid(merge(fields, nil)...)
 	}
 	var ve *sj.ValidationError
 	if !errors.As(err, &ve) {
-		return socialrx.Errorf(socialrx.CodeInvalid, "%v", err)
+		return socialrx.Invalid(merge(fields, []socialrx.FieldError{socialrx.Field("", "%v", err)})...)
 	}
-	return socialrx.Invalid(Fields(ve)...)
+	return socialrx.Invalid(merge(fields, Fields(ve))...)
 }
 
 var printer = message.NewPrinter(language.English)
@@ -298,18 +312,4 @@ func Pointer(tokens []string) string {
 
 func escape(t string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-}
-
-// DecodeStrict decodes one JSON value into v, refusing unknown fields and
-// trailing data, as the published schemas do.
-func DecodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("trailing data after the JSON value")
-	}
-	return nil
 }
