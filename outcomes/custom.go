@@ -1,13 +1,12 @@
 package outcomes
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 )
 
 // Scoring says how a custom scale turns answers into a score.
@@ -242,10 +241,8 @@ func ParseDefinition(doc []byte) (*Custom, error) {
 		return nil, err
 	}
 	var d Definition
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+	if err := schema.DecodeStrict(doc, &d); err != nil {
+		return nil, err
 	}
 	return NewCustom(d)
 }

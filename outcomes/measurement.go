@@ -1,14 +1,13 @@
 package outcomes
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 )
 
 // TimePoint says when in a person's journey a measurement was taken.
@@ -327,10 +326,8 @@ func (r *Registry) ParseMeasurement(doc []byte) (Measurement, error) {
 		return Measurement{}, err
 	}
 	var m Measurement
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		return Measurement{}, socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+	if err := schema.DecodeStrict(doc, &m); err != nil {
+		return Measurement{}, err
 	}
 	return r.Score(m)
 }

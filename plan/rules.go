@@ -3,13 +3,13 @@ package plan
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 )
 
 // RuleSet is a named, versioned set of triage rules, as data. Factor rules
@@ -138,14 +138,9 @@ func DefaultRules() *RuleSet {
 func DefaultRulesJSON() []byte { return bytes.Clone(defaultRulesJSON) }
 
 func decodeRuleSet(data []byte) (*RuleSet, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var rs RuleSet
-	if err := dec.Decode(&rs); err != nil {
-		return nil, socialrx.Invalid(socialrx.Field("", "not a rule set: %v", err))
-	}
-	if dec.More() {
-		return nil, socialrx.Invalid(socialrx.Field("", "not a rule set: data after the JSON object"))
+	if err := schema.DecodeStrict(data, &rs); err != nil {
+		return nil, err
 	}
 	return &rs, nil
 }

@@ -129,7 +129,7 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 		return err
 	}
 	if err := schema.DecodeStrict(b, into); err != nil {
-		return socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+		return err
 	}
 	return nil
 }
