@@ -22,12 +22,12 @@
 // JSONSchemaExtend method that calls [MaxItems]. [Limit], which [Reflect]
 // applies, gives the rest these defaults:
 //
-//	string                      maxLength 1000 ([DefaultMaxLength])
-//	string, format email        maxLength 254 ([MaxEmailLength])
-//	string, format uri          maxLength 2048 ([MaxURILength])
-//	array                       maxItems 100 ([DefaultMaxItems])
-//	integer, number             minimum −(2⁵³−1), maximum 2⁵³−1 ([MaxSafeInteger])
-//	object taking unnamed keys  maxProperties 100 ([DefaultMaxProperties])
+//	string                      maxLength 1000      DefaultMaxLength
+//	string, format email        maxLength 254       MaxEmailLength
+//	string, format uri          maxLength 2048      MaxURILength
+//	array                       maxItems 100        DefaultMaxItems
+//	integer, number             ±(2⁵³−1)            MaxSafeInteger
+//	object taking unnamed keys  maxProperties 100   DefaultMaxProperties
 //
 // A string needs no maxLength when an enum or a const holds it, when its
 // format has values of bounded length (date, date-time, time, uuid), or
@@ -37,10 +37,10 @@
 //
 // The sizes the socialrx types choose, by what a field holds:
 //
-//	an id (not a UUID), a "by"   128
-//	a person's or an organisation's name   200
+//	an id that is not a UUID, a "by"       128
+//	a person's or organisation's name      200
 //	a free-text note, a reason, feedback   4000
-//	a directory description               10000
+//	a directory description                10000
 //
 // # Text
 //
