@@ -25,9 +25,9 @@ type Extensions struct {
 	// WaysToWellbeing are the five ways to wellbeing the service supports.
 	WaysToWellbeing []Way `json:"ways_to_wellbeing,omitempty"`
 	// Notes are link workers' own notes on the service (word of mouth).
-	Notes []Note `json:"notes,omitempty"`
+	Notes []Note `json:"notes,omitempty" jsonschema:"maxItems=500"`
 	// Ratings are link workers' ratings of the service.
-	Ratings []Rating `json:"ratings,omitempty"`
+	Ratings []Rating `json:"ratings,omitempty" jsonschema:"maxItems=500"`
 }
 
 // Welcome says who may join a service.
@@ -51,7 +51,7 @@ type ComplexNeeds struct {
 	// Welcomed is true when the service can support people with complex needs.
 	Welcomed bool `json:"welcomed"`
 	// AtOnce is how many people with complex needs it can support at the same time.
-	AtOnce int `json:"at_once,omitempty" jsonschema:"minimum=1"`
+	AtOnce int `json:"at_once,omitempty" jsonschema:"minimum=1,maximum=10000"`
 	// Notes says what support there is, or why not.
 	Notes string `json:"notes,omitempty"`
 }
@@ -60,11 +60,11 @@ type ComplexNeeds struct {
 // service_capacity (whose unit is an object; here it is its name).
 type Capacity struct {
 	// Available is the number of places free now; 0 means full.
-	Available int `json:"available" jsonschema:"minimum=0"`
+	Available int `json:"available" jsonschema:"minimum=0,maximum=100000"`
 	// Maximum is the number of places in all.
-	Maximum int `json:"maximum,omitempty" jsonschema:"minimum=1"`
+	Maximum int `json:"maximum,omitempty" jsonschema:"minimum=1,maximum=100000"`
 	// Unit names what is counted, such as "places" or "allotment plots".
-	Unit string `json:"unit,omitempty"`
+	Unit string `json:"unit,omitempty" jsonschema:"maxLength=200"`
 	// Description adds details, such as a waiting list.
 	Description string `json:"description,omitempty"`
 	// Updated is when the numbers were last updated.
@@ -76,7 +76,7 @@ type Verification struct {
 	// Date is the day the entry was checked.
 	Date socialrx.Date `json:"date"`
 	// By names who checked it.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// Note says how, such as "phoned the organiser".
 	Note string `json:"note,omitempty"`
 }
@@ -109,21 +109,21 @@ func (Way) EnumValues() []string { return socialrx.EnumStrings(waysToWellbeing) 
 // Note is a link worker's note on a service.
 type Note struct {
 	// By names the link worker.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// At is when the note was written.
 	At time.Time `json:"at"`
 	// Text is the note.
-	Text string `json:"text" jsonschema:"minLength=1"`
+	Text string `json:"text" jsonschema:"minLength=1,maxLength=4000"`
 }
 
 // Rating is a link worker's rating of a service, from 1 to 5 stars.
 type Rating struct {
 	// By names the link worker.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// At is when the rating was given.
 	At time.Time `json:"at"`
 	// Stars is the rating, 1 (poor) to 5 (excellent).
 	Stars int `json:"stars" jsonschema:"minimum=1,maximum=5"`
 	// Comment says why.
-	Comment string `json:"comment,omitempty"`
+	Comment string `json:"comment,omitempty" jsonschema:"maxLength=4000"`
 }

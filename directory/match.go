@@ -74,7 +74,7 @@ type Person struct {
 	ComplexNeeds bool `json:"complex_needs,omitempty"`
 	// Languages are the languages the person speaks, ISO 639 codes or names;
 	// with the language barrier a service must offer one of them.
-	Languages []string `json:"languages,omitempty"`
+	Languages []string `json:"languages,omitempty" jsonschema:"maxItems=20,maxLength=200"`
 	// Preferences are the person's wishes.
 	Preferences Preferences `json:"preferences,omitzero"`
 }
@@ -84,7 +84,7 @@ type Preferences struct {
 	// Available are the times the person is free.
 	Available []Slot `json:"available,omitempty"`
 	// MaxKm puts in-person services further than this from Location out of reach.
-	MaxKm float64 `json:"max_km,omitempty" jsonschema:"minimum=0"`
+	MaxKm float64 `json:"max_km,omitempty" jsonschema:"minimum=0,maximum=1000"`
 	// Mode is how the person would rather take part.
 	Mode Mode `json:"mode,omitempty"`
 	// Ways are the ways to wellbeing the person is drawn to.
@@ -94,11 +94,11 @@ type Preferences struct {
 // MatchOptions tune [Index.Match].
 type MatchOptions struct {
 	// Limit is the number of suggestions, 1 to 100 (0 means 10).
-	Limit int `json:"limit,omitempty"`
+	Limit int `json:"limit,omitempty" jsonschema:"minimum=0,maximum=100"`
 	// Exclusions asks for the services left out, each with its reasons.
 	Exclusions bool `json:"exclusions,omitempty"`
 	// StaleAfterDays is the age of a check after which an entry counts as stale (0 means 180).
-	StaleAfterDays int `json:"stale_after_days,omitempty"`
+	StaleAfterDays int `json:"stale_after_days,omitempty" jsonschema:"minimum=0,maximum=3650"`
 }
 
 // MatchResult is the outcome of [Index.Match].

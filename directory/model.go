@@ -69,9 +69,9 @@ type Service struct {
 	// OrganizationID is the UUID of the organization that runs the service.
 	OrganizationID string `json:"organization_id,omitempty" jsonschema:"format=uuid"`
 	// Name is the service's name.
-	Name string `json:"name" jsonschema:"minLength=1"`
+	Name string `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	// Description says what the service offers, in a few sentences.
-	Description string `json:"description,omitempty"`
+	Description string `json:"description,omitempty" jsonschema:"maxLength=10000"`
 	// URL is the service's web page.
 	URL string `json:"url,omitempty" jsonschema:"format=uri"`
 	// Email is the service's email address.
@@ -83,9 +83,9 @@ type Service struct {
 	// Accreditations lists the service's accreditations in words.
 	Accreditations string `json:"accreditations,omitempty"`
 	// MinimumAge is the youngest age the service is for.
-	MinimumAge *float64 `json:"minimum_age,omitempty" jsonschema:"minimum=0"`
+	MinimumAge *float64 `json:"minimum_age,omitempty" jsonschema:"minimum=0,maximum=150"`
 	// MaximumAge is the oldest age the service is for.
-	MaximumAge *float64 `json:"maximum_age,omitempty" jsonschema:"minimum=0"`
+	MaximumAge *float64 `json:"maximum_age,omitempty" jsonschema:"minimum=0,maximum=150"`
 	// AssuredDate is when the service's information was last quality assured.
 	AssuredDate socialrx.Date `json:"assured_date,omitzero"`
 	// AssurerEmail is the email of whoever assured the information.
@@ -99,7 +99,7 @@ type Service struct {
 	// ServiceAreas says where the service is available.
 	ServiceAreas []ServiceArea `json:"service_areas,omitempty"`
 	// ServiceAtLocations are the places the service is delivered.
-	ServiceAtLocations []ServiceAtLocation `json:"service_at_locations,omitempty"`
+	ServiceAtLocations []ServiceAtLocation `json:"service_at_locations,omitempty" jsonschema:"maxItems=500"`
 	// Languages are the languages the service is delivered in.
 	Languages []Language `json:"languages,omitempty"`
 	// Organization is the organization that runs the service.
@@ -113,7 +113,7 @@ type Service struct {
 	// Phones are the service's phone numbers (an HSDS 3.0 field).
 	Phones []Phone `json:"phones,omitempty"`
 	// Attributes link the service to taxonomy terms.
-	Attributes []Attribute `json:"attributes,omitempty"`
+	Attributes []Attribute `json:"attributes,omitempty" jsonschema:"maxItems=200"`
 	// Extensions holds what link workers need and ORUK lacks.
 	Extensions Extensions `json:"socialrx,omitzero"`
 }
@@ -123,15 +123,15 @@ type Organization struct {
 	// ID is the organization's UUID.
 	ID string `json:"id" jsonschema:"format=uuid"`
 	// Name is the organization's name.
-	Name string `json:"name" jsonschema:"minLength=1"`
+	Name string `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	// Description says what the organization does.
-	Description string `json:"description"`
+	Description string `json:"description" jsonschema:"maxLength=10000"`
 	// Email is the organization's email address.
 	Email string `json:"email,omitempty" jsonschema:"format=email"`
 	// Website is the organization's web site.
 	Website string `json:"website,omitempty" jsonschema:"format=uri"`
 	// Logo is a link to the organization's logo.
-	Logo string `json:"logo,omitempty"`
+	Logo string `json:"logo,omitempty" jsonschema:"maxLength=2048"`
 	// URI is a persistent identifier of the organization.
 	URI string `json:"uri,omitempty" jsonschema:"format=uri"`
 	// ParentOrganizationID is the UUID of the parent organization.
@@ -147,7 +147,7 @@ type Organization struct {
 type OrganizationFull struct {
 	Organization
 	// Services are the organization's services.
-	Services []Service `json:"services,omitempty"`
+	Services []Service `json:"services,omitempty" jsonschema:"maxItems=1000"`
 }
 
 // OrganizationIdentifier is a third-party identifier of an organization.
@@ -157,11 +157,11 @@ type OrganizationIdentifier struct {
 	// OrganizationID is the UUID of the organization identified.
 	OrganizationID string `json:"organization_id,omitempty" jsonschema:"format=uuid"`
 	// IdentifierScheme is the scheme's code, such as "GB-CHC".
-	IdentifierScheme string `json:"identifier_scheme,omitempty"`
+	IdentifierScheme string `json:"identifier_scheme,omitempty" jsonschema:"maxLength=64"`
 	// IdentifierType says what kind of identifier it is, such as "Charity number".
-	IdentifierType string `json:"identifier_type"`
+	IdentifierType string `json:"identifier_type" jsonschema:"maxLength=200"`
 	// Identifier is the identifier itself.
-	Identifier string `json:"identifier"`
+	Identifier string `json:"identifier" jsonschema:"maxLength=200"`
 	// Attributes link the identifier to taxonomy terms.
 	Attributes []Attribute `json:"attributes,omitempty"`
 }
@@ -197,9 +197,9 @@ type Schedule struct {
 	// ScheduleLink is a web page with the timetable.
 	ScheduleLink string `json:"schedule_link,omitempty" jsonschema:"format=uri"`
 	// AttendingType says how people attend, such as in person or online.
-	AttendingType string `json:"attending_type,omitempty"`
+	AttendingType string `json:"attending_type,omitempty" jsonschema:"maxLength=200"`
 	// Notes adds anything else about the schedule.
-	Notes string `json:"notes,omitempty"`
+	Notes string `json:"notes,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // The patterns a schedule's iCalendar parts and times must match.
@@ -209,7 +209,8 @@ const (
 	clockPattern      = `^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$`
 )
 
-// JSONSchemaExtend adds the patterns of byday, bymonthday, opens_at and closes_at.
+// JSONSchemaExtend adds the patterns of byday, bymonthday, opens_at and
+// closes_at, and bounds the lists of days, which the patterns do not.
 func (Schedule) JSONSchemaExtend(s *jsonschema.Schema) {
 	for name, pat := range map[string]string{
 		"byday": bydayPattern, "bymonthday": bymonthdayPattern,
@@ -219,7 +220,17 @@ func (Schedule) JSONSchemaExtend(s *jsonschema.Schema) {
 			p.Pattern = pat
 		}
 	}
+	for _, name := range []string{"byday", "bymonthday"} {
+		if p, ok := s.Properties.Get(name); ok {
+			n := uint64(maxDayList)
+			p.MaxLength = &n
+		}
+	}
 }
+
+// maxDayList bounds byday and bymonthday: every day of the month with a
+// sign, comma separated, fits.
+const maxDayList = 200
 
 // ServiceArea says where a service is available.
 type ServiceArea struct {
@@ -228,13 +239,13 @@ type ServiceArea struct {
 	// ServiceID is the UUID of the service.
 	ServiceID string `json:"service_id,omitempty" jsonschema:"format=uuid"`
 	// Name names the area, such as a borough or ward.
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty" jsonschema:"maxLength=200"`
 	// Extent is the area's shape, in the format extent_type names.
-	Extent string `json:"extent,omitempty"`
+	Extent string `json:"extent,omitempty" jsonschema:"maxLength=65536"`
 	// ExtentType names the format of Extent, such as "geojson".
-	ExtentType string `json:"extent_type,omitempty"`
+	ExtentType string `json:"extent_type,omitempty" jsonschema:"maxLength=64"`
 	// URI identifies the area, such as an ONS geography code URI.
-	URI string `json:"uri,omitempty"`
+	URI string `json:"uri,omitempty" jsonschema:"maxLength=2048"`
 	// ServiceArea describes the area in words.
 	ServiceArea string `json:"service_area,omitempty"`
 }
@@ -258,17 +269,17 @@ type Location struct {
 	// LocationType says whether the place is physical, postal or virtual.
 	LocationType LocationType `json:"location_type"`
 	// Name is the place's name.
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty" jsonschema:"maxLength=200"`
 	// Description describes the place.
-	Description string `json:"description,omitempty"`
+	Description string `json:"description,omitempty" jsonschema:"maxLength=4000"`
 	// Latitude is the place's WGS 84 latitude; values outside -90..90 are kept but not used for distance.
 	Latitude *float64 `json:"latitude,omitempty"`
 	// Longitude is the place's WGS 84 longitude; values outside -180..180 are kept but not used for distance.
 	Longitude *float64 `json:"longitude,omitempty"`
 	// ExternalIdentifier identifies the place elsewhere, such as a UPRN.
-	ExternalIdentifier string `json:"external_identifier,omitempty"`
+	ExternalIdentifier string `json:"external_identifier,omitempty" jsonschema:"maxLength=200"`
 	// ExternalIdentifierType names the scheme of ExternalIdentifier.
-	ExternalIdentifierType string `json:"external_identifier_type,omitempty"`
+	ExternalIdentifierType string `json:"external_identifier_type,omitempty" jsonschema:"maxLength=200"`
 	// Addresses are the place's addresses.
 	Addresses []Address `json:"addresses,omitempty"`
 	// Accessibility describes how accessible the place is.
@@ -284,19 +295,19 @@ type Address struct {
 	// LocationID is the UUID of the location.
 	LocationID string `json:"location_id,omitempty" jsonschema:"format=uuid"`
 	// Attention names the person or department to address.
-	Attention string `json:"attention,omitempty"`
+	Attention string `json:"attention,omitempty" jsonschema:"maxLength=200"`
 	// Address1 is the first line of the address.
-	Address1 string `json:"address_1"`
+	Address1 string `json:"address_1" jsonschema:"maxLength=200"`
 	// City is the town or city.
-	City string `json:"city"`
+	City string `json:"city" jsonschema:"maxLength=200"`
 	// Region is the region, such as a county.
-	Region string `json:"region,omitempty"`
+	Region string `json:"region,omitempty" jsonschema:"maxLength=200"`
 	// StateProvince is the state or province (in the UK, the county or nation).
-	StateProvince string `json:"state_province"`
+	StateProvince string `json:"state_province" jsonschema:"maxLength=200"`
 	// PostalCode is the postcode.
-	PostalCode string `json:"postal_code"`
+	PostalCode string `json:"postal_code" jsonschema:"maxLength=32"`
 	// Country is the ISO 3166-1 country code.
-	Country string `json:"country"`
+	Country string `json:"country" jsonschema:"maxLength=64"`
 	// AddressType says whether the address is physical, postal or virtual.
 	AddressType LocationType `json:"address_type"`
 	// Attributes link the address to taxonomy terms.
@@ -312,7 +323,7 @@ type Accessibility struct {
 	// Description describes the feature, such as "step-free access".
 	Description string `json:"description,omitempty"`
 	// Details adds details.
-	Details string `json:"details,omitempty"`
+	Details string `json:"details,omitempty" jsonschema:"maxLength=4000"`
 	// URL is a page with more about the place's accessibility.
 	URL string `json:"url,omitempty" jsonschema:"format=uri"`
 	// Attributes link the feature to taxonomy terms.
@@ -331,9 +342,9 @@ type Language struct {
 	// PhoneID is the UUID of the phone line.
 	PhoneID string `json:"phone_id,omitempty" jsonschema:"format=uuid"`
 	// Name is the language's name, such as "Polish" (HSDS 3.0).
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty" jsonschema:"maxLength=200"`
 	// Code is the ISO 639 code, such as "pl" (HSDS 3.0).
-	Code string `json:"code,omitempty"`
+	Code string `json:"code,omitempty" jsonschema:"maxLength=35"`
 	// Note adds details, such as "on Tuesdays only" (HSDS 3.0).
 	Note string `json:"note,omitempty"`
 }
@@ -373,9 +384,9 @@ type Contact struct {
 	// ServiceID is the UUID of the service.
 	ServiceID string `json:"service_id,omitempty" jsonschema:"format=uuid"`
 	// Name is the person's name.
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty" jsonschema:"maxLength=200"`
 	// Title is the person's job title.
-	Title string `json:"title,omitempty"`
+	Title string `json:"title,omitempty" jsonschema:"maxLength=200"`
 	// Email is the person's email address (an HSDS 3.0 field).
 	Email string `json:"email,omitempty" jsonschema:"format=email"`
 	// Phones are the person's phone numbers (an HSDS 3.0 field).
@@ -391,7 +402,7 @@ type Phone struct {
 	// ContactID is the UUID of the contact.
 	ContactID string `json:"contact_id,omitempty" jsonschema:"format=uuid"`
 	// Number is the phone number.
-	Number string `json:"number" jsonschema:"minLength=1"`
+	Number string `json:"number" jsonschema:"minLength=1,maxLength=64"`
 	// Description says when or what to call about.
 	Description string `json:"description,omitempty"`
 	// Languages are the languages spoken on the line.
@@ -407,7 +418,7 @@ type Attribute struct {
 	// TaxonomyTermID is the UUID of the term.
 	TaxonomyTermID string `json:"taxonomy_term_id,omitempty" jsonschema:"format=uuid"`
 	// LinkType says what the link means.
-	LinkType string `json:"link_type,omitempty"`
+	LinkType string `json:"link_type,omitempty" jsonschema:"maxLength=64"`
 	// TaxonomyTerm is the term itself.
 	TaxonomyTerm *TaxonomyTerm `json:"taxonomy_term,omitempty"`
 }
@@ -417,17 +428,17 @@ type TaxonomyTerm struct {
 	// ID is the term's UUID.
 	ID string `json:"id" jsonschema:"format=uuid"`
 	// Name is the term's label.
-	Name string `json:"name"`
+	Name string `json:"name" jsonschema:"maxLength=200"`
 	// Description describes the term.
 	Description string `json:"description"`
 	// ParentID is the UUID of the parent term.
 	ParentID string `json:"parent_id,omitempty" jsonschema:"format=uuid"`
 	// Taxonomy names the taxonomy the term belongs to.
-	Taxonomy string `json:"taxonomy,omitempty"`
+	Taxonomy string `json:"taxonomy,omitempty" jsonschema:"maxLength=200"`
 	// TaxonomyID is the UUID of the taxonomy.
 	TaxonomyID string `json:"taxonomy_id,omitempty" jsonschema:"format=uuid"`
 	// TermURI is a persistent identifier of the term.
 	TermURI string `json:"term_uri,omitempty" jsonschema:"format=uri"`
 	// Term is the term's code or label in its taxonomy.
-	Term string `json:"term,omitempty"`
+	Term string `json:"term,omitempty" jsonschema:"maxLength=200"`
 }

@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -9,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	sj "github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
@@ -116,9 +113,9 @@ func decode[T any, P interface {
 	normalizer
 }](doc []byte, v *schema.Validator, check func(*T) []socialrx.FieldError) (T, error) {
 	var zero T
-	inst, err := sj.UnmarshalJSON(bytes.NewReader(doc))
+	inst, err := schema.Parse(doc)
 	if err != nil {
-		return zero, socialrx.Invalid(socialrx.Field("", "malformed JSON: %v", err))
+		return zero, err
 	}
 	if _, ok := inst.(map[string]any); !ok {
 		return zero, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
@@ -136,7 +133,7 @@ func decode[T any, P interface {
 	}
 	var out T
 	if err := json.Unmarshal(doc, &out); err != nil && len(fields) == 0 {
-		fields = append(fields, jsonField(err))
+		fields = append(fields, jsonField(doc, err))
 	}
 	fields = merge(fields, check(&out))
 	if len(fields) > 0 {
@@ -207,10 +204,10 @@ func drop(doc any, pointer string) any {
 }
 
 // jsonField turns an encoding/json error into a field error.
-func jsonField(err error) socialrx.FieldError {
+func jsonField(doc []byte, err error) socialrx.FieldError {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return socialrx.Field("/"+strings.ReplaceAll(te.Field, ".", "/"), "must be a %s, not %s", te.Type, te.Value)
+		return socialrx.Field(schema.PointerAt(doc, te.Offset), "must be a %s, not %s", te.Type, te.Value)
 	}
 	return socialrx.Field("", "%v", err)
 }

@@ -14,11 +14,11 @@ import (
 type Query struct {
 	// Text is free text matched against names, descriptions, organization
 	// names and taxonomy labels, case-folded and stemmed; every word must match.
-	Text string `json:"text,omitempty"`
+	Text string `json:"text,omitempty" jsonschema:"maxLength=500"`
 	// Needs keeps services that meet any of these needs.
 	Needs []socialrx.Need `json:"needs,omitempty"`
 	// TaxonomyTerms keeps services with any of these taxonomy terms, given by id or label.
-	TaxonomyTerms []string `json:"taxonomy_terms,omitempty"`
+	TaxonomyTerms []string `json:"taxonomy_terms,omitempty" jsonschema:"maxItems=50,maxLength=200"`
 	// Status keeps services with any of these statuses.
 	Status []Status `json:"status,omitempty"`
 	// FreeOnly keeps services known to be free.
@@ -37,7 +37,7 @@ type Query struct {
 	Access []Access `json:"access,omitempty"`
 	// Language keeps services delivered in this language, by ISO 639 code or
 	// name; a service listing no language counts as English.
-	Language string `json:"language,omitempty"`
+	Language string `json:"language,omitempty" jsonschema:"maxLength=200"`
 	// Mode keeps services delivered this way.
 	Mode Mode `json:"mode,omitempty"`
 	// HasSpace keeps services that report free places.
@@ -45,7 +45,7 @@ type Query struct {
 	// Near is the point distances are measured from.
 	Near *Point `json:"near,omitempty"`
 	// RadiusKm keeps services with a location within this many kilometres of Near.
-	RadiusKm float64 `json:"radius_km,omitempty" jsonschema:"minimum=0"`
+	RadiusKm float64 `json:"radius_km,omitempty" jsonschema:"minimum=0,maximum=1000"`
 	// IncludeOnline keeps services delivered online whatever RadiusKm says.
 	IncludeOnline bool `json:"include_online,omitempty"`
 	// Page is the page wanted, from 1 (0 means 1), at most 100000.
@@ -83,9 +83,9 @@ type Slot struct {
 	// Day is the day of the week.
 	Day Day `json:"day"`
 	// From is the start, HH:MM (empty: start of day).
-	From string `json:"from,omitempty"`
+	From string `json:"from,omitempty" jsonschema:"maxLength=8"`
 	// To is the end, HH:MM (empty: end of day).
-	To string `json:"to,omitempty"`
+	To string `json:"to,omitempty" jsonschema:"maxLength=8"`
 }
 
 // window is a slot prepared for tests against sessions.

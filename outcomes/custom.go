@@ -1,13 +1,12 @@
 package outcomes
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 )
 
 // Scoring says how a custom scale turns answers into a score.
@@ -39,30 +38,30 @@ type LookupEntry struct {
 type ScaleDefinition struct {
 	Scale
 	// Items are the ids of the items summed.
-	Items []string `json:"items"`
+	Items []string `json:"items" jsonschema:"maxLength=64"`
 	// Reverse are the ids of items scored in reverse (min+max-answer).
-	Reverse []string `json:"reverse,omitempty"`
+	Reverse []string `json:"reverse,omitempty" jsonschema:"maxLength=64"`
 	// Scoring is sum or lookup.
 	Scoring Scoring `json:"scoring"`
 	// Lookup converts every raw sum, from the sum of the items' minimums to
 	// the sum of their maximums, with no gaps; only for lookup scoring.
-	Lookup []LookupEntry `json:"lookup,omitempty"`
+	Lookup []LookupEntry `json:"lookup,omitempty" jsonschema:"maxItems=1000"`
 	// MaxMissing is how many of the scale's items may be unanswered: up to
 	// that many, each missing answer is replaced by the mean of the
 	// person's other answers on the scale (the raw sum is prorated and
 	// rounded half up); beyond it the score is missing. Default 0.
-	MaxMissing int `json:"max_missing,omitempty"`
+	MaxMissing int `json:"max_missing,omitempty" jsonschema:"minimum=0,maximum=100"`
 }
 
 // Definition is a team's own instrument as data: items, scales, scoring and
 // bands. It is checked against instrument.schema.json and by [NewCustom].
 type Definition struct {
 	// ID names the instrument, snake_case; it must not be a built-in's id.
-	ID string `json:"id"`
+	ID string `json:"id" jsonschema:"maxLength=64"`
 	// Version names the version of its items and scoring.
-	Version string `json:"version" jsonschema:"minLength=1"`
+	Version string `json:"version" jsonschema:"minLength=1,maxLength=32"`
 	// Label is the instrument's name in plain words.
-	Label string `json:"label" jsonschema:"minLength=1"`
+	Label string `json:"label" jsonschema:"minLength=1,maxLength=200"`
 	// Items are the questions, by id and short label only.
 	Items []Item `json:"items" jsonschema:"minItems=1"`
 	// Scales are the scores, each with its scoring.
@@ -242,10 +241,8 @@ func ParseDefinition(doc []byte) (*Custom, error) {
 		return nil, err
 	}
 	var d Definition
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+	if err := schema.DecodeStrict(doc, &d); err != nil {
+		return nil, err
 	}
 	return NewCustom(d)
 }

@@ -114,14 +114,14 @@ func (in *FrameworkInput) check() error {
 
 // Count is a published count, or Suppressed.
 type Count struct {
-	Value      *int `json:"value,omitempty"`
+	Value      *int `json:"value,omitempty" jsonschema:"minimum=0"`
 	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 // Framework is the common outcomes framework view of a report.
 type Framework struct {
 	// Person repeats the overall results of the wellbeing and loneliness scales.
-	Person []PersonOutcome `json:"person"`
+	Person []PersonOutcome `json:"person" jsonschema:"maxItems=1000"`
 	// Community shows demand on and capacity of community partners, and gaps.
 	Community Community `json:"community"`
 	// System shows what the clinical system reports, if provided.
@@ -130,25 +130,25 @@ type Framework struct {
 
 // PersonOutcome is one wellbeing or loneliness scale's overall result.
 type PersonOutcome struct {
-	Instrument        string `json:"instrument"`
-	InstrumentVersion string `json:"instrument_version"`
-	Scale             string `json:"scale"`
-	Label             string `json:"label"`
+	Instrument        string `json:"instrument" jsonschema:"maxLength=64"`
+	InstrumentVersion string `json:"instrument_version" jsonschema:"maxLength=32"`
+	Scale             string `json:"scale" jsonschema:"maxLength=64"`
+	Label             string `json:"label" jsonschema:"maxLength=200"`
 	Domain            Domain `json:"domain"`
 	Overall           Cell   `json:"overall"`
 }
 
 // Community holds onward referrals by partner, their total, and gaps.
 type Community struct {
-	Partners []PartnerRow `json:"partners,omitempty"`
+	Partners []PartnerRow `json:"partners,omitempty" jsonschema:"maxItems=10000"`
 	// Total sums the partners; its Partner is empty.
 	Total *PartnerRow `json:"total,omitempty"`
-	Gaps  []GapRow    `json:"gaps,omitempty"`
+	Gaps  []GapRow    `json:"gaps,omitempty" jsonschema:"maxItems=100000"`
 }
 
 // PartnerRow is one partner's counts, each published or suppressed.
 type PartnerRow struct {
-	Partner            string `json:"partner,omitempty"`
+	Partner            string `json:"partner,omitempty" jsonschema:"maxLength=128"`
 	Accepted           Count  `json:"accepted"`
 	RejectedNoCapacity Count  `json:"rejected_no_capacity"`
 	Attended           Count  `json:"attended"`

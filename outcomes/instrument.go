@@ -56,25 +56,25 @@ func (d Domain) valid() bool { return slices.Contains(domains, d) }
 // Option is one labelled answer on an item's response scale.
 type Option struct {
 	// Value is the answer as recorded.
-	Value int `json:"value"`
+	Value int `json:"value" jsonschema:"minimum=-1000,maximum=1000"`
 	// Code is a stable snake_case name for the answer, such as "more_or_less".
-	Code string `json:"code"`
+	Code string `json:"code" jsonschema:"maxLength=64"`
 	// Label is the answer in a few words (never licensed question wording).
-	Label string `json:"label"`
+	Label string `json:"label" jsonschema:"maxLength=200"`
 }
 
 // Item is one question of an instrument, by id and short label only; the
 // team supplies the wording it holds a licence for.
 type Item struct {
 	// ID names the item within its instrument, such as "anxiety".
-	ID string `json:"id"`
+	ID string `json:"id" jsonschema:"maxLength=64"`
 	// Label says what the item is about in a few words.
-	Label string `json:"label"`
+	Label string `json:"label" jsonschema:"maxLength=200"`
 	// Min and Max bound the whole-number answers.
-	Min int `json:"min"`
-	Max int `json:"max"`
+	Min int `json:"min" jsonschema:"minimum=-1000,maximum=1000"`
+	Max int `json:"max" jsonschema:"minimum=-1000,maximum=1000"`
 	// Options, when given, are the only answers allowed, with their labels.
-	Options []Option `json:"options,omitempty"`
+	Options []Option `json:"options,omitempty" jsonschema:"maxItems=50"`
 	// Words is true when the answer carries the person's own words, as a
 	// MYCaW concern does.
 	Words bool `json:"words,omitempty"`
@@ -83,9 +83,9 @@ type Item struct {
 // Band is a named range of a scale's score, such as "lonely" for UCLA 6-9.
 type Band struct {
 	// Code is a stable snake_case name for the band.
-	Code string `json:"code"`
+	Code string `json:"code" jsonschema:"maxLength=64"`
 	// Label is the band in plain words.
-	Label string `json:"label"`
+	Label string `json:"label" jsonschema:"maxLength=200"`
 	// Min and Max bound the band, both inclusive.
 	Min float64 `json:"min"`
 	Max float64 `json:"max"`
@@ -94,9 +94,9 @@ type Band struct {
 // Scale is one score an instrument produces, with the facts a report needs.
 type Scale struct {
 	// ID names the scale within its instrument, such as "metric".
-	ID string `json:"id"`
+	ID string `json:"id" jsonschema:"maxLength=64"`
 	// Label says what the score measures.
-	Label string `json:"label"`
+	Label string `json:"label" jsonschema:"maxLength=200"`
 	// Domain places the scale in the common outcomes framework.
 	Domain Domain `json:"domain"`
 	// Min and Max bound the score.
@@ -141,14 +141,14 @@ type Response struct {
 // Score is an instrument's result on one scale.
 type Score struct {
 	// Scale is the scale's id.
-	Scale string `json:"scale"`
+	Scale string `json:"scale" jsonschema:"maxLength=64"`
 	// Value is the score; 0 when Missing.
 	Value float64 `json:"value"`
 	// Missing is true when the instrument's missing-data rules leave the
 	// scale without a score.
 	Missing bool `json:"missing,omitempty"`
 	// Band is the code of the band the score falls in, if the scale has bands.
-	Band string `json:"band,omitempty"`
+	Band string `json:"band,omitempty" jsonschema:"maxLength=64"`
 }
 
 // Instrument is an outcome measure: its items and response scales, the

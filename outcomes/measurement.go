@@ -1,14 +1,13 @@
 package outcomes
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 )
 
 // TimePoint says when in a person's journey a measurement was taken.
@@ -61,11 +60,11 @@ func (Mode) EnumValues() []string { return socialrx.EnumStrings(measurementModes
 // Answer is the answer to one item.
 type Answer struct {
 	// Item is the item's id.
-	Item string `json:"item"`
+	Item string `json:"item" jsonschema:"maxLength=64"`
 	// Value is the answer; leave it out when the item was not answered.
-	Value *int `json:"value,omitempty"`
+	Value *int `json:"value,omitempty" jsonschema:"minimum=-1000,maximum=1000"`
 	// Words are the person's own words, for items that take them.
-	Words string `json:"words,omitempty"`
+	Words string `json:"words,omitempty" jsonschema:"maxLength=1000"`
 }
 
 // Context carries the attributes a report breaks measurements down by, as
@@ -73,17 +72,17 @@ type Answer struct {
 // are reported as "not_recorded".
 type Context struct {
 	// TriageLevel is the person's level of support, such as "2".
-	TriageLevel string `json:"triage_level,omitempty"`
+	TriageLevel string `json:"triage_level,omitempty" jsonschema:"maxLength=16"`
 	// Pathway is the service pathway, such as "connector".
-	Pathway string `json:"pathway,omitempty"`
+	Pathway string `json:"pathway,omitempty" jsonschema:"maxLength=64"`
 	// ReferralSource is who referred, such as "gp".
-	ReferralSource string `json:"referral_source,omitempty"`
+	ReferralSource string `json:"referral_source,omitempty" jsonschema:"maxLength=64"`
 	// Needs are the needs the person was referred for.
 	Needs []socialrx.Need `json:"needs,omitempty"`
 	// Practice is the person's GP practice code.
-	Practice string `json:"practice,omitempty"`
+	Practice string `json:"practice,omitempty" jsonschema:"maxLength=64"`
 	// Area is the locality or neighbourhood.
-	Area string `json:"area,omitempty"`
+	Area string `json:"area,omitempty" jsonschema:"maxLength=200"`
 }
 
 // Measurement is one completed instrument: whose, when, how, the answers,
@@ -94,8 +93,8 @@ type Measurement struct {
 	// Version is the stored version, for compare-and-swap writes.
 	Version int64 `json:"version,omitempty" jsonschema:"minimum=0"`
 	// Instrument and InstrumentVersion name the instrument used.
-	Instrument        string `json:"instrument" jsonschema:"minLength=1"`
-	InstrumentVersion string `json:"instrument_version" jsonschema:"minLength=1"`
+	Instrument        string `json:"instrument" jsonschema:"minLength=1,maxLength=64"`
+	InstrumentVersion string `json:"instrument_version" jsonschema:"minLength=1,maxLength=32"`
 	// Person identifies the person measured.
 	Person string `json:"person" jsonschema:"minLength=1,maxLength=200"`
 	// Referral identifies the referral the measurement belongs to.
@@ -327,10 +326,8 @@ func (r *Registry) ParseMeasurement(doc []byte) (Measurement, error) {
 		return Measurement{}, err
 	}
 	var m Measurement
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
-		return Measurement{}, socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+	if err := schema.DecodeStrict(doc, &m); err != nil {
+		return Measurement{}, err
 	}
 	return r.Score(m)
 }

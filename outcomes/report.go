@@ -262,29 +262,29 @@ func (a *Accumulator) Add(m Measurement) error {
 // from published totals.
 type Report struct {
 	// MinCell is the suppression threshold used.
-	MinCell int `json:"min_cell"`
+	MinCell int `json:"min_cell" jsonschema:"minimum=0"`
 	// Period is the unit of the period dimension.
 	Period PeriodUnit `json:"period"`
 	// From and To bound the latest measurements counted, if set.
 	From socialrx.Date `json:"from,omitzero"`
 	To   socialrx.Date `json:"to,omitzero"`
 	// Measurements counts the measurements with evaluation consent added.
-	Measurements int `json:"measurements"`
+	Measurements int `json:"measurements" jsonschema:"minimum=0"`
 	// ExcludedNoConsent counts the measurements left out for want of
 	// evaluation consent.
-	ExcludedNoConsent int `json:"excluded_no_consent"`
+	ExcludedNoConsent int `json:"excluded_no_consent" jsonschema:"minimum=0"`
 	// Scales hold the results per instrument scale that has any pairs.
-	Scales []ScaleReport `json:"scales"`
+	Scales []ScaleReport `json:"scales" jsonschema:"maxItems=1000"`
 	// Framework is the common outcomes framework view.
 	Framework Framework `json:"framework"`
 }
 
 // ScaleReport holds the results on one scale of one instrument.
 type ScaleReport struct {
-	Instrument        string    `json:"instrument"`
-	InstrumentVersion string    `json:"instrument_version"`
-	Scale             string    `json:"scale"`
-	Label             string    `json:"label"`
+	Instrument        string    `json:"instrument" jsonschema:"maxLength=64"`
+	InstrumentVersion string    `json:"instrument_version" jsonschema:"maxLength=32"`
+	Scale             string    `json:"scale" jsonschema:"maxLength=64"`
+	Label             string    `json:"label" jsonschema:"maxLength=200"`
 	Domain            Domain    `json:"domain"`
 	Better            Direction `json:"better"`
 	// MeaningfulChange is the threshold used to class changes, if any.
@@ -301,7 +301,7 @@ type ScaleReport struct {
 type Table struct {
 	Rows    Dimension `json:"rows"`
 	Columns Dimension `json:"columns,omitempty"`
-	Cells   []Cell    `json:"cells"`
+	Cells   []Cell    `json:"cells" jsonschema:"maxItems=100000"`
 }
 
 // Cell is one published figure: its statistics, or Suppressed.

@@ -40,7 +40,7 @@ type Interval struct {
 // shares are rounded to 4 decimal places.
 type Stats struct {
 	// N is the number of people with a baseline and a later score.
-	N int `json:"n"`
+	N int `json:"n" jsonschema:"minimum=0"`
 	// MeanBaseline and MeanLatest are the mean scores at the two ends.
 	MeanBaseline float64 `json:"mean_baseline"`
 	MeanLatest   float64 `json:"mean_latest"`

@@ -17,7 +17,7 @@ type Assessment struct {
 	// AssessedAt is when the assessment was made.
 	AssessedAt time.Time `json:"assessed_at"`
 	// AssessedBy identifies the link worker who made it.
-	AssessedBy string `json:"assessed_by" jsonschema:"minLength=1"`
+	AssessedBy string `json:"assessed_by" jsonschema:"minLength=1,maxLength=128"`
 	// Needs are the person's needs, each at most once, with their severity.
 	Needs []AssessedNeed `json:"needs,omitempty"`
 	// Crises are practical crises that need hands-on help now.
@@ -31,7 +31,7 @@ type Assessment struct {
 	// SupportNetwork is how much help the person has from people around them.
 	SupportNetwork SupportNetwork `json:"support_network"`
 	// Notes are the link worker's own notes; they never reach the plan summary.
-	Notes string `json:"notes,omitempty"`
+	Notes string `json:"notes,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // AssessedNeed is one need with its severity.

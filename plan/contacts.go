@@ -21,9 +21,9 @@ type Contact struct {
 	// Minutes is how long it took; only a message may take 0.
 	Minutes int `json:"minutes" jsonschema:"minimum=0,maximum=720"`
 	// By is the link worker who made the contact.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// Notes are the link worker's notes; they are not on the plan summary.
-	Notes string `json:"notes,omitempty"`
+	Notes string `json:"notes,omitempty" jsonschema:"maxLength=4000"`
 	// Next is the next contact agreed at this one, if any.
 	Next NextContact `json:"next,omitzero"`
 }
@@ -58,7 +58,7 @@ func (c Contact) check() []socialrx.FieldError {
 // triage plus any extensions, each with its reason.
 type Budget struct {
 	// Initial is the budget set at triage.
-	Initial int `json:"initial" jsonschema:"minimum=1"`
+	Initial int `json:"initial" jsonschema:"minimum=1,maximum=50"`
 	// Extensions are the extensions since, oldest first.
 	Extensions []Extension `json:"extensions,omitempty"`
 }
@@ -66,11 +66,11 @@ type Budget struct {
 // Extension is one extension of a contact budget.
 type Extension struct {
 	// Contacts is how many contacts were added.
-	Contacts int `json:"contacts" jsonschema:"minimum=1"`
+	Contacts int `json:"contacts" jsonschema:"minimum=1,maximum=50"`
 	// Reason says why, in words.
-	Reason string `json:"reason" jsonschema:"minLength=1"`
+	Reason string `json:"reason" jsonschema:"minLength=1,maxLength=1000"`
 	// By is who extended it.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// At is when.
 	At time.Time `json:"at"`
 }
@@ -93,7 +93,8 @@ func (b Budget) Total() int {
 // with [Plan.ExtendBudget]). A next contact agreed at the contact becomes
 // the plan's next contact; a contact on or after the planned date of the
 // next contact fulfils it. Codes: invalid ("/status" when paused or
-// closed, "/at", "/kind", "/minutes", "/by", "/next/on", "/budget").
+// closed, "/at", "/kind", "/minutes", "/by", "/next/on", "/budget",
+// "/contacts" after [MaxContacts]).
 func (p *Plan) AddContact(c Contact, now time.Time) error {
 	fs := p.open()
 	if p.Status == StatusPaused {
@@ -111,6 +112,7 @@ func (p *Plan) AddContact(c Contact, now time.Time) error {
 	if used, total := len(p.Contacts), p.Budget.Total(); used >= total {
 		fs = append(fs, socialrx.Field("/budget", "all %d contacts in the budget are used; extend it with a reason first", total))
 	}
+	fs = append(fs, full("/contacts", len(p.Contacts), MaxContacts, "contacts")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return err
 	}
@@ -129,7 +131,7 @@ func (p *Plan) AddContact(c Contact, now time.Time) error {
 
 // ExtendBudget adds contacts to the budget, with the reason why. Codes:
 // invalid ("/status" when closed, "/contacts" not 1 to [MaxExtension],
-// "/reason" when missing, "/by").
+// "/reason" when missing, "/by", "/budget/extensions" after [MaxExtensions]).
 func (p *Plan) ExtendBudget(contacts int, reason, by string, now time.Time) error {
 	fs := p.open()
 	if contacts < 1 || contacts > MaxExtension {
@@ -139,6 +141,7 @@ func (p *Plan) ExtendBudget(contacts int, reason, by string, now time.Time) erro
 		fs = append(fs, socialrx.Field("/reason", "required: say why the budget is extended"))
 	}
 	fs = append(fs, required("/by", by)...)
+	fs = append(fs, full("/budget/extensions", len(p.Budget.Extensions), MaxExtensions, "extensions")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // Goal is one of the person's goals, in their own words.
 type Goal struct {
 	// Text is the goal in the person's own words, such as "get back to my allotment".
-	Text string `json:"text" jsonschema:"minLength=1"`
+	Text string `json:"text" jsonschema:"minLength=1,maxLength=1000"`
 	// Need is the need the goal addresses.
 	Need socialrx.Need `json:"need"`
 	// Status is where the goal stands.
@@ -30,9 +30,9 @@ type ProgressNote struct {
 	// At is when the note was written.
 	At time.Time `json:"at"`
 	// By is who wrote it.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// Text is the note.
-	Text string `json:"text" jsonschema:"minLength=1"`
+	Text string `json:"text" jsonschema:"minLength=1,maxLength=4000"`
 	// Status is the status the goal moved to with this note; absent when it did not move.
 	Status GoalStatus `json:"status,omitempty"`
 }
@@ -58,7 +58,7 @@ type Barrier struct {
 	// Kind is the kind of barrier.
 	Kind BarrierKind `json:"kind"`
 	// Note says more, for the link worker; it is not on the plan summary.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" jsonschema:"maxLength=4000"`
 	// Support is the support agreed to remove the barrier.
 	Support []Support `json:"support,omitempty"`
 }
@@ -70,7 +70,7 @@ type Support struct {
 	// Detail says what was arranged in words the person understands; it is
 	// shown on the plan summary, such as "Sam from the befriending scheme
 	// will meet you at the door for your first session".
-	Detail string `json:"detail" jsonschema:"minLength=1"`
+	Detail string `json:"detail" jsonschema:"minLength=1,maxLength=1000"`
 }
 
 func (s Support) check(path string) []socialrx.FieldError {
@@ -92,7 +92,7 @@ type Activity struct {
 	// RefID is the id of the signpost or onward referral (a UUID).
 	RefID string `json:"ref_id" jsonschema:"format=uuid"`
 	// Description says what was agreed, in plain words, for the plan summary.
-	Description string `json:"description" jsonschema:"minLength=1"`
+	Description string `json:"description" jsonschema:"minLength=1,maxLength=1000"`
 	// Goals are the indexes of the goals the activity serves.
 	Goals []int `json:"goals,omitempty"`
 	// AgreedOn is when it was agreed.
@@ -106,9 +106,9 @@ type Review struct {
 	// DoneAt is when it was done; absent until then.
 	DoneAt time.Time `json:"done_at,omitzero"`
 	// By is who did it.
-	By string `json:"by,omitempty"`
+	By string `json:"by,omitempty" jsonschema:"maxLength=128"`
 	// Notes say what the review found.
-	Notes string `json:"notes,omitempty"`
+	Notes string `json:"notes,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // NextContact is the next contact agreed with the person.
@@ -156,12 +156,14 @@ func (p *Plan) SetWhatMatters(text string, now time.Time) error {
 }
 
 // AddGoal adds a goal in the person's own words, not started, and returns
-// its index. Codes: invalid ("/status" when closed, "/text", "/need").
+// its index. Codes: invalid ("/status" when closed, "/text", "/need",
+// "/goals" after [MaxGoals]).
 func (p *Plan) AddGoal(text string, need socialrx.Need, now time.Time) (int, error) {
 	fs := append(p.open(), required("/text", text)...)
 	if !need.Valid() {
 		fs = append(fs, socialrx.Field("/need", "unknown need code %q", string(need)))
 	}
+	fs = append(fs, full("/goals", len(p.Goals), MaxGoals, "goals")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return 0, err
 	}
@@ -174,15 +176,18 @@ func (p *Plan) AddGoal(text string, need socialrx.Need, now time.Time) (int, err
 // UpdateGoal adds a progress note to goal i and, when status is not empty,
 // moves the goal to it (see [CanMoveGoal]). Codes: invalid ("/status" when
 // the plan is closed, "/goals/i" when there is no such goal,
-// "/goals/i/status" for a move not allowed, "/text", "/by").
+// "/goals/i/status" for a move not allowed, "/text", "/by",
+// "/goals/i/notes" after [MaxGoalNotes]).
 func (p *Plan) UpdateGoal(i int, status GoalStatus, note, by string, now time.Time) error {
 	fs := p.open()
 	gp := "/goals/" + strconv.Itoa(i)
 	if i < 0 || i >= len(p.Goals) {
 		fs = append(fs, socialrx.Field(gp, "no such goal"))
-	} else if status != "" {
+	} else {
+		fs = append(fs, full(gp+"/notes", len(p.Goals[i].Notes), MaxGoalNotes, "progress notes")...)
 		from := p.Goals[i].Status
 		switch {
+		case status == "":
 		case !oneOf(status):
 			fs = append(fs, socialrx.Field(gp+"/status", "must be one of %s", strings.Join(status.EnumValues(), ", ")))
 		case !CanMoveGoal(from, status):
@@ -206,7 +211,8 @@ func (p *Plan) UpdateGoal(i int, status GoalStatus, note, by string, now time.Ti
 
 // AddBarrier adds a barrier, with any support already agreed, and returns
 // its index. Codes: invalid ("/status" when closed, "/kind",
-// "/support/N/kind", "/support/N/detail").
+// "/support/N/kind", "/support/N/detail", "/support" above [MaxSupport],
+// "/barriers" after [MaxBarriers]).
 func (p *Plan) AddBarrier(b Barrier, now time.Time) (int, error) {
 	fs := p.open()
 	if !oneOf(b.Kind) {
@@ -215,6 +221,10 @@ func (p *Plan) AddBarrier(b Barrier, now time.Time) (int, error) {
 	for i, s := range b.Support {
 		fs = append(fs, s.check("/support/"+strconv.Itoa(i))...)
 	}
+	if len(b.Support) > MaxSupport {
+		fs = append(fs, socialrx.Field("/support", "holds at most %d supports", MaxSupport))
+	}
+	fs = append(fs, full("/barriers", len(p.Barriers), MaxBarriers, "barriers")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return 0, err
 	}
@@ -226,11 +236,13 @@ func (p *Plan) AddBarrier(b Barrier, now time.Time) (int, error) {
 
 // AddSupport adds support that removes barrier i. Codes: invalid
 // ("/status" when closed, "/barriers/i" when there is no such barrier,
-// "/kind", "/detail").
+// "/kind", "/detail", "/barriers/i/support" after [MaxSupport]).
 func (p *Plan) AddSupport(i int, s Support, now time.Time) error {
 	fs := p.open()
 	if i < 0 || i >= len(p.Barriers) {
 		fs = append(fs, socialrx.Field("/barriers/"+strconv.Itoa(i), "no such barrier"))
+	} else {
+		fs = append(fs, full("/barriers/"+strconv.Itoa(i)+"/support", len(p.Barriers[i].Support), MaxSupport, "supports")...)
 	}
 	fs = append(fs, s.check("")...)
 	if err := socialrx.Invalid(fs...); err != nil {
@@ -245,7 +257,8 @@ func (p *Plan) AddSupport(i int, s Support, now time.Time) error {
 // signpost or onward referral by id, and returns its index. A zero
 // AgreedOn means today. Codes: invalid ("/status" when closed, "/kind",
 // "/ref_id" not a UUID or already linked, "/description", "/goals/N" when
-// there is no such goal, "/agreed_on" in the future or before the referral).
+// there is no such goal, "/agreed_on" in the future or before the referral,
+// "/activities" after [MaxActivities]).
 func (p *Plan) AddActivity(a Activity, now time.Time) (int, error) {
 	fs := p.open()
 	today := socialrx.DateOf(now.UTC())
@@ -279,6 +292,7 @@ func (p *Plan) AddActivity(a Activity, now time.Time) (int, error) {
 	case a.AgreedOn.Before(p.ReferralDate):
 		fs = append(fs, socialrx.Field("/agreed_on", "is before the referral date %s", p.ReferralDate))
 	}
+	fs = append(fs, full("/activities", len(p.Activities), MaxActivities, "activities")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return 0, err
 	}
@@ -290,7 +304,8 @@ func (p *Plan) AddActivity(a Activity, now time.Time) (int, error) {
 }
 
 // ScheduleReview adds a review date and returns its index. Codes: invalid
-// ("/status" when closed, "/due" when missing or in the past).
+// ("/status" when closed, "/due" when missing or in the past, "/reviews"
+// after [MaxReviews]).
 func (p *Plan) ScheduleReview(due socialrx.Date, now time.Time) (int, error) {
 	fs := p.open()
 	switch {
@@ -299,6 +314,7 @@ func (p *Plan) ScheduleReview(due socialrx.Date, now time.Time) (int, error) {
 	case due.Before(socialrx.DateOf(now.UTC())):
 		fs = append(fs, socialrx.Field("/due", "is in the past"))
 	}
+	fs = append(fs, full("/reviews", len(p.Reviews), MaxReviews, "reviews")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return 0, err
 	}

@@ -28,7 +28,7 @@ type Plan struct {
 	// ReferralDate is when the referral was received; no contact may be dated before it.
 	ReferralDate socialrx.Date `json:"referral_date"`
 	// PersonName is the name the person likes to be called, for their summary.
-	PersonName string `json:"person_name,omitempty"`
+	PersonName string `json:"person_name,omitempty" jsonschema:"maxLength=200"`
 	// LinkWorker is who supports the person and how to reach them.
 	LinkWorker LinkWorker `json:"link_worker"`
 	// Status is active, paused or closed.
@@ -52,7 +52,7 @@ type Plan struct {
 	// Pauses are the times the plan was paused, oldest first; the clock stops in each.
 	Pauses []Pause `json:"pauses,omitempty"`
 	// WhatMatters is what matters to the person, in their own words.
-	WhatMatters string `json:"what_matters,omitempty"`
+	WhatMatters string `json:"what_matters,omitempty" jsonschema:"maxLength=4000"`
 	// Goals are the person's goals, in their own words. Goals are never
 	// removed (drop them instead), so an index names a goal for good.
 	Goals []Goal `json:"goals,omitempty"`
@@ -69,17 +69,17 @@ type Plan struct {
 // LinkWorker is the person's link worker and how to reach them.
 type LinkWorker struct {
 	// ID identifies the link worker in the service's systems.
-	ID string `json:"id" jsonschema:"minLength=1"`
+	ID string `json:"id" jsonschema:"minLength=1,maxLength=128"`
 	// Name is the name the person knows them by.
-	Name string `json:"name" jsonschema:"minLength=1"`
+	Name string `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	// Organisation is who employs them, such as "Age UK Lambeth".
-	Organisation string `json:"organisation,omitempty"`
+	Organisation string `json:"organisation,omitempty" jsonschema:"maxLength=200"`
 	// Phone is a phone number to reach them; give a phone number, an email address or both.
-	Phone string `json:"phone,omitempty"`
+	Phone string `json:"phone,omitempty" jsonschema:"maxLength=32"`
 	// Email is an email address to reach them.
 	Email string `json:"email,omitempty" jsonschema:"format=email"`
 	// Hours says when they can be reached, such as "Monday to Thursday, 9am to 5pm".
-	Hours string `json:"hours,omitempty"`
+	Hours string `json:"hours,omitempty" jsonschema:"maxLength=200"`
 }
 
 func (w LinkWorker) check(path string) []socialrx.FieldError {
@@ -108,7 +108,7 @@ type Pause struct {
 	// Reason says why.
 	Reason PauseReason `json:"reason"`
 	// Note says more, in a few words.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" jsonschema:"maxLength=1000"`
 }
 
 // StatusChange is one entry of the plan's history.
@@ -116,13 +116,14 @@ type StatusChange struct {
 	// At is when the change happened.
 	At time.Time `json:"at"`
 	// By is who made it.
-	By string `json:"by" jsonschema:"minLength=1"`
+	By string `json:"by" jsonschema:"minLength=1,maxLength=128"`
 	// From is the status before; absent when the plan was made.
 	From Status `json:"from,omitempty"`
 	// To is the status after.
 	To Status `json:"to"`
-	// Why says why, such as "hospital_stay: knee operation".
-	Why string `json:"why,omitempty"`
+	// Why says why, such as "hospital_stay: knee operation": a reason's
+	// code and a note of up to 1000 characters.
+	Why string `json:"why,omitempty" jsonschema:"maxLength=1100"`
 }
 
 // Start is what [New] needs to make a plan.
@@ -273,13 +274,15 @@ func why(reason, note string) string {
 // Pause pauses an active plan (a hospital stay, caring, the person's
 // choice): the clock stops, contacts cannot be recorded, and the plan is
 // kept as it is. Codes: invalid ("/status" when the plan is not active,
-// "/reason", "/by", "/pauses/N/from" when now is before the last change).
+// "/reason", "/by", "/pauses/N/from" when now is before the last change,
+// "/pauses" after [MaxPauses]).
 func (p *Plan) Pause(reason PauseReason, note, by string, now time.Time) error {
 	now = now.UTC()
 	fs := p.move(StatusPaused, by, "/pauses/"+strconv.Itoa(len(p.Pauses))+"/from", now)
 	if !oneOf(reason) {
 		fs = append(fs, socialrx.Field("/reason", "must be one of %s", strings.Join(reason.EnumValues(), ", ")))
 	}
+	fs = append(fs, full("/pauses", len(p.Pauses), MaxPauses, "pauses")...)
 	if err := socialrx.Invalid(fs...); err != nil {
 		return err
 	}
@@ -328,7 +331,9 @@ func (p *Plan) Close(reason CloseReason, note, by string, now time.Time) error {
 // the budget is extended to match, with the re-triage as its reason; it
 // never shrinks. Codes: invalid (the plan is closed; the assessment's
 // fields, "/assessed_at" before the last triage or in the future; the rule
-// set's under "/rule_set").
+// set's under "/rule_set"; "/triage" after [MaxTriage] results,
+// "/budget/extensions" when the budget would need one more than
+// [MaxExtensions]).
 func (p *Plan) Retriage(a Assessment, rs *RuleSet, now time.Time) (Result, error) {
 	fs := p.open()
 	if !a.AssessedAt.IsZero() {
@@ -340,6 +345,10 @@ func (p *Plan) Retriage(a Assessment, rs *RuleSet, now time.Time) (Result, error
 	}
 	r, err := Triage(a, rs)
 	fs = append(fs, socialrx.ErrorFields(err)...)
+	fs = append(fs, full("/triage", len(p.Triage), MaxTriage, "triage results")...)
+	if err == nil && r.Contacts > p.Budget.Total() {
+		fs = append(fs, full("/budget/extensions", len(p.Budget.Extensions), MaxExtensions, "extensions")...)
+	}
 	if err := socialrx.Invalid(fs...); err != nil {
 		return Result{}, err
 	}

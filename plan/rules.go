@@ -3,13 +3,13 @@ package plan
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 )
 
 // RuleSet is a named, versioned set of triage rules, as data. Factor rules
@@ -21,11 +21,11 @@ type RuleSet struct {
 	// Name names the rule set, such as "socialrx-default" or "camden-2026".
 	Name string `json:"name" jsonschema:"pattern=^[a-z0-9][a-z0-9_.-]*$,maxLength=64"`
 	// Version is the rule set's version, MAJOR.MINOR.PATCH; every triage result records it.
-	Version string `json:"version" jsonschema:"pattern=^[0-9]+\\.[0-9]+\\.[0-9]+$"`
+	Version string `json:"version" jsonschema:"maxLength=32,pattern=^[0-9]+\\.[0-9]+\\.[0-9]+$"`
 	// Description says what the rule set is for and who maintains it.
 	Description string `json:"description,omitempty"`
 	// Factors are the factor rules, applied in order; every one that matches fires.
-	Factors []Factor `json:"factors" jsonschema:"maxItems=200"`
+	Factors []Factor `json:"factors"`
 	// Levels are the level rules: score bands that must not overlap.
 	Levels []LevelRule `json:"levels" jsonschema:"minItems=1,maxItems=3"`
 	// Default gives the level for a score that falls in no band.
@@ -138,14 +138,9 @@ func DefaultRules() *RuleSet {
 func DefaultRulesJSON() []byte { return bytes.Clone(defaultRulesJSON) }
 
 func decodeRuleSet(data []byte) (*RuleSet, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var rs RuleSet
-	if err := dec.Decode(&rs); err != nil {
-		return nil, socialrx.Invalid(socialrx.Field("", "not a rule set: %v", err))
-	}
-	if dec.More() {
-		return nil, socialrx.Invalid(socialrx.Field("", "not a rule set: data after the JSON object"))
+	if err := schema.DecodeStrict(data, &rs); err != nil {
+		return nil, err
 	}
 	return &rs, nil
 }

@@ -2,10 +2,8 @@ package plan
 
 import (
 	_ "embed"
-	"encoding/json"
 	"sync"
 
-	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
 )
 
@@ -57,8 +55,8 @@ func Validate(doc []byte) error {
 		return err
 	}
 	var p Plan
-	if err := json.Unmarshal(doc, &p); err != nil {
-		return socialrx.Invalid(socialrx.Field("", "not a plan: %v", err))
+	if err := schema.DecodeStrict(doc, &p); err != nil {
+		return err
 	}
 	return p.Check()
 }
@@ -70,8 +68,8 @@ func ValidateAssessment(doc []byte) error {
 		return err
 	}
 	var a Assessment
-	if err := json.Unmarshal(doc, &a); err != nil {
-		return socialrx.Invalid(socialrx.Field("", "not an assessment: %v", err))
+	if err := schema.DecodeStrict(doc, &a); err != nil {
+		return err
 	}
 	return a.Check()
 }
@@ -87,8 +85,8 @@ func ValidateContact(doc []byte) error {
 		return err
 	}
 	var c Contact
-	if err := json.Unmarshal(doc, &c); err != nil {
-		return socialrx.Invalid(socialrx.Field("", "not a contact: %v", err))
+	if err := schema.DecodeStrict(doc, &c); err != nil {
+		return err
 	}
 	return c.Check()
 }

@@ -27,29 +27,29 @@ type Result struct {
 	// Escalations are the specialist services to bring in, if any.
 	Escalations []Escalation `json:"escalations,omitempty"`
 	// Contacts is the suggested contact budget.
-	Contacts int `json:"contacts" jsonschema:"minimum=1"`
+	Contacts int `json:"contacts" jsonschema:"minimum=1,maximum=50"`
 	// Score is the complexity score: the sum of the points of the rules that fired.
 	Score int `json:"score" jsonschema:"minimum=0"`
 	// Reasons lists every rule that fired, then the level rule that applied.
 	Reasons []Reason `json:"reasons" jsonschema:"minItems=1"`
 	// RuleSet is the name of the rule set used.
-	RuleSet string `json:"rule_set" jsonschema:"minLength=1"`
+	RuleSet string `json:"rule_set" jsonschema:"minLength=1,maxLength=64"`
 	// RuleSetVersion is the version of the rule set used.
-	RuleSetVersion string `json:"rule_set_version" jsonschema:"minLength=1"`
+	RuleSetVersion string `json:"rule_set_version" jsonschema:"minLength=1,maxLength=32"`
 	// AssessedAt is when the assessment was made.
 	AssessedAt time.Time `json:"assessed_at"`
 	// AssessedBy is who made the assessment.
-	AssessedBy string `json:"assessed_by" jsonschema:"minLength=1"`
+	AssessedBy string `json:"assessed_by" jsonschema:"minLength=1,maxLength=128"`
 }
 
 // Reason is one rule that took part in a triage result, in words.
 type Reason struct {
 	// Rule is the id of the rule.
-	Rule string `json:"rule" jsonschema:"minLength=1"`
+	Rule string `json:"rule" jsonschema:"minLength=1,maxLength=64"`
 	// Text is the rule's reason, in a link worker's words.
 	Text string `json:"text" jsonschema:"minLength=1"`
 	// Points the rule added to the score.
-	Points int `json:"points,omitempty"`
+	Points int `json:"points,omitempty" jsonschema:"minimum=0,maximum=10"`
 	// MinLevel the rule asked for.
 	MinLevel Level `json:"min_level,omitempty" jsonschema:"minimum=1,maximum=3"`
 	// Escalate is the escalation the rule called for.

@@ -141,11 +141,15 @@ type Query struct {
 	UpdatedSince time.Time `json:"updated_since,omitzero"`
 	// Cursor is the Next of the previous page, or "" for the first page.
 	Cursor string `json:"cursor,omitempty"`
-	// Limit is the page size: 1 to 1000; 0 means 100.
+	// Limit is the most documents a page holds: 1 to 1000; 0 means 100.
 	Limit int `json:"limit,omitempty"`
 }
 
-// Page is one page of a [Query].
+// Page is one page of a [Query]. It holds at most Limit documents and at
+// most [MaxPageBytes] of their Data, so that no record, however large,
+// makes a page too large to send: a page may stop short of Limit (with a
+// Next), and a document larger than MaxPageBytes comes alone. Stores make
+// pages with a [Pager].
 type Page struct {
 	Documents []Document `json:"documents"`
 	// Next is the cursor of the next page, or "" on the last page.

@@ -46,15 +46,15 @@ type Consent struct {
 	// Scope applies to the share-with-partners consent only; empty means minimal.
 	Scope ShareScope `json:"scope,omitempty"`
 	// RecordedBy is who recorded the answer.
-	RecordedBy string `json:"recorded_by,omitempty"`
+	RecordedBy string `json:"recorded_by,omitempty" jsonschema:"maxLength=128"`
 	// RecordedAt is when the answer was recorded.
 	RecordedAt time.Time `json:"recorded_at,omitzero"`
 	// WithdrawnAt is when the person withdrew a consent they had given.
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	// WithdrawnBy is who recorded the withdrawal.
-	WithdrawnBy string `json:"withdrawn_by,omitempty"`
+	WithdrawnBy string `json:"withdrawn_by,omitempty" jsonschema:"maxLength=128"`
 	// WithdrawalNote says why, in words, if the person said.
-	WithdrawalNote string `json:"withdrawal_note,omitempty"`
+	WithdrawalNote string `json:"withdrawal_note,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // Active reports whether the consent is given and not withdrawn.
@@ -131,7 +131,8 @@ func (cs Consents) check(now time.Time) []socialrx.FieldError {
 // of "not given" to a consent that was active ends it as
 // [Referral.WithdrawConsent] does. Codes:
 // invalid (unknown kind, a scope on another consent, a time in the future
-// or before the referral was received, or a closed/declined referral).
+// or before the referral was received, a closed/declined referral, or a
+// full history, "/history").
 func (r *Referral) RecordConsent(k ConsentKind, given bool, scope ShareScope, by Actor, at, now time.Time) error {
 	c := r.Consents.get(k)
 	var errs []socialrx.FieldError
@@ -145,6 +146,7 @@ func (r *Referral) RecordConsent(k ConsentKind, given bool, scope ShareScope, by
 	if !r.Open() {
 		errs = append(errs, socialrx.Field("/status", "consents of a %s referral cannot change", r.Status))
 	}
+	errs = append(errs, r.historyFull(false)...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}
@@ -174,7 +176,8 @@ func (r *Referral) RecordConsent(k ConsentKind, given bool, scope ShareScope, by
 //     sent;
 //   - evaluation: the person's measurements count in no report made after.
 //
-// Codes: forbidden (an actor who may not change the referral's status,
+// A withdrawal may take the places a full history keeps (see
+// [MaxHistory]). Codes: forbidden (an actor who may not change the referral's status,
 // when the referral must end), invalid (unknown kind, a consent not given
 // or already withdrawn, a bad time).
 func (r *Referral) WithdrawConsent(k ConsentKind, by Actor, at, now time.Time, note string) error {
@@ -189,6 +192,7 @@ func (r *Referral) WithdrawConsent(k ConsentKind, by Actor, at, now time.Time, n
 		errs = append(errs, socialrx.Field("/consents/"+string(k)+"/withdrawn_at", "must not be before recorded_at"))
 	}
 	errs = append(errs, r.checkWhen("/consents", at, now)...)
+	errs = append(errs, r.historyFull(true)...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ func TestWithdrawingConsentToBeReferredEndsTheReferral(t *testing.T) {
 				assert.Equal(t, tc.to, r.Status)
 				last := r.History[len(r.History)-1]
 				assert.Equal(t, tc.reason, last.Reason)
+				b, err := json.Marshal(r)
+				require.NoError(t, err)
+				require.NoError(t, referral.Validate(b), "the ended referral is a valid document")
 				n, ok := referral.ReferrerNotice(r, last)
 				require.True(t, ok, "the referrer is told")
 				assert.Contains(t, n.Body, map[referral.Status]string{referral.StatusDeclined: "chose not to take up", referral.StatusClosed: "withdrew their consent"}[tc.to])

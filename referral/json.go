@@ -1,12 +1,9 @@
 package referral
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"time"
 
-	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
 )
 
@@ -89,18 +86,9 @@ func DecodeOnwardReferral(doc []byte) (*OnwardReferral, error) {
 	return &o, nil
 }
 
-// strictUnmarshal decodes JSON refusing unknown fields and trailing data.
-func strictUnmarshal(doc []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
-	}
-	if dec.More() {
-		return socialrx.Invalid(socialrx.Field("", "trailing data after the document"))
-	}
-	return nil
-}
+// strictUnmarshal decodes JSON refusing unknown fields and trailing data,
+// naming the pointer of a value its Go field cannot hold.
+func strictUnmarshal(doc []byte, v any) error { return schema.DecodeStrict(doc, v) }
 
 var partnerViewValidator = schema.MustCompile("partner_view.schema.json", partnerViewSchema)
 

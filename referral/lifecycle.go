@@ -121,9 +121,9 @@ func (Role) EnumValues() []string { return socialrx.EnumStrings(roles) }
 // Actor is who does something: an id, a role and, for partners and
 // referrers, their organisation.
 type Actor struct {
-	ID           string `json:"id" jsonschema:"minLength=1"`
+	ID           string `json:"id" jsonschema:"minLength=1,maxLength=128"`
 	Role         Role   `json:"role"`
-	Organisation string `json:"organisation,omitempty"`
+	Organisation string `json:"organisation,omitempty" jsonschema:"maxLength=128"`
 }
 
 // EventType says what an [Event] records.
@@ -156,15 +156,15 @@ type Event struct {
 	// To is the status after.
 	To Status `json:"to"`
 	// Episode is the episode the event belongs to.
-	Episode int `json:"episode"`
+	Episode int `json:"episode" jsonschema:"minimum=0"`
 	// Reason is why, for declines, holds and closes.
 	Reason Reason `json:"reason,omitempty"`
 	// Consent names the consent, for consent events.
 	Consent ConsentKind `json:"consent,omitempty"`
 	// Signpost is the signpost's id, for signpost and check-in events.
-	Signpost string `json:"signpost,omitempty"`
+	Signpost string `json:"signpost,omitempty" jsonschema:"maxLength=128"`
 	// Note says more in words.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // Change asks for one status change.
@@ -206,7 +206,8 @@ func mayChangeStatus(a Actor) bool {
 // owner to the accepting link worker if none is set. Codes: forbidden (a
 // partner, referrer or commissioner, or an actor with no id), invalid (a
 // transition the lifecycle does not allow — the error names from and to —,
-// a missing or wrong reason, a bad time).
+// a missing or wrong reason, a bad time, a full history: "/history"; a
+// close or decline may take the places a full history keeps).
 func (r *Referral) Apply(c Change, now time.Time) error {
 	if !mayChangeStatus(c.By) {
 		return socialrx.Errorf(socialrx.CodeForbidden, "a %q actor may not change a referral's status", c.By.Role)
@@ -227,6 +228,7 @@ func (r *Referral) Apply(c Change, now time.Time) error {
 		errs = append(errs, socialrx.Field("/reason", "moving to %s takes no reason", c.To))
 	}
 	errs = append(errs, r.checkWhen("/at", c.At, now)...)
+	errs = append(errs, r.historyFull(c.To == StatusClosed || c.To == StatusDeclined)...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}

@@ -90,15 +90,15 @@ type TaskEvent struct {
 	From   TaskStatus   `json:"from,omitempty"`
 	To     TaskStatus   `json:"to"`
 	Reason RejectReason `json:"reason,omitempty"`
-	Note   string       `json:"note,omitempty"`
+	Note   string       `json:"note,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // Attendance is one session the partner says the person attended or missed.
 type Attendance struct {
 	Date       socialrx.Date `json:"date"`
 	Attended   bool          `json:"attended"`
-	Note       string        `json:"note,omitempty"`
-	RecordedBy string        `json:"recorded_by"`
+	Note       string        `json:"note,omitempty" jsonschema:"maxLength=1000"`
+	RecordedBy string        `json:"recorded_by" jsonschema:"maxLength=128"`
 	RecordedAt time.Time     `json:"recorded_at"`
 }
 
@@ -106,7 +106,7 @@ type Attendance struct {
 type Feedback struct {
 	At   time.Time `json:"at"`
 	By   Actor     `json:"by"`
-	Text string    `json:"text" jsonschema:"minLength=1"`
+	Text string    `json:"text" jsonschema:"minLength=1,maxLength=4000"`
 }
 
 // OnwardReferral is a referral from the link worker to a partner
@@ -116,14 +116,14 @@ type OnwardReferral struct {
 	// ID is a UUID.
 	ID string `json:"id" jsonschema:"format=uuid"`
 	// Version counts stored changes; the store sets it.
-	Version int64 `json:"version,omitempty"`
+	Version int64 `json:"version,omitempty" jsonschema:"minimum=0"`
 	// ReferralID is the referral it came from.
 	ReferralID string `json:"referral_id" jsonschema:"format=uuid"`
 	// ServiceID is the directory service it is addressed to.
-	ServiceID string `json:"service_id" jsonschema:"minLength=1"`
+	ServiceID string `json:"service_id" jsonschema:"minLength=1,maxLength=128"`
 	// Partner is the id of the organisation that runs the service; only
 	// its people may act on the onward referral.
-	Partner string `json:"partner" jsonschema:"minLength=1"`
+	Partner string `json:"partner" jsonschema:"minLength=1,maxLength=128"`
 	// Status is where the loop stands.
 	Status TaskStatus `json:"status"`
 	// RejectReason is why the partner rejected it.
@@ -131,7 +131,7 @@ type OnwardReferral struct {
 	// RequestedAt is when it was sent.
 	RequestedAt time.Time `json:"requested_at"`
 	// RequestedBy is the link worker who sent it.
-	RequestedBy string `json:"requested_by"`
+	RequestedBy string `json:"requested_by" jsonschema:"maxLength=128"`
 	// View is all the partner may see of the person.
 	View PartnerView `json:"view"`
 	// Attendance is what the partner reported, session by session.
@@ -141,7 +141,7 @@ type OnwardReferral struct {
 	// History is every status change, oldest first.
 	History []TaskEvent `json:"history"`
 	// Chased counts the reminders sent to the partner while it had not acted.
-	Chased int `json:"chased,omitempty"`
+	Chased int `json:"chased,omitempty" jsonschema:"minimum=0"`
 }
 
 // NewOnwardReferral refers the person on to a partner's service. The
@@ -258,7 +258,9 @@ func (o *OnwardReferral) checkWhen(p string, at, now time.Time) []socialrx.Field
 // A rejection needs a reason. Codes: forbidden (another partner's onward
 // referral; a link worker setting a status only the partner may set, or a
 // partner setting entered_in_error), invalid (a transition the loop does
-// not allow — naming from and to —, a missing or stray reason, a bad time).
+// not allow — naming from and to —, a missing or stray reason, a bad time,
+// a full history: "/history"; a change to a final status may take the
+// last place).
 func (o *OnwardReferral) Transition(by Actor, to TaskStatus, reason RejectReason, note string, at, now time.Time) error {
 	if err := o.authorise(by); err != nil {
 		return err
@@ -282,6 +284,7 @@ func (o *OnwardReferral) Transition(by Actor, to TaskStatus, reason RejectReason
 		errs = append(errs, socialrx.Field("/reject_reason", "only a rejection or a cancellation takes a reason"))
 	}
 	errs = append(errs, o.checkWhen("/at", at, now)...)
+	errs = append(errs, o.historyFull(to.Final())...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}
@@ -295,7 +298,8 @@ func (o *OnwardReferral) Transition(by Actor, to TaskStatus, reason RejectReason
 // first attended session of an accepted onward referral moves it to
 // in_progress. Codes: forbidden (not the partner or an admin), invalid (an
 // onward referral not accepted, in progress or on hold; a session date in
-// the future or before the request).
+// the future or before the request; [MaxAttendance] sessions already,
+// "/attendance").
 func (o *OnwardReferral) RecordAttendance(by Actor, date socialrx.Date, attended bool, note string, now time.Time) error {
 	if err := o.authorise(by); err != nil {
 		return err
@@ -317,6 +321,10 @@ func (o *OnwardReferral) RecordAttendance(by Actor, date socialrx.Date, attended
 	case date.Before(socialrx.DateOf(o.RequestedAt)):
 		errs = append(errs, socialrx.Field("/attendance/date", "must not be before the onward referral was requested"))
 	}
+	errs = append(errs, full("/attendance", len(o.Attendance), MaxAttendance, "sessions")...)
+	if attended && o.Status == TaskAccepted {
+		errs = append(errs, o.historyFull(false)...)
+	}
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}
@@ -333,7 +341,8 @@ func (o *OnwardReferral) RecordAttendance(by Actor, date socialrx.Date, attended
 }
 
 // AddFeedback adds feedback from the partner or the link worker. Codes:
-// forbidden, invalid (empty text, a time in the future).
+// forbidden, invalid (empty text, a time in the future, [MaxFeedback]
+// entries already, "/feedback").
 func (o *OnwardReferral) AddFeedback(by Actor, text string, at, now time.Time) error {
 	if err := o.authorise(by); err != nil {
 		return err
@@ -345,6 +354,7 @@ func (o *OnwardReferral) AddFeedback(by Actor, text string, at, now time.Time) e
 	if at.IsZero() || at.After(now) || at.Before(o.RequestedAt) {
 		errs = append(errs, socialrx.Field("/feedback/at", "must be between the request and now"))
 	}
+	errs = append(errs, full("/feedback", len(o.Feedback), MaxFeedback, "feedback entries")...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (AccessibilityNeed) EnumValues() []string { return socialrx.EnumStrings(acc
 // the share-with-partners consent allows.
 type Contact struct {
 	// Methods are the ways the person agrees to be contacted, most preferred first.
-	Methods []ContactMethod `json:"methods,omitempty"`
+	Methods []ContactMethod `json:"methods,omitempty" jsonschema:"maxItems=10"`
 	// DoNotContact is set when the person asked not to be contacted at all.
 	DoNotContact bool `json:"do_not_contact,omitempty"`
 	// Phone is a UK phone number for calls and SMS.
@@ -60,7 +60,7 @@ type Contact struct {
 	// Email is an email address.
 	Email string `json:"email,omitempty" jsonschema:"format=email" jsonschema_extras:"x-sensitive=true"`
 	// Address is a postal address for letters.
-	Address string `json:"address,omitempty" jsonschema_extras:"x-sensitive=true"`
+	Address string `json:"address,omitempty" jsonschema:"maxLength=500" jsonschema_extras:"x-sensitive=true"`
 }
 
 // Person is the person referred. Fields marked x-sensitive in the schema
@@ -68,11 +68,11 @@ type Contact struct {
 // every partner view unless the share-with-partners consent is full.
 type Person struct {
 	// GivenName is the person's first name.
-	GivenName string `json:"given_name" jsonschema:"minLength=1"`
+	GivenName string `json:"given_name" jsonschema:"minLength=1,maxLength=200"`
 	// FamilyName is the person's surname.
-	FamilyName string `json:"family_name" jsonschema:"minLength=1" jsonschema_extras:"x-sensitive=true"`
+	FamilyName string `json:"family_name" jsonschema:"minLength=1,maxLength=200" jsonschema_extras:"x-sensitive=true"`
 	// PreferredName is what the person likes to be called, if not their given name.
-	PreferredName string `json:"preferred_name,omitempty"`
+	PreferredName string `json:"preferred_name,omitempty" jsonschema:"maxLength=200"`
 	// DateOfBirth must not be in the future.
 	DateOfBirth socialrx.Date `json:"date_of_birth,omitzero" jsonschema_extras:"x-sensitive=true"`
 	// NHSNumber is ten digits, the last a modulus 11 check digit.
@@ -82,11 +82,11 @@ type Person struct {
 	// Contact is how the person may be reached.
 	Contact Contact `json:"contact"`
 	// Language is the person's preferred language as a BCP 47 tag, such as "en" or "pl".
-	Language string `json:"language,omitempty" jsonschema:"pattern=^[a-zA-Z]{2\\,3}(-[a-zA-Z0-9]{2\\,8})*$"`
+	Language string `json:"language,omitempty" jsonschema:"maxLength=35,pattern=^[a-zA-Z]{2\\,3}(-[a-zA-Z0-9]{2\\,8})*$"`
 	// InterpreterNeeded is set when the person needs an interpreter.
 	InterpreterNeeded bool `json:"interpreter_needed,omitempty"`
 	// Accessibility lists adjustments the person needs.
-	Accessibility []AccessibilityNeed `json:"accessibility,omitempty"`
+	Accessibility []AccessibilityNeed `json:"accessibility,omitempty" jsonschema:"maxItems=20"`
 	// AccessibilityNotes says more in words.
 	AccessibilityNotes string `json:"accessibility_notes,omitempty"`
 	// WantsEscort is set when the person would like a buddy or escort to a first session.

@@ -51,15 +51,15 @@ type Referrer struct {
 	// Kind is the kind of source.
 	Kind SourceKind `json:"kind"`
 	// Name is the referrer's name, or the person's own name for self-referrals.
-	Name string `json:"name" jsonschema:"minLength=1"`
+	Name string `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	// Organisation is the referrer's organisation, such as a GP practice.
-	Organisation string `json:"organisation,omitempty"`
+	Organisation string `json:"organisation,omitempty" jsonschema:"maxLength=200"`
 	// OrganisationCode is the organisation's ODS code, such as a GP practice's "A81001".
-	OrganisationCode string `json:"organisation_code,omitempty"`
+	OrganisationCode string `json:"organisation_code,omitempty" jsonschema:"maxLength=32"`
 	// Email is where the outcome is sent.
 	Email string `json:"email,omitempty" jsonschema:"format=email"`
 	// Phone is a number to call the referrer on.
-	Phone string `json:"phone,omitempty"`
+	Phone string `json:"phone,omitempty" jsonschema:"maxLength=32"`
 }
 
 // Referral is a referral of one person to the social prescribing service,
@@ -68,7 +68,7 @@ type Referral struct {
 	// ID is a UUID; a new referral without one gets one.
 	ID string `json:"id,omitempty" jsonschema:"format=uuid"`
 	// Version counts stored changes; the store sets it (compare-and-swap).
-	Version int64 `json:"version,omitempty"`
+	Version int64 `json:"version,omitempty" jsonschema:"minimum=0"`
 	// Episode is 1 for the first episode and goes up when a closed
 	// referral is re-opened; a new referral has none yet.
 	Episode int `json:"episode,omitempty" jsonschema:"minimum=1"`
@@ -82,13 +82,13 @@ type Referral struct {
 	Needs []socialrx.Need `json:"needs" jsonschema:"minItems=1,uniqueItems=true"`
 	// Reason is the referrer's reason in words; it may hold clinical
 	// details, so partners see it only with full sharing consent.
-	Reason string `json:"reason,omitempty" jsonschema_extras:"x-sensitive=true"`
+	Reason string `json:"reason,omitempty" jsonschema:"maxLength=4000" jsonschema_extras:"x-sensitive=true"`
 	// Urgency is how soon a first contact is asked for.
 	Urgency Urgency `json:"urgency"`
 	// Consents are the person's four consents.
 	Consents Consents `json:"consents"`
 	// Owner is the link worker (or team) responsible, once accepted.
-	Owner string `json:"owner,omitempty"`
+	Owner string `json:"owner,omitempty" jsonschema:"maxLength=128"`
 	// ReceivedAt is when the service received the referral; a new referral
 	// without one is received when it is created.
 	ReceivedAt time.Time `json:"received_at,omitzero"`
@@ -168,8 +168,9 @@ func (r *Referral) check(now time.Time) (Person, []socialrx.FieldError) {
 		errs = append(errs, socialrx.Field("/urgency", "unknown urgency %q", string(r.Urgency)))
 	}
 	errs = append(errs, r.Consents.check(now)...)
-	if !r.Consents.Referral.Active() {
-		errs = append(errs, socialrx.Field("/consents/referral/given", "the person's consent to be referred is required"))
+	if r.Open() && !r.Consents.Referral.Active() {
+		// A declined or closed referral may be so because it was withdrawn.
+		errs = append(errs, socialrx.Field("/consents/referral/given", "the person's consent to be referred is required while the referral is open"))
 	}
 	return p, errs
 }

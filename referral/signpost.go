@@ -64,9 +64,9 @@ func (CheckInResult) EnumValues() []string { return socialrx.EnumStrings(checkIn
 // CheckIn is the result of checking in with the person after a signpost.
 type CheckIn struct {
 	At     time.Time     `json:"at"`
-	By     string        `json:"by"`
+	By     string        `json:"by" jsonschema:"maxLength=128"`
 	Result CheckInResult `json:"result"`
-	Note   string        `json:"note,omitempty"`
+	Note   string        `json:"note,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // Signpost is light-touch support: the person is told about a directory
@@ -75,13 +75,13 @@ type Signpost struct {
 	// ID is a UUID.
 	ID string `json:"id" jsonschema:"format=uuid"`
 	// ServiceID names the directory service.
-	ServiceID string `json:"service_id" jsonschema:"minLength=1"`
+	ServiceID string `json:"service_id" jsonschema:"minLength=1,maxLength=128"`
 	// GivenAt is when the person was signposted.
 	GivenAt time.Time `json:"given_at"`
 	// GivenBy is the link worker.
-	GivenBy string `json:"given_by"`
+	GivenBy string `json:"given_by" jsonschema:"maxLength=128"`
 	// Note says what was agreed.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" jsonschema:"maxLength=4000"`
 	// CheckInDue is when the check-in falls due.
 	CheckInDue socialrx.Date `json:"check_in_due"`
 	// CheckInBy is when a missed check-in becomes overdue.
@@ -97,7 +97,8 @@ type Signpost struct {
 // Signpost records a signpost to a directory service and returns it, with
 // its check-in dates from the policy. Codes: forbidden (not a link worker
 // or admin), invalid (no service, a referral that is not accepted or
-// active, a bad time).
+// active, a bad time, [MaxSignposts] signposts already, "/signposts", or a
+// full history, "/history").
 func (r *Referral) Signpost(serviceID string, by Actor, at, now time.Time, note string, p Policy) (Signpost, error) {
 	if !mayChangeStatus(by) {
 		return Signpost{}, socialrx.Errorf(socialrx.CodeForbidden, "a %q actor may not signpost", by.Role)
@@ -110,6 +111,8 @@ func (r *Referral) Signpost(serviceID string, by Actor, at, now time.Time, note 
 		errs = append(errs, socialrx.Field("/status", "a %s referral cannot be signposted; it must be accepted or active", r.Status))
 	}
 	errs = append(errs, r.checkWhen("/given_at", at, now)...)
+	errs = append(errs, full("/signposts", len(r.Signposts), MaxSignposts, "signposts")...)
+	errs = append(errs, r.historyFull(false)...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return Signpost{}, err
 	}
@@ -124,7 +127,7 @@ func (r *Referral) Signpost(serviceID string, by Actor, at, now time.Time, note 
 
 // RecordCheckIn records the result of a signpost's check-in. Codes:
 // forbidden, not_found (no such signpost), invalid (unknown result, already
-// checked in, a bad time).
+// checked in, a bad time, a full history).
 func (r *Referral) RecordCheckIn(signpostID string, res CheckInResult, by Actor, at, now time.Time, note string) error {
 	if !mayChangeStatus(by) {
 		return socialrx.Errorf(socialrx.CodeForbidden, "a %q actor may not record a check-in", by.Role)
@@ -147,6 +150,7 @@ func (r *Referral) RecordCheckIn(signpostID string, res CheckInResult, by Actor,
 		errs = append(errs, socialrx.Field(p, "already recorded"))
 	}
 	errs = append(errs, r.checkWhen(p+"/at", at, now)...)
+	errs = append(errs, r.historyFull(false)...)
 	if err := socialrx.Invalid(errs...); err != nil {
 		return err
 	}

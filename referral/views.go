@@ -17,21 +17,21 @@ import (
 // scope is full.
 type PartnerView struct {
 	// Name is the name the person likes to be called.
-	Name string `json:"name"`
+	Name string `json:"name" jsonschema:"maxLength=200"`
 	// ContactMethod is the person's preferred way to be contacted; empty
 	// when they asked not to be contacted (the partner then goes through the link worker).
 	ContactMethod ContactMethod `json:"contact_method,omitempty"`
 	// ContactDetail is the phone number, email or address for that method.
-	ContactDetail string `json:"contact_detail,omitempty"`
+	ContactDetail string `json:"contact_detail,omitempty" jsonschema:"maxLength=500"`
 	// Needs are what the person wants help with.
 	Needs []socialrx.Need `json:"needs"`
 	// Note is what the link worker asks of the partner.
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" jsonschema:"maxLength=4000"`
 	// Language, InterpreterNeeded, Accessibility and WantsEscort tell the
 	// partner how to welcome the person.
-	Language          string              `json:"language,omitempty"`
+	Language          string              `json:"language,omitempty" jsonschema:"maxLength=35"`
 	InterpreterNeeded bool                `json:"interpreter_needed,omitempty"`
-	Accessibility     []AccessibilityNeed `json:"accessibility,omitempty"`
+	Accessibility     []AccessibilityNeed `json:"accessibility,omitempty" jsonschema:"maxItems=20"`
 	WantsEscort       bool                `json:"wants_escort,omitempty"`
 	// Full holds the sensitive details, present only under full sharing consent.
 	Full *PartnerDetails `json:"full,omitempty"`
@@ -40,11 +40,11 @@ type PartnerView struct {
 // PartnerDetails are the sensitive details a partner sees under full
 // sharing consent.
 type PartnerDetails struct {
-	FamilyName  string        `json:"family_name,omitempty"`
+	FamilyName  string        `json:"family_name,omitempty" jsonschema:"maxLength=200"`
 	DateOfBirth socialrx.Date `json:"date_of_birth,omitzero"`
-	NHSNumber   string        `json:"nhs_number,omitempty"`
-	Postcode    string        `json:"postcode,omitempty"`
-	Reason      string        `json:"reason,omitempty"`
+	NHSNumber   string        `json:"nhs_number,omitempty" jsonschema:"maxLength=10"`
+	Postcode    string        `json:"postcode,omitempty" jsonschema:"maxLength=8"`
+	Reason      string        `json:"reason,omitempty" jsonschema:"maxLength=4000"`
 }
 
 // PartnerViewOf builds what a partner may see of the referral's person now.

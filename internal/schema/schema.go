@@ -9,7 +9,46 @@
 //   - objects forbid unknown properties; fields without omitempty/omitzero
 //     are required;
 //   - descriptions come from doc comments when the module's source is at
-//     hand (it is when tests regenerate the committed schema files).
+//     hand (it is when tests regenerate the committed schema files);
+//   - every value has a bounded size, so that no request can make the
+//     service keep more than it means to (see below).
+//
+// # Limits
+//
+// Every string, array, number and map of a published schema is bounded.
+// Where a limit matters, the field says so in its tag
+// (`jsonschema:"maxLength=200"`); a list that a method appends to takes its
+// maxItems from the constant the method enforces, through a
+// JSONSchemaExtend method that calls [MaxItems]. [Limit], which [Reflect]
+// applies, gives the rest these defaults:
+//
+//	string                      maxLength 1000      DefaultMaxLength
+//	string, format email        maxLength 254       MaxEmailLength
+//	string, format uri          maxLength 2048      MaxURILength
+//	array                       maxItems 100        DefaultMaxItems
+//	integer, number             ±(2⁵³−1)            MaxSafeInteger
+//	object taking unnamed keys  maxProperties 100   DefaultMaxProperties
+//
+// A string needs no maxLength when an enum or a const holds it, when its
+// format has values of bounded length (date, date-time, time, uuid), or
+// when its pattern is anchored (^…$) and matches strings of bounded length
+// only ([PatternMaxLength]). [Unbounded] finds what a schema leaves
+// unbounded; the host's tests run it on every published schema.
+//
+// The sizes the socialrx types choose, by what a field holds:
+//
+//	an id that is not a UUID, a "by"       128
+//	a person's or organisation's name      200
+//	a free-text note, a reason, feedback   4000
+//	a directory description                10000
+//
+// # Text
+//
+// [Validator.Validate] refuses, at the JSON pointer of the value, what no
+// document may hold whatever its schema says: text that is not valid
+// UTF-8 (nor a lone UTF-16 surrogate escape), the character NUL (U+0000,
+// escaped or raw), and a number no float64 holds (1e400 overflows; 1e-400
+// would silently become 0).
 package schema
 
 import (
@@ -88,7 +127,9 @@ func goComments() map[string]string {
 	return comments
 }
 
-// Reflector returns the reflector with the socialrx conventions.
+// Reflector returns the reflector with the socialrx conventions. The
+// default limits are not its work: [Reflect] applies them with [Limit],
+// and so must any other user of what it reflects.
 func Reflector() *jsonschema.Reflector {
 	cm := goComments()
 	r := &jsonschema.Reflector{ExpandedStruct: true, CommentMap: cm}
@@ -117,10 +158,11 @@ func Reflector() *jsonschema.Reflector {
 }
 
 // Reflect returns the schema of v's type as indented JSON, with $id
-// BaseID+name+".schema.json".
+// BaseID+name+".schema.json" and the default limits (see [Limit]).
 func Reflect(name string, v any) ([]byte, error) {
 	r := Reflector()
 	s := r.Reflect(v)
+	Limit(s)
 	// The root type is expanded in place, not kept under $defs; a type that
 	// refers to itself would leave a dangling "#/$defs/<Root>", so the root
 	// gets a definition that points back to the document.
@@ -179,28 +221,42 @@ func MustCompile(url string, schemaJSON []byte) *Validator {
 }
 
 // Validate checks one JSON document. It returns nil, or a CodeInvalid
-// [socialrx.Error] whose Fields hold every failing JSON pointer and rule;
-// malformed JSON is reported at pointer "" .
+// [socialrx.Error] whose Fields hold every failing JSON pointer and rule:
+// first what no document may hold whatever its schema says (text that is
+// not UTF-8, NUL, lone surrogates, numbers no float64 holds; see the
+// package doc), then what the schema refuses. Malformed JSON is reported
+// at pointer "".
 func (v *Validator) Validate(doc []byte) error {
-	inst, err := sj.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return socialrx.Invalid(socialrx.Field("", "malformed JSON: %v", err))
+	inst, fields := parse(doc)
+	if inst == nil {
+		return socialrx.Invalid(fields...)
 	}
-	return v.ValidateValue(inst)
+	return v.validate(inst, fields)
 }
 
-// ValidateValue checks a decoded document (as from sj.UnmarshalJSON or
-// encoding/json with UseNumber).
+// ValidateValue checks a decoded document (as from [Parse],
+// sj.UnmarshalJSON or encoding/json with UseNumber), refusing NUL, text
+// that is not UTF-8 and numbers no float64 holds as [Validator.Validate] does.
 func (v *Validator) ValidateValue(inst any) error {
+	return v.validate(inst, nil)
+}
+
+// validate adds the problems of inst and its schema's to fields.
+func (v *Validator) validate(inst any, fields []socialrx.FieldError) error {
+	fields, badNumber := valueProblems(inst, "", fields)
+	if badNumber {
+		// The schema's numeric keywords cannot be checked on such numbers.
+		return socialrx.Invalid(merge(fields, nil)...)
+	}
 	err := v.schema.Validate(inst)
 	if err == nil {
-		return nil
+		return socialrx.Invalid(merge(fields, nil)...)
 	}
 	var ve *sj.ValidationError
 	if !errors.As(err, &ve) {
-		return socialrx.Errorf(socialrx.CodeInvalid, "%v", err)
+		return socialrx.Invalid(merge(fields, []socialrx.FieldError{socialrx.Field("", "%v", err)})...)
 	}
-	return socialrx.Invalid(Fields(ve)...)
+	return socialrx.Invalid(merge(fields, Fields(ve))...)
 }
 
 var printer = message.NewPrinter(language.English)
@@ -256,18 +312,4 @@ func Pointer(tokens []string) string {
 
 func escape(t string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
-}
-
-// DecodeStrict decodes one JSON value into v, refusing unknown fields and
-// trailing data, as the published schemas do.
-func DecodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return fmt.Errorf("trailing data after the JSON value")
-	}
-	return nil
 }

@@ -112,12 +112,12 @@ func (s *Service) eachMeasurement(ctx context.Context, q plugins.Query, fn func(
 
 // latestPlan is the most recent plan of the referral, or nil.
 func (s *Service) latestPlan(ctx context.Context, person, referralID string) (*plan.Plan, error) {
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindPlan, Person: person, Limit: 1000})
+	docs, err := s.listUpTo(ctx, plugins.Query{Kind: plugins.KindPlan, Person: person, Limit: 1000}, 1000)
 	if err != nil {
 		return nil, err
 	}
 	var latest *plan.Plan
-	for _, d := range pg.Documents {
+	for _, d := range docs {
 		var pl plan.Plan
 		if err := decodeDoc(d, &pl); err != nil {
 			return nil, err

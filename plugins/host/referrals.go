@@ -127,12 +127,12 @@ func (s *Service) CreateReferral(ctx context.Context, p Principal, in referral.R
 
 // openReferralsOf finds open referrals that look like the same person.
 func (s *Service) openReferralsOf(ctx context.Context, r *referral.Referral) ([]referral.Duplicate, error) {
-	pg, err := s.o.Store.List(ctx, plugins.Query{Kind: plugins.KindReferral, Person: personKey(r.Person), Limit: 100})
+	docs, err := s.listUpTo(ctx, plugins.Query{Kind: plugins.KindReferral, Person: personKey(r.Person), Limit: 100}, 100)
 	if err != nil {
 		return nil, err
 	}
-	others := make([]referral.Referral, 0, len(pg.Documents))
-	for _, d := range pg.Documents {
+	others := make([]referral.Referral, 0, len(docs))
+	for _, d := range docs {
 		var o referral.Referral
 		if err := decodeDoc(d, &o); err != nil {
 			return nil, err

@@ -224,3 +224,21 @@ func (s *Service) stamp(out []plugins.OutboxMessage) []plugins.OutboxMessage {
 	}
 	return out
 }
+
+// listUpTo returns the first max documents q selects, reading as many
+// pages as that takes: a page stops short of its limit when its documents
+// are large (see plugins.Page).
+func (s *Service) listUpTo(ctx context.Context, q plugins.Query, max int) ([]plugins.Document, error) {
+	var out []plugins.Document
+	for len(out) < max {
+		pg, err := s.o.Store.List(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Documents...)
+		if q.Cursor = pg.Next; q.Cursor == "" {
+			break
+		}
+	}
+	return out[:min(len(out), max)], nil
+}

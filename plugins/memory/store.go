@@ -217,8 +217,9 @@ func (s *Store) apply(e *entry, w plugins.Write, t time.Time) {
 	}
 }
 
-// List returns one page of documents ordered by id. Codes: invalid (no
-// kind, bad limit or cursor), unavailable.
+// List returns one page of documents ordered by id, at most the limit and
+// plugins.MaxPageBytes of data. Codes: invalid (no kind, bad limit or
+// cursor), unavailable.
 func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error) {
 	limit, after, err := q.Check(limits)
 	if err != nil {
@@ -235,14 +236,15 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 		}
 	}
 	slices.SortFunc(match, func(a, b *entry) int { return cmp.Compare(a.doc.ID, b.doc.ID) })
-	var p plugins.Page
-	if len(match) > limit {
-		match = match[:limit]
-		p.Next = plugins.EncodeCursor(match[limit-1].doc.ID)
+	pg := plugins.NewPager(limit)
+	for _, e := range match {
+		if !pg.Add(e.doc) {
+			break
+		}
 	}
-	p.Documents = make([]plugins.Document, len(match))
-	for i, e := range match {
-		p.Documents[i] = cloneDoc(e.doc)
+	p := pg.Page()
+	for i, d := range p.Documents {
+		p.Documents[i] = cloneDoc(d)
 	}
 	return p, nil
 }

@@ -18,19 +18,19 @@ import (
 type Payload struct {
 	// IdempotencyKey identifies the message; it is also the Nats-Msg-Id
 	// header. A subscriber that must never act twice de-duplicates on it.
-	IdempotencyKey string `json:"idempotency_key" jsonschema:"minLength=1"`
+	IdempotencyKey string `json:"idempotency_key" jsonschema:"minLength=1,maxLength=256"`
 	// Channel is how the message travels: "event" for a domain event, or
 	// the channel a gateway should deliver it by.
 	Channel plugins.Channel `json:"channel" jsonschema:"enum=email,enum=sms,enum=letter,enum=event"`
 	// Event is the domain event type, such as "referral.accepted"; for
 	// events it is also the end of the subject.
-	Event string `json:"event,omitempty" jsonschema:"pattern=^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$"`
+	Event string `json:"event,omitempty" jsonschema:"pattern=^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$,maxLength=200"`
 	// To is whom the message is for.
 	To Recipient `json:"to"`
 	// Subject is the subject line of an email or letter.
-	Subject string `json:"subject,omitempty"`
+	Subject string `json:"subject,omitempty" jsonschema:"maxLength=1000"`
 	// Body is the text of an email, SMS or letter.
-	Body string `json:"body,omitempty"`
+	Body string `json:"body,omitempty" jsonschema:"maxLength=100000"`
 	// Data is the machine-readable content of an event, any JSON value.
 	Data json.RawMessage `json:"data,omitempty"`
 	// SentAt is when socialrx first published the message (UTC).
@@ -42,12 +42,12 @@ type Recipient struct {
 	// Role is the recipient's role.
 	Role plugins.Role `json:"role" jsonschema:"enum=link_worker,enum=partner,enum=referrer,enum=person"`
 	// ID is the recipient's id in socialrx (link worker, organisation, person).
-	ID string `json:"id,omitempty"`
+	ID string `json:"id,omitempty" jsonschema:"maxLength=128"`
 	// Name is how to address them.
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty" jsonschema:"maxLength=200"`
 	// Address is the email address, phone number or postal address; empty
 	// for events.
-	Address string `json:"address,omitempty"`
+	Address string `json:"address,omitempty" jsonschema:"maxLength=500"`
 	// DoNotContact is set on events about a person who asked not to be
 	// contacted: a subscriber must not contact them because of it.
 	DoNotContact bool `json:"do_not_contact,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,6 +58,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) plugins.Store) {
 			{"Paging", storeListPaging},
 			{"DefaultLimit", storeListDefaultLimit},
 			{"PagingWhileWriting", storeListPagingWhileWriting},
+			{"LargeDocuments", storeListLargeDocuments},
 			{"Invalid", storeListInvalid},
 		}},
 		{"Events", []storeTest{
@@ -755,6 +757,75 @@ func storeListPaging(t *testing.T, s plugins.Store) {
 		assert.Len(t, p.Documents, 23)
 		assert.Empty(t, p.Next, "the last page has no next cursor")
 	})
+}
+
+// blob returns a document's data of exactly size bytes.
+func blob(id string, size int) json.RawMessage {
+	head := `{"id":"` + id + `","blob":"`
+	return json.RawMessage(head + strings.Repeat("x", size-len(head)-2) + `"}`)
+}
+
+// storeListLargeDocuments: documents of 300 KiB fill a page's byte budget
+// long before its limit. A page holds at most plugins.MaxPageBytes of data
+// and is as full as the budget allows; one document larger than the budget
+// comes alone; paging returns every document once, in order. Over gRPC a
+// page of them all would pass the 4 MiB message limit.
+func storeListLargeDocuments(t *testing.T, s plugins.Store) {
+	const n, size = 16, 300 << 10
+	var want []string
+	for i := range n {
+		id := fmt.Sprintf("big%02d", i)
+		mustCreate(t, s, plugins.Write{Document: plugins.Document{Kind: kindA, ID: id, Data: blob(id, size)}})
+		want = append(want, id)
+	}
+	mustCreate(t, s, plugins.Write{Document: plugins.Document{Kind: kindA, ID: "big07huge", Data: blob("big07huge", plugins.MaxPageBytes+1000)}})
+	want = sorted(append(want, "big07huge"))
+
+	for _, limit := range []int{0, 1000, 2} {
+		t.Run(fmt.Sprint("limit ", limit), func(t *testing.T) {
+			q := plugins.Query{Kind: kindA, Limit: limit}
+			var got []string
+			var last plugins.Page
+			for pages := 0; ; pages++ {
+				require.Less(t, pages, 2*len(want), "paging does not end")
+				p, err := s.List(t.Context(), q)
+				noErr(t, err, "list")
+				require.NotEmpty(t, p.Documents, "a page has documents")
+				if limit > 0 {
+					assert.LessOrEqual(t, len(p.Documents), limit)
+				}
+				if bytes := dataBytes(p.Documents); len(p.Documents) > 1 {
+					assert.LessOrEqual(t, bytes, plugins.MaxPageBytes, "a page holds at most MaxPageBytes of data")
+				}
+				if len(last.Documents) > 0 && (limit == 0 || len(last.Documents) < limit) {
+					assert.Greater(t, dataBytes(last.Documents)+len(p.Documents[0].Data), plugins.MaxPageBytes,
+						"a page stopped short of its limit is as full as the budget allows")
+				}
+				if slices.ContainsFunc(p.Documents, func(d plugins.Document) bool { return d.ID == "big07huge" }) {
+					assert.Equal(t, []string{"big07huge"}, ids(p.Documents), "a document larger than the budget comes alone")
+				}
+				got = append(got, ids(p.Documents)...)
+				if p.Next == "" {
+					break
+				}
+				last, q.Cursor = p, p.Next
+			}
+			assert.Equal(t, want, got, "every document once, by id ascending")
+		})
+	}
+	p, err := s.List(t.Context(), plugins.Query{Kind: kindA, Limit: 1000})
+	noErr(t, err, "list")
+	assert.NotEmpty(t, p.Next, "the first page stops early, with a next cursor")
+	assert.Equal(t, []string{"big00", "big01", "big02"}, ids(p.Documents), "three of 300 KiB fit in 1 MiB, four do not")
+}
+
+// dataBytes is the size of the documents' data.
+func dataBytes(ds []plugins.Document) int {
+	n := 0
+	for _, d := range ds {
+		n += len(d.Data)
+	}
+	return n
 }
 
 func storeListDefaultLimit(t *testing.T, s plugins.Store) {

@@ -291,8 +291,13 @@ func prefixed(p, cols string) string {
 }
 
 // List returns one page of documents of q.Kind matching its filters, in id
-// order. Codes: invalid (no or bad kind, limit outside 0..1000, a cursor
-// that no page returned), unavailable.
+// order, at most the limit and plugins.MaxPageBytes of data. Codes: invalid
+// (no or bad kind, limit outside 0..1000, a cursor that no page returned),
+// unavailable.
+//
+// The database sends only the documents the page can take and the first
+// it cannot: of the next limit+1 candidates, those whose predecessors'
+// data does not yet pass the budget, and always the first two.
 func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error) {
 	if err := s.check(ctx); err != nil {
 		return plugins.Page{}, err
@@ -323,24 +328,38 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	}
 	args = append(args, limit+1)
 	sql.WriteString(" ORDER BY id LIMIT $" + strconv.Itoa(len(args)))
+	// candidates are the next limit+1 documents; sized numbers them and adds
+	// up the data of the ones before each, as the client receives it
+	// (jsonb's text; never more than the Pager counts).
+	args = append(args, plugins.MaxPageBytes)
+	query := `SELECT ` + docCols + ` FROM (
+	SELECT ` + docCols + `, row_number() OVER w AS n,
+		sum(octet_length(data::text)) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+	FROM (` + sql.String() + `) AS candidates
+	WINDOW w AS (ORDER BY id)
+) AS sized
+WHERE n <= 2 OR before <= $` + strconv.Itoa(len(args)) + `
+ORDER BY id`
 
-	rows, err := s.pool.Query(ctx, sql.String(), args...)
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return plugins.Page{}, mapErr(ctx, "list", err)
 	}
-	docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (plugins.Document, error) { return scanDoc(r) })
-	if err != nil {
+	defer rows.Close()
+	pg := plugins.NewPager(limit)
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			return plugins.Page{}, mapErr(ctx, "list", err)
+		}
+		if !pg.Add(d) {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return plugins.Page{}, mapErr(ctx, "list", err)
 	}
-	page := plugins.Page{Documents: docs}
-	if page.Documents == nil {
-		page.Documents = []plugins.Document{}
-	}
-	if len(docs) > limit {
-		page.Documents = docs[:limit]
-		page.Next = plugins.EncodeCursor(docs[limit-1].ID)
-	}
-	return page, nil
+	return pg.Page(), nil
 }
 
 // eventsSQL returns one row per event after $3, or one row of NULLs when

@@ -469,8 +469,9 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 	return out, nil
 }
 
-// List returns one page of documents ordered by id. Codes: invalid (no
-// kind, bad limit or cursor), unavailable.
+// List returns one page of documents ordered by id, at most the limit and
+// plugins.MaxPageBytes of data. Codes: invalid (no kind, bad limit or
+// cursor), unavailable.
 func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error) {
 	limit, after, err := q.Check(limits)
 	if err != nil {
@@ -497,22 +498,22 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 		return plugins.Page{}, s.fail(ctx, "list", err)
 	}
 	defer rows.Close()
-	p := plugins.Page{Documents: []plugins.Document{}}
+	// Rows are read one at a time and the page stops at the first that
+	// does not fit, so large documents are never all in memory at once.
+	pg := plugins.NewPager(limit)
 	for rows.Next() {
 		d, err := scanDoc(rows)
 		if err != nil {
 			return plugins.Page{}, s.fail(ctx, "list", err)
 		}
-		p.Documents = append(p.Documents, d)
+		if !pg.Add(d) {
+			break
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return plugins.Page{}, s.fail(ctx, "list", err)
 	}
-	if len(p.Documents) > limit {
-		p.Documents = p.Documents[:limit]
-		p.Next = plugins.EncodeCursor(p.Documents[limit-1].ID)
-	}
-	return p, nil
+	return pg.Page(), nil
 }
 
 // Events returns a document's events with Seq > after, oldest first, at

@@ -87,6 +87,16 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"reject without reason", "partner", "POST", onward + "/status", map[string]any{"to": "rejected"}, nil, 400, []string{"/reject_reason"}},
 		{"attendance in the future", "partner", "POST", onward + "/attendance", map[string]any{"date": "2030-01-01", "attended": true}, nil, 400, nil},
 		{"referrer reads someone else's referral", "", "GET", ref, nil, []string{"Authorization", "Bearer other-referrer"}, 404, nil},
+		{"invalid UTF-8", "link_worker", "POST", ref + "/status", "{\"to\":\"on_hold\",\"reason\":\"caring\",\"note\":\"a\xffb\"}", nil, 400, []string{"/note"}},
+		{"escaped NUL", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","note":"a\u0000b"}`, nil, 400, []string{"/note"}},
+		{"raw NUL", "link_worker", "POST", ref + "/status", "{\"to\":\"on_hold\",\"reason\":\"caring\",\"note\":\"a\x00b\"}", nil, 400, []string{"/note"}},
+		{"lone surrogate", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","note":"\ud800"}`, nil, 400, []string{"/note"}},
+		{"NUL in a member name", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","n\u0000te":"x"}`, nil, 400, []string{"/n\x00te"}},
+		{"note too long", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","note":"` + strings.Repeat("é", 4001) + `"}`, nil, 400, []string{"/note"}},
+		{"number too large", "link_worker", "POST", "/v1/directory/search", `{"radius_km":1e400}`, nil, 400, []string{"/radius_km"}},
+		{"number too small to tell from 0", "link_worker", "POST", "/v1/directory/search", `{"radius_km":1e-400}`, nil, 400, []string{"/radius_km"}},
+		{"number the validator cannot compare", "link_worker", "POST", "/v1/directory/search", `{"page":1e100000000}`, nil, 400, []string{"/page"}},
+		{"whole number with a fraction", "link_worker", "POST", "/v1/plans/" + ids["{plan}"] + "/budget", `{"contacts":2.0,"reason":"more time"}`, nil, 400, []string{"/contacts"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, e)

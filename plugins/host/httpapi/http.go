@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,9 +31,14 @@ type Problem struct {
 	Detail string `json:"detail,omitempty"`
 	// Code is the socialrx error code.
 	Code socialrx.Code `json:"code,omitempty"`
-	// Errors lists each field at fault, by JSON pointer into the request body.
-	Errors []ProblemField `json:"errors,omitempty"`
+	// Errors lists each field at fault, by JSON pointer into the request
+	// body: the first MaxProblemFields of them, Detail says how many more.
+	Errors []ProblemField `json:"errors,omitempty" jsonschema:"maxItems=1000"`
 }
+
+// MaxProblemFields is the most fields a [Problem] lists, so that a large
+// body full of mistakes cannot make a larger answer.
+const MaxProblemFields = 1000
 
 // ProblemField is one field at fault in a [Problem].
 type ProblemField struct {
@@ -81,8 +87,11 @@ func writeProblem(w http.ResponseWriter, err error) {
 	var se *socialrx.Error
 	if errors.As(err, &se) {
 		p.Detail = se.Message
-		for _, f := range se.Fields {
+		for _, f := range se.Fields[:min(len(se.Fields), MaxProblemFields)] {
 			p.Errors = append(p.Errors, ProblemField{Pointer: f.Path, Detail: f.Rule})
+		}
+		if more := len(se.Fields) - MaxProblemFields; more > 0 {
+			p.Detail += fmt.Sprintf(" (and %d more fields)", more)
 		}
 	} else {
 		p.Detail = err.Error()
@@ -125,7 +134,7 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 		return err
 	}
 	if err := schema.DecodeStrict(b, into); err != nil {
-		return socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+		return err
 	}
 	return nil
 }
@@ -159,7 +168,8 @@ func stale(err error, version int64) error {
 
 // List is the envelope of a list response.
 type List[T any] struct {
-	Items []T `json:"items"`
+	// Items are at most the limit asked for, 1000.
+	Items []T `json:"items" jsonschema:"maxItems=1000"`
 	// NextCursor continues the list; absent on the last page.
 	NextCursor string `json:"next_cursor,omitempty"`
 }

@@ -40,6 +40,7 @@ func openAPI(routes []route, name func(reflect.Type) string) ([]byte, error) {
 	components := map[string]any{}
 	ref := func(v any) map[string]any {
 		s := r.Reflect(v)
+		schema.Limit(s)
 		for n, def := range s.Definitions {
 			components[n] = def
 		}
