@@ -170,6 +170,7 @@ func (s *scanner) object(ptr string, depth int) {
 		s.i++
 		return
 	}
+	seen := map[string]bool{}
 	for !s.broken {
 		s.ws()
 		if s.i >= len(s.b) || s.b[s.i] != '"' {
@@ -181,6 +182,12 @@ func (s *scanner) object(ptr string, depth int) {
 		for _, p := range problems {
 			s.add(member, ruleKey+p)
 		}
+		if seen[key] {
+			// Parsers disagree on which of two members of one name counts;
+			// a document that means two things is refused.
+			s.add(member, "the member's name appears twice in its object")
+		}
+		seen[key] = true
 		s.ws()
 		if s.i >= len(s.b) || s.b[s.i] != ':' {
 			s.broken = true

@@ -88,6 +88,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"attendance in the future", "partner", "POST", onward + "/attendance", map[string]any{"date": "2030-01-01", "attended": true}, nil, 400, nil},
 		{"referrer reads someone else's referral", "", "GET", ref, nil, []string{"Authorization", "Bearer other-referrer"}, 404, nil},
 		{"invalid UTF-8", "link_worker", "POST", ref + "/status", "{\"to\":\"on_hold\",\"reason\":\"caring\",\"note\":\"a\xffb\"}", nil, 400, []string{"/note"}},
+		{"a member named twice", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","to":"closed"}`, nil, 400, []string{"/to"}},
 		{"escaped NUL", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","note":"a\u0000b"}`, nil, 400, []string{"/note"}},
 		{"raw NUL", "link_worker", "POST", ref + "/status", "{\"to\":\"on_hold\",\"reason\":\"caring\",\"note\":\"a\x00b\"}", nil, 400, []string{"/note"}},
 		{"lone surrogate", "link_worker", "POST", ref + "/status", `{"to":"on_hold","reason":"caring","note":"\ud800"}`, nil, 400, []string{"/note"}},

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/socialrx/socialrx"
@@ -68,7 +69,9 @@ func FuzzRequestBody(f *testing.F) {
 				t.Fatalf("%s: refused with %v, not invalid", name, err)
 			}
 			var doc any
-			if json.Unmarshal(body, &doc) == nil {
+			// With a member named twice, the decoded document (the last
+			// wins) does not hold what the first one held.
+			if json.Unmarshal(body, &doc) == nil && !strings.Contains(err.Error(), "appears twice") {
 				for _, f := range socialrx.ErrorFields(err) {
 					if f.Path != "" && !pointsInto(doc, f.Path) {
 						t.Fatalf("%s: %q is not a pointer into the body %s", name, f.Path, body)
