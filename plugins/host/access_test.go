@@ -43,9 +43,12 @@ func hasEntry(es []host.AuditEntry, who, action, target string) bool {
 
 // TestTenancyComesFromTheToken: who refers for which practice, which id a
 // record gets and which organisation an onward referral goes to are the
-// server's to decide, not the request body's.
+// server's to decide, not the request body's. On every deployment.
 func TestTenancyComesFromTheToken(t *testing.T) {
-	e := hosttest.New(t)
+	hosttest.Matrix(t, tenancy)
+}
+
+func tenancy(t *testing.T, e *hosttest.Env) {
 	e.ImportDirectory(t)
 	ctx := context.Background()
 	in, err := referral.Decode(hosttest.Doc("referral_new.json"), e.Clock.Now())
