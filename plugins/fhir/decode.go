@@ -203,12 +203,15 @@ func codeExt(url, v string) []Extension {
 	return []Extension{{URL: url, ValueCode: ptr(v)}}
 }
 
-// userRef refers to a socialrx user by id.
+// userRef refers to a socialrx user by id, as a Practitioner: link
+// workers, partners' staff and the clinicians who record consents are all
+// people who provide care or support, which every element socialrx puts a
+// user in allows.
 func userRef(id string) *Reference {
 	if id == "" {
 		return nil
 	}
-	return &Reference{Identifier: &Identifier{System: SystemUser, Value: id}}
+	return &Reference{Type: "Practitioner", Identifier: &Identifier{System: SystemUser, Value: id}}
 }
 
 // userOf reads a user id from a reference by identifier, or "".

@@ -214,7 +214,7 @@ func referrerToFHIR(ref referral.Referrer, patientRef string) json.RawMessage {
 			Code: []CodeableConcept{kind}, Telecom: telecom,
 		}
 		if ref.Organisation != "" || ref.OrganisationCode != "" {
-			pr.Organization = &Reference{Display: ref.Organisation}
+			pr.Organization = &Reference{Type: "Organization", Display: ref.Organisation}
 			if ref.OrganisationCode != "" {
 				pr.Organization.Identifier = &Identifier{System: SystemODS, Value: ref.OrganisationCode}
 			}
