@@ -127,7 +127,7 @@ func rawClient(t *testing.T, c *fhir.Client) *fhir.Client {
 func TestTransactionAllOrNothing(t *testing.T) {
 	c := newClient(t)
 	r := newReferral(t, nil)
-	res, err := fhir.ReferralToFHIR(r)
+	res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 	require.NoError(t, err)
 	tx := res.Transaction()
 	// The Task goes last; an element the server does not know fails it.
@@ -272,7 +272,7 @@ func TestPullReferralsSameInstant(t *testing.T) {
 	var want []entry
 	for _, at := range instants {
 		r := newReferral(t, nil)
-		res, err := fhir.ReferralToFHIR(r)
+		res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 		require.NoError(t, err)
 		// Medplum's in-memory repository keeps a client's lastUpdated on
 		// create; a real server would stamp its own.

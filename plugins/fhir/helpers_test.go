@@ -206,3 +206,11 @@ func jsonEq(t testing.TB, want, got any, msg string) {
 	require.NoError(t, err)
 	require.JSONEq(t, string(w), string(g), msg)
 }
+
+// mustMarshal encodes v as JSON.
+func mustMarshal(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}

@@ -180,23 +180,32 @@ type ServiceRequest struct {
 // tracks a referral: who must act on which ServiceRequest, and how far
 // they have got.
 type Task struct {
-	ResourceType   string           `json:"resourceType"`
-	ID             string           `json:"id,omitempty"`
-	Meta           *Meta            `json:"meta,omitempty"`
-	Identifier     []Identifier     `json:"identifier,omitempty"`
-	Status         string           `json:"status"`
-	StatusReason   *CodeableConcept `json:"statusReason,omitempty"`
-	BusinessStatus *CodeableConcept `json:"businessStatus,omitempty"`
-	Intent         string           `json:"intent"`
-	Priority       string           `json:"priority,omitempty"`
-	Code           *CodeableConcept `json:"code,omitempty"`
-	Focus          *Reference       `json:"focus,omitempty"`
-	For            *Reference       `json:"for,omitempty"`
-	AuthoredOn     string           `json:"authoredOn,omitempty"`
-	LastModified   string           `json:"lastModified,omitempty"`
-	Requester      *Reference       `json:"requester,omitempty"`
-	Owner          *Reference       `json:"owner,omitempty"`
-	Note           []Annotation     `json:"note,omitempty"`
+	ResourceType   string            `json:"resourceType"`
+	ID             string            `json:"id,omitempty"`
+	Meta           *Meta             `json:"meta,omitempty"`
+	Contained      []json.RawMessage `json:"contained,omitempty"`
+	Identifier     []Identifier      `json:"identifier,omitempty"`
+	Status         string            `json:"status"`
+	StatusReason   *CodeableConcept  `json:"statusReason,omitempty"`
+	BusinessStatus *CodeableConcept  `json:"businessStatus,omitempty"`
+	Intent         string            `json:"intent"`
+	Priority       string            `json:"priority,omitempty"`
+	Code           *CodeableConcept  `json:"code,omitempty"`
+	Focus          *Reference        `json:"focus,omitempty"`
+	For            *Reference        `json:"for,omitempty"`
+	AuthoredOn     string            `json:"authoredOn,omitempty"`
+	LastModified   string            `json:"lastModified,omitempty"`
+	Requester      *Reference        `json:"requester,omitempty"`
+	Owner          *Reference        `json:"owner,omitempty"`
+	Note           []Annotation      `json:"note,omitempty"`
+	Output         []TaskOutput      `json:"output,omitempty"`
+}
+
+// TaskOutput is something a Task produced; socialrx uses it for the
+// sessions a partner reports, as Gravity's resulting activities.
+type TaskOutput struct {
+	Type           CodeableConcept `json:"type"`
+	ValueReference *Reference      `json:"valueReference,omitempty"`
 }
 
 // ConsentProvision is the rule of a consent: permit or deny, and when.
