@@ -187,7 +187,7 @@ func TestReferralToFHIRElements(t *testing.T) {
 		kinds[c.Category[1].Coding[0].Code] = c
 		assert.Equal(t, "59284-0", c.Category[0].Coding[0].Code)
 		assert.Equal(t, res.ServiceRequest.Subject.Reference, c.Patient.Reference)
-		assert.Equal(t, "dr-patel", c.Performer[0].Identifier.Value, "performer: who recorded it")
+		assert.Equal(t, res.ServiceRequest.Subject.Reference, c.Performer[0].Reference, "performer: the person agreeing")
 		assert.Equal(t, t0.Add(-2*time.Hour).Format(time.RFC3339Nano), c.DateTime)
 	}
 	assert.Equal(t, "permit", kinds["referral"].Provision.Type)

@@ -20,6 +20,9 @@ const (
 	systemActCode        = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 	systemRoleCode       = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 	extInterpreterNeeded = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
+	// extConsentTranscriber is the R4 core extension for whoever recorded a
+	// consent in the system.
+	extConsentTranscriber = "http://hl7.org/fhir/StructureDefinition/consent-Transcriber"
 )
 
 // Base is the URI under which socialrx names its identifier systems,
