@@ -321,6 +321,9 @@ func TestOnwardOnServer(t *testing.T) {
 	c := newClient(t)
 	ctx := t.Context()
 	o := newOnward(t, referral.ShareFull)
+	o.Status = referral.TaskAccepted
+	require.NoError(t, o.RecordAttendance(partner, socialrx.DateOf(t0), true, "came with her neighbour", t0.Add(30*time.Minute)))
+	require.NoError(t, o.RecordAttendance(partner, socialrx.DateOf(t0), false, "", t0.Add(40*time.Minute)))
 	ref, err := c.PushOnwardReferral(ctx, o)
 	require.NoError(t, err)
 	assert.Regexp(t, `^Task/`, ref)

@@ -172,3 +172,25 @@ func TestOnwardAttendanceRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	jsonEq(t, o.Attendance, got.Attendance, "attendance round trip")
 }
+
+// A session the partner's own system reported, without socialrx's
+// recorder or time: recorded by the partner, on its day. A session
+// neither completed nor not-done is refused at its pointer.
+func TestOnwardSessionsFromAnotherSystem(t *testing.T) {
+	res, err := fhir.OnwardToFHIR(newOnward(t, referral.ShareFull))
+	require.NoError(t, err)
+	res.Task.Status = "in-progress"
+	res.Task.Contained = append(res.Task.Contained, []byte(`{"resourceType":"Procedure","id":"s1","status":"completed","code":{"text":"Walk"},"subject":{"reference":"Patient/1"},"performedDateTime":"2025-03-11"}`))
+	res.Task.Output = append(res.Task.Output, fhir.TaskOutput{
+		Type:           fhir.CodeableConcept{Coding: []fhir.Coding{{System: "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes", Code: "resulting-activity"}}},
+		ValueReference: &fhir.Reference{Reference: "#s1"}})
+	requireValidFHIR(t, res.Transaction())
+	got, err := fhir.OnwardFromFHIR(res)
+	require.NoError(t, err)
+	jsonEq(t, []referral.Attendance{{Date: socialrx.MustParseDate("2025-03-11"), Attended: true, RecordedBy: partnerOrg,
+		RecordedAt: time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC)}}, got.Attendance, "a session from the partner's system")
+
+	res.Task.Contained[0] = []byte(`{"resourceType":"Procedure","id":"s1","status":"in-progress","code":{"text":"Walk"},"subject":{"reference":"Patient/1"}}`)
+	_, err = fhir.OnwardFromFHIR(res)
+	assert.ElementsMatch(t, []string{"/Task/contained/0/status", "/Task/contained/0/performedDateTime"}, paths(err))
+}

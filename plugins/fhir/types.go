@@ -231,17 +231,22 @@ type Consent struct {
 	Provision    *ConsentProvision `json:"provision,omitempty"`
 }
 
-// Procedure is something done for a patient, such as a referral.
+// Procedure is something done for a patient, such as a referral or a
+// session the person attended.
 type Procedure struct {
-	ResourceType      string          `json:"resourceType"`
-	ID                string          `json:"id,omitempty"`
-	Meta              *Meta           `json:"meta,omitempty"`
-	Identifier        []Identifier    `json:"identifier,omitempty"`
-	BasedOn           []Reference     `json:"basedOn,omitempty"`
-	Status            string          `json:"status"`
-	Code              CodeableConcept `json:"code"`
-	Subject           Reference       `json:"subject"`
-	PerformedDateTime string          `json:"performedDateTime,omitempty"`
+	ResourceType      string           `json:"resourceType"`
+	ID                string           `json:"id,omitempty"`
+	Meta              *Meta            `json:"meta,omitempty"`
+	Extension         []Extension      `json:"extension,omitempty"`
+	Identifier        []Identifier     `json:"identifier,omitempty"`
+	BasedOn           []Reference      `json:"basedOn,omitempty"`
+	Status            string           `json:"status"`
+	StatusReason      *CodeableConcept `json:"statusReason,omitempty"`
+	Code              CodeableConcept  `json:"code"`
+	Subject           Reference        `json:"subject"`
+	PerformedDateTime string           `json:"performedDateTime,omitempty"`
+	Recorder          *Reference       `json:"recorder,omitempty"`
+	Note              []Annotation     `json:"note,omitempty"`
 }
 
 // Observation is a finding or situation recorded about a patient.
