@@ -142,6 +142,18 @@ func concept(system, code, display string) CodeableConcept {
 	return CodeableConcept{Coding: []Coding{{System: system, Code: code, Display: display}}}
 }
 
+// needConcept is a need as a concept: its socialrx code and, where
+// socialrx maps it to SNOMED CT (socialrx.LookupNeed), the SNOMED CT
+// concept too, which UK clinical systems code with (the Gravity SDOH
+// category value set is a US one).
+func needConcept(n socialrx.Need) CodeableConcept {
+	c := concept(CodeSystemNeed, string(n), n.Label())
+	if info, ok := socialrx.LookupNeed(n); ok && info.SNOMED != "" {
+		c.Coding = append(c.Coding, Coding{System: SystemSNOMED, Code: info.SNOMED, Display: info.SNOMEDTerm})
+	}
+	return c
+}
+
 // identifierIn returns the value of the first identifier from system, or "".
 func identifierIn(ids []Identifier, system string) string {
 	for _, id := range ids {

@@ -61,7 +61,7 @@ func GoalToFHIR(planID string, index int, g plan.Goal, patientRef string) (*Goal
 		ResourceType:    "Goal",
 		Identifier:      []Identifier{{System: SystemGoal, Value: planID + "/" + strconv.Itoa(index)}},
 		LifecycleStatus: goalLifecycle[g.Status],
-		Category:        []CodeableConcept{concept(CodeSystemNeed, string(g.Need), g.Need.Label())},
+		Category:        []CodeableConcept{needConcept(g.Need)},
 		Description:     CodeableConcept{Text: g.Text},
 		Subject:         Reference{Reference: patientRef},
 		StartDate:       socialrx.DateOf(g.SetAt.UTC()).String(),

@@ -194,3 +194,30 @@ func TestOnwardSessionsFromAnotherSystem(t *testing.T) {
 	_, err = fhir.OnwardFromFHIR(res)
 	assert.ElementsMatch(t, []string{"/Task/contained/0/status", "/Task/contained/0/performedDateTime"}, paths(err))
 }
+
+// Needs carry socialrx's code and, where socialrx maps the need to SNOMED
+// CT, the SNOMED CT concept, in referrals, goals and services alike; the
+// SNOMED coding does not change what is read back.
+func TestNeedsCodedInSNOMEDWhereMapped(t *testing.T) {
+	r := newReferral(t, func(in *referral.Referral) { in.Needs = []socialrx.Need{socialrx.NeedHousing, socialrx.NeedLoneliness} })
+	res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
+	require.NoError(t, err)
+	housing := res.ServiceRequest.ReasonCode[0].Coding
+	require.Len(t, housing, 2)
+	assert.Equal(t, fhir.Coding{System: fhir.SystemSNOMED, Code: "365500004", Display: "Housing, local environment and transport finding"}, housing[1])
+	assert.Len(t, res.ServiceRequest.ReasonCode[1].Coding, 1, "loneliness has no checked SNOMED CT mapping")
+	got, err := fhir.ReferralFromFHIR(viaJSON(t, res))
+	require.NoError(t, err)
+	assert.Equal(t, r.Needs, got.Needs)
+
+	g := sampleGoal(plan.GoalInProgress)
+	g.Need = socialrx.NeedHousing
+	fg, err := fhir.GoalToFHIR(planID, 0, g, "Patient/p-1")
+	require.NoError(t, err)
+	assert.Equal(t, "365500004", fg.Category[0].Coding[1].Code)
+	s := sampleService()
+	s.Extensions.Needs = []socialrx.Need{socialrx.NeedHousing}
+	h, err := fhir.ServiceToFHIR(s)
+	require.NoError(t, err)
+	assert.Equal(t, "365500004", h.Category[0].Coding[1].Code)
+}

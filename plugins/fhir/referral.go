@@ -193,7 +193,7 @@ func checkService(s Reference) error {
 func needsToFHIR(needs []socialrx.Need, reason string) []CodeableConcept {
 	var out []CodeableConcept
 	for _, n := range needs {
-		out = append(out, concept(CodeSystemNeed, string(n), n.Label()))
+		out = append(out, needConcept(n))
 	}
 	if reason != "" {
 		out = append(out, CodeableConcept{Text: reason})

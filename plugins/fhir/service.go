@@ -96,7 +96,7 @@ func ServiceToFHIR(s directory.Service) (*HealthcareService, error) {
 		}
 	}
 	for _, n := range s.Extensions.Needs {
-		h.Category = append(h.Category, concept(CodeSystemNeed, string(n), n.Label()))
+		h.Category = append(h.Category, needConcept(n))
 	}
 	for _, a := range s.Attributes {
 		if a.TaxonomyTerm != nil && a.TaxonomyTerm.Name != "" {
