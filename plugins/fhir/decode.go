@@ -154,6 +154,15 @@ func needConcept(n socialrx.Need) CodeableConcept {
 	return c
 }
 
+// reasonConcept is a status reason: its socialrx code and, as Gravity asks
+// of a Task's statusReason, the reason in words ("out_of_area" is "out of
+// area").
+func reasonConcept(code string) *CodeableConcept {
+	c := concept(CodeSystemReason, code, "")
+	c.Text = strings.ReplaceAll(code, "_", " ")
+	return &c
+}
+
 // identifierIn returns the value of the first identifier from system, or "".
 func identifierIn(ids []Identifier, system string) string {
 	for _, id := range ids {

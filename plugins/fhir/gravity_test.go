@@ -55,6 +55,9 @@ func TestReferralTaskRequesterAndOwner(t *testing.T) {
 				assert.Equal(t, "#referrer", task.Requester.Reference, "the referrer, contained in the Task as in the ServiceRequest")
 				assert.Contains(t, string(mustMarshal(t, task)), `"contained":[{"resourceType":"`+tc.requesterType+`"`)
 			}
+			if task.Status == "rejected" {
+				assert.Equal(t, "out of area", task.StatusReason.Text, "Gravity: statusReason.text when rejected")
+			}
 			require.NotNil(t, task.Owner, "Task.owner")
 			if tc.owner == "service" {
 				assert.Equal(t, "HealthcareService", task.Owner.Type)

@@ -137,7 +137,7 @@ func OnwardToFHIR(o *referral.OnwardReferral) (*OnwardResources, error) {
 		Owner:        &Reference{Type: "Organization", Identifier: &Identifier{System: SystemOrganization, Value: o.Partner}},
 	}
 	if o.RejectReason != "" {
-		task.StatusReason = ptr(concept(CodeSystemReason, string(o.RejectReason), ""))
+		task.StatusReason = reasonConcept(string(o.RejectReason))
 	}
 	if n := len(o.History); n > 0 {
 		task.LastModified = instant(o.History[n-1].At)

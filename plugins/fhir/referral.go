@@ -153,7 +153,7 @@ func ReferralToFHIR(r *referral.Referral, service Reference) (*ReferralResources
 		if e := r.History[i]; e.Type == referral.EventStatus || e.Type == "" {
 			task.LastModified = instant(e.At)
 			if e.Reason != "" {
-				task.StatusReason = ptr(concept(CodeSystemReason, string(e.Reason), ""))
+				task.StatusReason = reasonConcept(string(e.Reason))
 			}
 			break
 		}
