@@ -19,7 +19,7 @@ func BenchmarkReferralToFHIR(b *testing.B) {
 	r := benchReferral(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := fhir.ReferralToFHIR(r); err != nil {
+		if _, err := fhir.ReferralToFHIR(r, fhir.DefaultService()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -28,7 +28,7 @@ func BenchmarkReferralToFHIR(b *testing.B) {
 // BenchmarkReferralFromFHIR maps the resources back to a referral,
 // including the check against referral.schema.json.
 func BenchmarkReferralFromFHIR(b *testing.B) {
-	res, err := fhir.ReferralToFHIR(benchReferral(b))
+	res, err := fhir.ReferralToFHIR(benchReferral(b), fhir.DefaultService())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func BenchmarkReferralRoundTripJSON(b *testing.B) {
 	r := benchReferral(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := fhir.ReferralToFHIR(r)
+		res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 		if err != nil {
 			b.Fatal(err)
 		}

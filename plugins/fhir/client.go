@@ -24,20 +24,26 @@ type Config struct {
 	Header http.Header
 	// MaxResponseBytes bounds a response body; 0 means 16 MiB.
 	MaxResponseBytes int64
+	// Service is the social prescribing service, which owns the Task of a
+	// referral no link worker has taken on (see [ReferralToFHIR]), such as
+	// ServiceOf("U12345", "Riverside PCN social prescribing"); the zero
+	// Reference means [DefaultService].
+	Service Reference
 }
 
 // Client is a FHIR R4 REST client and the socialrx [plugins.ClinicalSystem]
 // on top of it. It is safe for concurrent use.
 type Client struct {
-	base   *url.URL
-	http   *http.Client
-	header http.Header
-	max    int64
+	base    *url.URL
+	http    *http.Client
+	header  http.Header
+	max     int64
+	service Reference
 }
 
 // New returns a client for the server at cfg.BaseURL. It sends nothing
 // until a method is called. Codes: invalid (no base URL, or not an
-// absolute http or https URL).
+// absolute http or https URL; a Service that cannot own a Task).
 func New(cfg Config) (*Client, error) {
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -46,7 +52,13 @@ func New(cfg Config) (*Client, error) {
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
-	c := &Client{base: u, http: cfg.HTTPClient, header: cfg.Header.Clone(), max: cfg.MaxResponseBytes}
+	c := &Client{base: u, http: cfg.HTTPClient, header: cfg.Header.Clone(), max: cfg.MaxResponseBytes, service: cfg.Service}
+	if c.service.Type == "" && c.service.Reference == "" && c.service.Identifier == nil && c.service.Display == "" {
+		c.service = DefaultService()
+	}
+	if err := checkService(c.service); err != nil {
+		return nil, err
+	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 30 * time.Second}
 	}

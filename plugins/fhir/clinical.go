@@ -360,7 +360,7 @@ func dedupe(s []string) []string {
 // resources. Codes: invalid (the referral breaks a rule, or the server
 // refused it), conflict, unavailable.
 func (c *Client) PushReferral(ctx context.Context, r *referral.Referral) (string, error) {
-	res, err := ReferralToFHIR(r)
+	res, err := ReferralToFHIR(r, c.service)
 	if err != nil {
 		return "", err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/outcomes"
 	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
@@ -95,9 +96,13 @@ func TestPushReferral(t *testing.T) {
 	require.NoError(t, err)
 	jsonEq(t, carried(r), got, "the updated referral")
 
-	other := newReferral(t, nil)
+	// A declined referral: its Task is rejected, owned by the service.
+	other := step(t, newReferral(t, nil), referral.Change{To: referral.StatusDeclined, Reason: referral.DeclineOutOfArea})
 	_, err = c.PushReferral(ctx, other)
 	require.NoError(t, err)
+	got, err = c.GetReferral(ctx, other.ID)
+	require.NoError(t, err)
+	jsonEq(t, carried(other), got, "the declined referral, through the FHIR server")
 
 	key := fhir.Identifier{System: fhir.SystemReferralID, Value: r.ID}
 	assert.Equal(t, 1, count(t, c, "ServiceRequest", key), "one ServiceRequest per referral")
@@ -127,7 +132,7 @@ func rawClient(t *testing.T, c *fhir.Client) *fhir.Client {
 func TestTransactionAllOrNothing(t *testing.T) {
 	c := newClient(t)
 	r := newReferral(t, nil)
-	res, err := fhir.ReferralToFHIR(r)
+	res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 	require.NoError(t, err)
 	tx := res.Transaction()
 	// The Task goes last; an element the server does not know fails it.
@@ -272,7 +277,7 @@ func TestPullReferralsSameInstant(t *testing.T) {
 	var want []entry
 	for _, at := range instants {
 		r := newReferral(t, nil)
-		res, err := fhir.ReferralToFHIR(r)
+		res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 		require.NoError(t, err)
 		// Medplum's in-memory repository keeps a client's lastUpdated on
 		// create; a real server would stamp its own.
@@ -321,6 +326,9 @@ func TestOnwardOnServer(t *testing.T) {
 	c := newClient(t)
 	ctx := t.Context()
 	o := newOnward(t, referral.ShareFull)
+	o.Status = referral.TaskAccepted
+	require.NoError(t, o.RecordAttendance(partner, socialrx.DateOf(t0), true, "came with her neighbour", t0.Add(30*time.Minute)))
+	require.NoError(t, o.RecordAttendance(partner, socialrx.DateOf(t0), false, "", t0.Add(40*time.Minute)))
 	ref, err := c.PushOnwardReferral(ctx, o)
 	require.NoError(t, err)
 	assert.Regexp(t, `^Task/`, ref)
@@ -454,4 +462,32 @@ func TestUpsertPlanResources(t *testing.T) {
 	sb, err := fhir.DecodeHealthcareService(found[0])
 	require.NoError(t, err)
 	jsonEq(t, carriedService(s), sb, "the service, through the FHIR server")
+
+	// A dropped goal (cancelled), and a service whose organization is
+	// nested, with a language that says none, go to the server as well.
+	g = sampleGoal(plan.GoalDropped)
+	fg, err = fhir.GoalToFHIR(planID, 1, g, patient)
+	require.NoError(t, err)
+	_, err = c.Upsert(ctx, fg, fg.Identifier[0])
+	require.NoError(t, err)
+	found, err = c.SearchByIdentifier(ctx, "Goal", fg.Identifier[0])
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	_, _, back, err = fhir.DecodeGoal(found[0])
+	require.NoError(t, err)
+	assert.Equal(t, plan.GoalDropped, back.Status, "the dropped goal, through the FHIR server")
+
+	s.Organization = &directory.Organization{ID: s.OrganizationID, Name: "Riverside Walks CIC", Description: "Walks by the river."}
+	s.OrganizationID = ""
+	s.Languages = append(s.Languages, directory.Language{ID: "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", Note: "on request"})
+	h, err = fhir.ServiceToFHIR(s)
+	require.NoError(t, err)
+	_, err = c.Upsert(ctx, h, h.Identifier[0])
+	require.NoError(t, err)
+	found, err = c.SearchByIdentifier(ctx, "HealthcareService", h.Identifier[0])
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	sb, err = fhir.DecodeHealthcareService(found[0])
+	require.NoError(t, err)
+	assert.Equal(t, s.Organization.ID, sb.OrganizationID, "provided by the nested organization, through the FHIR server")
 }

@@ -28,11 +28,16 @@ var consentLabel = map[referral.ConsentKind]string{
 // the patient at patientRef: identifier "<referral id>/<kind>" of system
 // [SystemConsentID], category LOINC 59284-0 and the socialrx consent kind,
 // status active (inactive once withdrawn), dateTime when it was recorded,
-// performer the user who recorded it, policyRule OPTIN or OPTOUT and a
-// provision that permits or denies from the time it was recorded until it
-// was withdrawn. Who recorded a withdrawal, its note and the sharing scope
-// travel in socialrx extensions. A consent never asked (the zero Consent)
-// gives nil.
+// performer the patient (R4: "who is agreeing to the policy and rules"),
+// policyRule OPTIN or OPTOUT and a provision that permits or denies from
+// the time it was recorded until it was withdrawn. The user who recorded
+// it is the core extension consent-Transcriber ("any person/thing who
+// transcribed the consent into the system"): FHIR R4 has no element for
+// it (Consent.organization is the custodian organisation,
+// verification.verifiedWith a Patient or RelatedPerson, and a Provenance
+// has no identifier to update it by). Who recorded a withdrawal, its note
+// and the sharing scope travel in socialrx extensions. A consent never
+// asked (the zero Consent) gives nil.
 func ConsentToFHIR(referralID string, k referral.ConsentKind, c referral.Consent, patientRef string) *Consent {
 	if c == (referral.Consent{}) {
 		return nil
@@ -55,8 +60,9 @@ func ConsentToFHIR(referralID string, k referral.ConsentKind, c referral.Consent
 		out.PolicyRule = ptr(concept(systemActCode, "OPTIN", "opt-in"))
 		out.Provision.Type = "permit"
 	}
+	out.Performer = []Reference{{Reference: patientRef}}
 	if r := userRef(c.RecordedBy); r != nil {
-		out.Performer = []Reference{*r}
+		out.Extension = append(out.Extension, Extension{URL: extConsentTranscriber, ValueReference: r})
 	}
 	period := Period{Start: instant(c.RecordedAt)}
 	if c.WithdrawnAt != nil {
@@ -74,6 +80,21 @@ func ConsentToFHIR(referralID string, k referral.ConsentKind, c referral.Consent
 	return out
 }
 
+// whoOf names whom a reference is to: a socialrx user by id, anyone else
+// by display name, else by reference.
+func whoOf(r *Reference) string {
+	if r == nil {
+		return ""
+	}
+	if id := userOf(r); id != "" {
+		return id
+	}
+	if r.Display != "" {
+		return r.Display
+	}
+	return r.Reference
+}
+
 // consentsToFHIR maps the recorded consents of a referral.
 func consentsToFHIR(referralID string, cs referral.Consents, patientRef string) []*Consent {
 	var out []*Consent
@@ -86,8 +107,11 @@ func consentsToFHIR(referralID string, cs referral.Consents, patientRef string) 
 }
 
 // ConsentFromFHIR maps a FHIR Consent back to the kind and the consent,
-// the inverse of [ConsentToFHIR]. A performer that is not a socialrx user
-// is recorded by its display name, else its reference. Codes: invalid, naming the Consent
+// the inverse of [ConsentToFHIR]. Who recorded it is the transcriber, else
+// (another system's Consent, or one socialrx wrote before it used the
+// extension) the first performer other than the patient, else the
+// patient: a socialrx user by id, anyone else by display name, else
+// reference. Codes: invalid, naming the Consent
 // element at fault: no socialrx consent kind, a status other than active
 // or inactive, an inactive consent without the end of its provision
 // period, neither a provision type nor an OPTIN/OPTOUT policy rule.
@@ -124,20 +148,18 @@ func consentFromFHIR(c *Consent, root string, p *problems) (referral.ConsentKind
 	if out.RecordedAt.IsZero() && c.Provision != nil && c.Provision.Period != nil {
 		out.RecordedAt = p.parseTime(root+"/provision/period/start", c.Provision.Period.Start)
 	}
+	ext := extensions(c.Extension)
+	if e, ok := ext.find(extConsentTranscriber); ok {
+		out.RecordedBy = whoOf(e.ValueReference)
+	}
 	for _, r := range c.Performer {
-		if id := userOf(&r); id != "" {
-			out.RecordedBy = id
-			break
+		if out.RecordedBy == "" && (c.Patient == nil || r.Reference == "" || r.Reference != c.Patient.Reference) {
+			out.RecordedBy = whoOf(&r)
 		}
 	}
 	if out.RecordedBy == "" && len(c.Performer) > 0 {
-		// Another system's performer: its name, else its reference.
-		out.RecordedBy = c.Performer[0].Display
-		if out.RecordedBy == "" {
-			out.RecordedBy = c.Performer[0].Reference
-		}
+		out.RecordedBy = whoOf(&c.Performer[0])
 	}
-	ext := extensions(c.Extension)
 	out.Scope = referral.ShareScope(ext.str(extShareScope))
 	switch c.Status {
 	case "active":

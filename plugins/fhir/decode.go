@@ -142,6 +142,27 @@ func concept(system, code, display string) CodeableConcept {
 	return CodeableConcept{Coding: []Coding{{System: system, Code: code, Display: display}}}
 }
 
+// needConcept is a need as a concept: its socialrx code and, where
+// socialrx maps it to SNOMED CT (socialrx.LookupNeed), the SNOMED CT
+// concept too, which UK clinical systems code with (the Gravity SDOH
+// category value set is a US one).
+func needConcept(n socialrx.Need) CodeableConcept {
+	c := concept(CodeSystemNeed, string(n), n.Label())
+	if info, ok := socialrx.LookupNeed(n); ok && info.SNOMED != "" {
+		c.Coding = append(c.Coding, Coding{System: SystemSNOMED, Code: info.SNOMED, Display: info.SNOMEDTerm})
+	}
+	return c
+}
+
+// reasonConcept is a status reason: its socialrx code and, as Gravity asks
+// of a Task's statusReason, the reason in words ("out_of_area" is "out of
+// area").
+func reasonConcept(code string) *CodeableConcept {
+	c := concept(CodeSystemReason, code, "")
+	c.Text = strings.ReplaceAll(code, "_", " ")
+	return &c
+}
+
 // identifierIn returns the value of the first identifier from system, or "".
 func identifierIn(ids []Identifier, system string) string {
 	for _, id := range ids {
@@ -203,12 +224,15 @@ func codeExt(url, v string) []Extension {
 	return []Extension{{URL: url, ValueCode: ptr(v)}}
 }
 
-// userRef refers to a socialrx user by id.
+// userRef refers to a socialrx user by id, as a Practitioner: link
+// workers, partners' staff and the clinicians who record consents are all
+// people who provide care or support, which every element socialrx puts a
+// user in allows.
 func userRef(id string) *Reference {
 	if id == "" {
 		return nil
 	}
-	return &Reference{Identifier: &Identifier{System: SystemUser, Value: id}}
+	return &Reference{Type: "Practitioner", Identifier: &Identifier{System: SystemUser, Value: id}}
 }
 
 // userOf reads a user id from a reference by identifier, or "".

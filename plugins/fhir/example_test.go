@@ -25,14 +25,16 @@ func ExampleReferralToFHIR() {
 		fmt.Println(err)
 		return
 	}
-	res, err := fhir.ReferralToFHIR(r)
+	// The social prescribing service owns the Task until a link worker does.
+	res, err := fhir.ReferralToFHIR(r, fhir.ServiceOf("U12345", "Riverside PCN social prescribing"))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println("Patient:", res.Patient.Identifier[0].System, res.Patient.Identifier[0].Value)
 	fmt.Println("ServiceRequest:", res.ServiceRequest.Status, res.ServiceRequest.Code.Coding[0].Code)
-	fmt.Println("Task:", res.Task.Status, "for", res.Task.BusinessStatus.Coding[0].Code)
+	fmt.Println("Task:", res.Task.Status, "for", res.Task.BusinessStatus.Coding[0].Code, "requested by", res.Task.Requester.Reference,
+		"owned by", res.Task.Owner.Type, res.Task.Owner.Identifier.Value)
 	fmt.Println("Consents:", len(res.Consents), res.Consents[0].Status, res.Consents[0].Provision.Type)
 
 	back, err := fhir.ReferralFromFHIR(res)
@@ -40,7 +42,7 @@ func ExampleReferralToFHIR() {
 	// Output:
 	// Patient: https://fhir.nhs.uk/Id/nhs-number 9434765919
 	// ServiceRequest: active 871731000000106
-	// Task: received for received
+	// Task: received for received requested by #referrer owned by Organization U12345
 	// Consents: 1 active permit
 	// back: 4b7e1f4e-2f0e-4a55-9d7b-3f1b7a0d2c11 received 9434765919 <nil>
 }

@@ -26,7 +26,7 @@ func seedBundles(f *testing.F) [][]byte {
 			in.Person.NHSNumber = ""
 		}),
 	} {
-		res, err := fhir.ReferralToFHIR(r)
+		res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func FuzzDecodeReferralBundle(f *testing.F) {
 			mustBeInvalid(t, err, doc)
 			return
 		}
-		res, err := fhir.ReferralToFHIR(r)
+		res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 		if err != nil {
 			t.Fatalf("an accepted referral does not map back to FHIR: %v", err)
 		}

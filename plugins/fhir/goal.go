@@ -17,11 +17,18 @@ const (
 // goalLifecycle is the FHIR Goal lifecycle status of each plan goal
 // status: a goal agreed but not started is accepted, one being worked on
 // active, an achieved one completed; a changed goal (replaced by a new
-// one) is cancelled, and a dropped one (which may be picked up again) on
-// hold.
+// one) and a dropped one are both abandoned, which R4 calls cancelled.
 var goalLifecycle = map[plan.GoalStatus]string{
 	plan.GoalNotStarted: "accepted", plan.GoalInProgress: "active", plan.GoalAchieved: "completed",
-	plan.GoalChanged: "cancelled", plan.GoalDropped: "on-hold",
+	plan.GoalChanged: "cancelled", plan.GoalDropped: "cancelled",
+}
+
+// goalStatusOf is the plan goal status of each lifecycle status a Goal
+// without the socialrx status extension may have: cancelled is dropped
+// (abandoned), and on-hold too (as socialrx wrote dropped goals before).
+var goalStatusOf = map[string]plan.GoalStatus{
+	"accepted": plan.GoalNotStarted, "active": plan.GoalInProgress, "completed": plan.GoalAchieved,
+	"cancelled": plan.GoalDropped, "on-hold": plan.GoalDropped,
 }
 
 var goalAchievement = map[plan.GoalStatus]string{plan.GoalInProgress: "in-progress", plan.GoalAchieved: "achieved"}
@@ -31,8 +38,9 @@ var goalAchievement = map[plan.GoalStatus]string{plan.GoalInProgress: "in-progre
 // [SystemGoal], the person's own words as description, the need as
 // category ([CodeSystemNeed]), the lifecycle status after the goal's
 // status (not_started accepted, in_progress active, achieved completed,
-// changed cancelled, dropped on-hold) with the achievement status, the
-// day it was set as startDate (the exact time in an extension), and the
+// changed and dropped cancelled; the exact status in an extension) with
+// the achievement status, the day it was set as startDate (the exact time
+// in an extension), and the
 // progress notes with their authors, times and the status each moved to.
 // Codes: invalid (no plan id, a negative index, or a goal without words,
 // a known need and status, or the time it was set).
@@ -53,11 +61,12 @@ func GoalToFHIR(planID string, index int, g plan.Goal, patientRef string) (*Goal
 		ResourceType:    "Goal",
 		Identifier:      []Identifier{{System: SystemGoal, Value: planID + "/" + strconv.Itoa(index)}},
 		LifecycleStatus: goalLifecycle[g.Status],
-		Category:        []CodeableConcept{concept(CodeSystemNeed, string(g.Need), g.Need.Label())},
+		Category:        []CodeableConcept{needConcept(g.Need)},
 		Description:     CodeableConcept{Text: g.Text},
 		Subject:         Reference{Reference: patientRef},
 		StartDate:       socialrx.DateOf(g.SetAt.UTC()).String(),
-		Extension:       []Extension{{URL: extSetAt, ValueDateTime: ptr(instant(g.SetAt))}},
+		Extension: []Extension{{URL: extSetAt, ValueDateTime: ptr(instant(g.SetAt))},
+			{URL: extGoalStatus, ValueCode: ptr(string(g.Status))}},
 	}
 	if a := goalAchievement[g.Status]; a != "" {
 		out.AchievementStatus = ptr(concept(systemGoalAchievement, a, ""))
@@ -117,10 +126,12 @@ func PlanGoalsToFHIR(pl *plan.Plan, patientRef string) ([]*Goal, error) {
 }
 
 // GoalFromFHIR maps a FHIR Goal back to its plan id, index and goal, the
-// inverse of [GoalToFHIR]. Without the exact time it was set, the goal
-// was set at midnight UTC of its startDate; a note by someone who is not
-// a socialrx user is by the author's name or reference. Codes: invalid,
-// naming the Goal element at fault.
+// inverse of [GoalToFHIR]. The status is the socialrx status extension
+// where it agrees with the lifecycle status, else the lifecycle status's
+// (a cancelled or on-hold Goal is dropped). Without the exact time it was
+// set, the goal was set at midnight UTC of its startDate; a note by
+// someone who is not a socialrx user is by the author's name or
+// reference. Codes: invalid, naming the Goal element at fault.
 func GoalFromFHIR(fg *Goal) (planID string, index int, g plan.Goal, err error) {
 	var p problems
 	const root = "/Goal"
@@ -130,12 +141,10 @@ func GoalFromFHIR(fg *Goal) (planID string, index int, g plan.Goal, err error) {
 	if !ok || planID == "" || convErr != nil || index < 0 {
 		p.add(root+"/identifier", "needs a goal identifier \"<plan id>/<index>\" of system %s; got %q", SystemGoal, key)
 	}
-	for s, lc := range goalLifecycle {
-		if lc == fg.LifecycleStatus {
-			g.Status = s
-		}
-	}
-	if g.Status == "" {
+	ext := extensions(fg.Extension)
+	if st := plan.GoalStatus(ext.str(extGoalStatus)); st != "" && goalLifecycle[st] == fg.LifecycleStatus {
+		g.Status = st
+	} else if g.Status = goalStatusOf[fg.LifecycleStatus]; g.Status == "" {
 		p.add(root+"/lifecycleStatus", "must be accepted, active, completed, cancelled or on-hold, not %q", fg.LifecycleStatus)
 	}
 	for i, c := range fg.Category {
@@ -156,7 +165,7 @@ func GoalFromFHIR(fg *Goal) (planID string, index int, g plan.Goal, err error) {
 	if strings.TrimSpace(g.Text) == "" {
 		p.add(root+"/description", "needs the goal in words")
 	}
-	if e, found := extensions(fg.Extension).find(extSetAt); found && e.ValueDateTime != nil {
+	if e, found := ext.find(extSetAt); found && e.ValueDateTime != nil {
 		g.SetAt = p.parseTime(root+"/extension", *e.ValueDateTime)
 	} else {
 		g.SetAt = p.parseTime(root+"/startDate", fg.StartDate)

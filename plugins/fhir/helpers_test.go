@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,14 +51,27 @@ func officialSchema(t testing.TB) *schema.Validator {
 	return fhirSchema
 }
 
-// validateFHIR checks a FHIR resource (JSON) against the official schema.
+// validateFHIR checks a FHIR resource (JSON) against the official schema
+// and against the invariants the schema cannot express (see
+// checkInvariants): every resource the tests produce goes through it.
+// Codes: invalid, with JSON pointers into doc.
+func validateFHIR(t testing.TB, doc []byte) error {
+	t.Helper()
+	checked.Add(1)
+	return socialrx.Invalid(append(socialrx.ErrorFields(schemaErrors(t, doc)), socialrx.ErrorFields(checkInvariants(t, doc))...)...)
+}
+
+// checked counts the documents validateFHIR checked in this test binary.
+var checked atomic.Int64
+
+// schemaErrors checks a FHIR resource (JSON) against the official schema.
 // A Bundle's entries are checked one by one, and the Bundle around them
 // without them: together the same verdict as on the whole Bundle, with the
 // errors of each entry under its pointer. (The schema's root is a oneOf of
 // every resource, so an invalid resource also fails the other 145
 // branches: the fields of an error name those failures too.) Codes:
 // invalid, with JSON pointers into doc.
-func validateFHIR(t testing.TB, doc []byte) error {
+func schemaErrors(t testing.TB, doc []byte) error {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
@@ -85,7 +99,7 @@ func validateFHIR(t testing.TB, doc []byte) error {
 			}
 			rb, err := json.Marshal(res)
 			require.NoError(t, err)
-			errs = append(errs, socialrx.Prefix(fmt.Sprintf("/entry/%d/resource", i), validateFHIR(t, rb))...)
+			errs = append(errs, socialrx.Prefix(fmt.Sprintf("/entry/%d/resource", i), schemaErrors(t, rb))...)
 			c := make(map[string]any, len(entry))
 			for k, x := range entry {
 				if k != "resource" {
@@ -191,4 +205,12 @@ func jsonEq(t testing.TB, want, got any, msg string) {
 	g, err := json.Marshal(got)
 	require.NoError(t, err)
 	require.JSONEq(t, string(w), string(g), msg)
+}
+
+// mustMarshal encodes v as JSON.
+func mustMarshal(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
 }

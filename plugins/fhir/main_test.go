@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -20,6 +21,9 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if testing.Verbose() {
+		fmt.Printf("fhir: %d documents checked against the R4 schema and invariants; %d request bodies sent to the FHIR server\n", checked.Load(), sent.Load())
+	}
 	fhirtest.Stop()
 	os.Exit(code)
 }

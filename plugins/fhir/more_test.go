@@ -55,7 +55,7 @@ func sampleGoal(status plan.GoalStatus) plan.Goal {
 func TestGoalRoundTrip(t *testing.T) {
 	want := map[plan.GoalStatus]string{
 		plan.GoalNotStarted: "accepted", plan.GoalInProgress: "active", plan.GoalAchieved: "completed",
-		plan.GoalChanged: "cancelled", plan.GoalDropped: "on-hold",
+		plan.GoalChanged: "cancelled", plan.GoalDropped: "cancelled",
 	}
 	require.Len(t, want, len(plan.GoalStatus("").EnumValues()), "every goal status is in the table")
 	for status, lifecycle := range want {

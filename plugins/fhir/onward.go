@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/socialrx/socialrx"
@@ -49,10 +50,13 @@ var onwardSRStatus = map[referral.TaskStatus]string{
 // the link worker), its Task (status from the closed loop, see
 // [TaskStatusToFHIR]; the reject reason as status reason; owner the
 // partner organisation by [SystemOrganization]; the feedback as notes with
-// their authors) and a Patient with only what the partner may see. Not
-// carried: attendance (a partner's system records Encounters), the status
-// history and the chaser count. Codes: invalid (the onward referral has no
-// id, referral, service, partner or status).
+// their authors; each session the partner reported as an output, Gravity's
+// resulting activity, pointing at a Procedure contained in the Task:
+// completed if the person attended, not-done if not, performed on the
+// session's day, with the note, the recorder and the time recorded in an
+// extension) and a Patient with only what the partner may see. Not
+// carried: the status history and the chaser count. Codes: invalid (the
+// onward referral has no id, referral, service, partner or status).
 func OnwardToFHIR(o *referral.OnwardReferral) (*OnwardResources, error) {
 	var p problems
 	for _, f := range []struct{ path, v string }{{"/id", o.ID}, {"/referral_id", o.ReferralID}, {"/service_id", o.ServiceID}, {"/partner", o.Partner}, {"/requested_by", o.RequestedBy}} {
@@ -133,7 +137,7 @@ func OnwardToFHIR(o *referral.OnwardReferral) (*OnwardResources, error) {
 		Owner:        &Reference{Type: "Organization", Identifier: &Identifier{System: SystemOrganization, Value: o.Partner}},
 	}
 	if o.RejectReason != "" {
-		task.StatusReason = ptr(concept(CodeSystemReason, string(o.RejectReason), ""))
+		task.StatusReason = reasonConcept(string(o.RejectReason))
 	}
 	if n := len(o.History); n > 0 {
 		task.LastModified = instant(o.History[n-1].At)
@@ -141,7 +145,82 @@ func OnwardToFHIR(o *referral.OnwardReferral) (*OnwardResources, error) {
 	for _, f := range o.Feedback {
 		task.Note = append(task.Note, Annotation{AuthorReference: actorRef(f.By), Time: instant(f.At), Text: f.Text})
 	}
+	for i, a := range o.Attendance {
+		id := "session-" + strconv.Itoa(i+1)
+		task.Contained = append(task.Contained, mustJSON(sessionToFHIR(id, a, ph)))
+		task.Output = append(task.Output, TaskOutput{Type: concept(systemSDOHCCTemporary, "resulting-activity", "Resulting Activity"),
+			ValueReference: &Reference{Reference: "#" + id}})
+	}
 	return &OnwardResources{Patient: pt, ServiceRequest: sr, Task: task}, nil
+}
+
+// sessionToFHIR is the contained Procedure of one session the partner
+// reported.
+func sessionToFHIR(id string, a referral.Attendance, ph placeholders) *Procedure {
+	pr := &Procedure{ResourceType: "Procedure", ID: id, Status: "completed",
+		Code:              CodeableConcept{Text: "Session at the service referred to"},
+		BasedOn:           []Reference{{Reference: ph.serviceRequest}},
+		Subject:           Reference{Reference: ph.patient},
+		PerformedDateTime: a.Date.String(),
+		Recorder:          userRef(a.RecordedBy),
+		Extension:         []Extension{{URL: extRecordedAt, ValueDateTime: ptr(instant(a.RecordedAt))}},
+	}
+	if !a.Attended {
+		pr.Status, pr.StatusReason = "not-done", &CodeableConcept{Text: "Did not attend"}
+	}
+	if a.Note != "" {
+		pr.Note = []Annotation{{Text: a.Note}}
+	}
+	return pr
+}
+
+// sessionsFromFHIR reads the sessions a Task's outputs point at: Procedures
+// contained in the Task. Outputs of other kinds, or pointing elsewhere,
+// are not sessions socialrx can read and are left alone. A session without
+// a recorder was recorded by the partner; without the time it was
+// recorded, at midnight UTC of its day.
+func sessionsFromFHIR(t *Task, partner string, p *problems) []referral.Attendance {
+	var out []referral.Attendance
+	for _, o := range t.Output {
+		id, ok := "", false
+		if o.ValueReference != nil {
+			id, ok = strings.CutPrefix(o.ValueReference.Reference, "#")
+		}
+		if !ok || codeIn(&o.Type, systemSDOHCCTemporary) != "resulting-activity" {
+			continue
+		}
+		for i, raw := range t.Contained {
+			path := at("/Task/contained", i)
+			var pr Procedure
+			if json.Unmarshal(raw, &pr) != nil || pr.ResourceType != "Procedure" || pr.ID != id {
+				continue
+			}
+			a := referral.Attendance{Date: p.parseDate(path+"/performedDateTime", pr.PerformedDateTime), RecordedBy: whoOf(pr.Recorder)}
+			switch pr.Status {
+			case "completed":
+				a.Attended = true
+			case "not-done":
+			default:
+				p.add(path+"/status", "a session is completed (attended) or not-done (missed), not %q", pr.Status)
+			}
+			if a.Date.IsZero() {
+				p.add(path+"/performedDateTime", "needs the day of the session")
+			}
+			if a.RecordedBy == "" {
+				a.RecordedBy = partner
+			}
+			for _, n := range pr.Note {
+				a.Note = strings.TrimPrefix(a.Note+"\n\n"+n.Text, "\n\n")
+			}
+			if e, found := extensions(pr.Extension).find(extRecordedAt); found && e.ValueDateTime != nil {
+				a.RecordedAt = p.parseTime(path+"/extension", *e.ValueDateTime)
+			} else if !a.Date.IsZero() {
+				a.RecordedAt = a.Date.Time()
+			}
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // actorRef refers to an actor by user id, with its role and organisation
@@ -243,6 +322,7 @@ func OnwardFromFHIR(res *OnwardResources) (*referral.OnwardReferral, error) {
 	for i, n := range t.Note {
 		o.Feedback = append(o.Feedback, referral.Feedback{At: p.parseTime(at("/Task/note", i)+"/time", n.Time), By: noteAuthor(n, o.Partner), Text: n.Text})
 	}
+	o.Attendance = sessionsFromFHIR(t, o.Partner, &p)
 	person := personOf(res.Patient, "/Patient", &p)
 	v := referral.PartnerView{Name: person.GivenName, Language: person.Language, InterpreterNeeded: person.InterpreterNeeded,
 		Accessibility: person.Accessibility, WantsEscort: person.WantsEscort}

@@ -16,7 +16,7 @@ import (
 // carriedOnward is the onward referral as the FHIR mapping carries it.
 func carriedOnward(o *referral.OnwardReferral) *referral.OnwardReferral {
 	c := *o
-	c.History, c.Attendance, c.Chased, c.Version = []referral.TaskEvent{}, nil, 0, 0
+	c.History, c.Chased, c.Version = []referral.TaskEvent{}, 0, 0
 	return &c
 }
 

@@ -77,7 +77,11 @@ var priority = map[referral.Urgency]string{referral.UrgencyRoutine: "routine", r
 //   - a Task with the same identifier whose status follows the Gravity
 //     workflow (received, accepted, rejected, in-progress, on-hold,
 //     completed; requested for a new referral), the exact referral status
-//     as business status, the last status reason, the owner and the times;
+//     as business status, the last status reason and the times; its
+//     requester is the referrer (contained in the Task too), its owner the
+//     link worker who owns the referral, else service: the social
+//     prescribing service, which owns a referral no link worker has taken
+//     on (new, received, declined);
 //   - a Consent for each consent recorded (see [ConsentToFHIR]).
 //
 // The resources refer to each other by urn:uuid placeholders that
@@ -85,13 +89,17 @@ var priority = map[referral.Urgency]string{referral.UrgencyRoutine: "routine", r
 // history (a FHIR server keeps each resource's own), the signposts and the
 // version. A referral from family or the person themselves loses its
 // organisation fields (a RelatedPerson has none). Codes: invalid (the
-// referral breaks a rule, or has no id).
-func ReferralToFHIR(r *referral.Referral) (*ReferralResources, error) {
+// referral breaks a rule, or has no id; service is no Organization,
+// HealthcareService, PractitionerRole or CareTeam, or does not say which).
+func ReferralToFHIR(r *referral.Referral, service Reference) (*ReferralResources, error) {
 	if err := r.Check(time.Time{}); err != nil {
 		return nil, err
 	}
 	if r.ID == "" {
 		return nil, socialrx.Invalid(socialrx.Field("/id", "a referral needs an id to be mapped to FHIR"))
+	}
+	if err := checkService(service); err != nil {
+		return nil, err
 	}
 	ph := placeholdersOf(r.ID)
 	pt := PatientOf(r.Person)
@@ -100,9 +108,10 @@ func ReferralToFHIR(r *referral.Referral) (*ReferralResources, error) {
 	}
 	consents := consentsToFHIR(r.ID, r.Consents, ph.patient)
 	ids := []Identifier{{System: SystemReferralID, Value: r.ID}}
+	referrer := referrerToFHIR(r.Referrer, ph.patient)
 	sr := &ServiceRequest{
 		ResourceType: "ServiceRequest",
-		Contained:    []json.RawMessage{referrerToFHIR(r.Referrer, ph.patient)},
+		Contained:    []json.RawMessage{referrer},
 		Identifier:   ids,
 		Status:       srStatus[r.Status],
 		Intent:       "order",
@@ -122,6 +131,7 @@ func ReferralToFHIR(r *referral.Referral) (*ReferralResources, error) {
 	}
 	task := &Task{
 		ResourceType: "Task",
+		Contained:    []json.RawMessage{referrer},
 		Identifier:   ids,
 		Status:       taskStatus[r.Status],
 		Intent:       "order",
@@ -130,7 +140,11 @@ func ReferralToFHIR(r *referral.Referral) (*ReferralResources, error) {
 		Focus:        &Reference{Reference: ph.serviceRequest},
 		For:          &Reference{Reference: ph.patient},
 		AuthoredOn:   sr.AuthoredOn,
+		Requester:    &Reference{Reference: "#referrer"},
 		Owner:        userRef(r.Owner),
+	}
+	if task.Owner == nil {
+		task.Owner = &service
 	}
 	if r.Status != "" {
 		task.BusinessStatus = ptr(concept(CodeSystemReferralStatus, string(r.Status), ""))
@@ -139,7 +153,7 @@ func ReferralToFHIR(r *referral.Referral) (*ReferralResources, error) {
 		if e := r.History[i]; e.Type == referral.EventStatus || e.Type == "" {
 			task.LastModified = instant(e.At)
 			if e.Reason != "" {
-				task.StatusReason = ptr(concept(CodeSystemReason, string(e.Reason), ""))
+				task.StatusReason = reasonConcept(string(e.Reason))
 			}
 			break
 		}
@@ -147,12 +161,39 @@ func ReferralToFHIR(r *referral.Referral) (*ReferralResources, error) {
 	return &ReferralResources{Patient: pt, ServiceRequest: sr, Task: task, Consents: consents}, nil
 }
 
+// DefaultService is the social prescribing service when a deployment does
+// not name it (see [Config]): a HealthcareService known by its name.
+func DefaultService() Reference {
+	return Reference{Type: "HealthcareService", Display: "Social prescribing service"}
+}
+
+// ServiceOf names the social prescribing service as the organisation that
+// runs it, by its ODS code (such as a primary care network's) and name.
+func ServiceOf(odsCode, name string) Reference {
+	return Reference{Type: "Organization", Identifier: &Identifier{System: SystemODS, Value: odsCode}, Display: name}
+}
+
+// checkService refuses a social prescribing service that cannot own a
+// Task. Codes: invalid.
+func checkService(s Reference) error {
+	var p problems
+	switch s.Type {
+	case "Organization", "HealthcareService", "PractitionerRole", "CareTeam":
+	default:
+		p.add("/service/type", "the social prescribing service owns referral Tasks: it must be an Organization, HealthcareService, PractitionerRole or CareTeam, not %q", s.Type)
+	}
+	if s.Reference == "" && (s.Identifier == nil || s.Identifier.Value == "") && s.Display == "" {
+		p.add("/service", "needs a reference, an identifier or a name")
+	}
+	return p.err()
+}
+
 // needsToFHIR writes the needs as coded reasons and the reason in words as
 // a reason with text only.
 func needsToFHIR(needs []socialrx.Need, reason string) []CodeableConcept {
 	var out []CodeableConcept
 	for _, n := range needs {
-		out = append(out, concept(CodeSystemNeed, string(n), n.Label()))
+		out = append(out, needConcept(n))
 	}
 	if reason != "" {
 		out = append(out, CodeableConcept{Text: reason})
@@ -214,7 +255,7 @@ func referrerToFHIR(ref referral.Referrer, patientRef string) json.RawMessage {
 			Code: []CodeableConcept{kind}, Telecom: telecom,
 		}
 		if ref.Organisation != "" || ref.OrganisationCode != "" {
-			pr.Organization = &Reference{Display: ref.Organisation}
+			pr.Organization = &Reference{Type: "Organization", Display: ref.Organisation}
 			if ref.OrganisationCode != "" {
 				pr.Organization.Identifier = &Identifier{System: SystemODS, Value: ref.OrganisationCode}
 			}

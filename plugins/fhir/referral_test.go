@@ -116,7 +116,7 @@ func TestReferralRoundTrip(t *testing.T) {
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
 			r := build(t)
-			res, err := fhir.ReferralToFHIR(r)
+			res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 			require.NoError(t, err)
 			requireValidResources(t, res)
 
@@ -151,7 +151,7 @@ func TestReferralStatusMapping(t *testing.T) {
 			if status == "" {
 				r.Episode = 0
 			}
-			res, err := fhir.ReferralToFHIR(r)
+			res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 			require.NoError(t, err)
 			assert.Equal(t, w.task, res.Task.Status, "Task.status")
 			assert.Equal(t, w.sr, res.ServiceRequest.Status, "ServiceRequest.status")
@@ -168,7 +168,7 @@ func TestReferralStatusMapping(t *testing.T) {
 
 func TestReferralToFHIRElements(t *testing.T) {
 	r := step(t, newReferral(t, nil), referral.Change{To: referral.StatusDeclined, Reason: referral.DeclineDeclinedByPerson})
-	res, err := fhir.ReferralToFHIR(r)
+	res, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 	require.NoError(t, err)
 
 	assert.Equal(t, []fhir.Identifier{{System: "https://fhir.nhs.uk/Id/nhs-number", Value: "9434765919"}}, res.Patient.Identifier)
@@ -187,7 +187,7 @@ func TestReferralToFHIRElements(t *testing.T) {
 		kinds[c.Category[1].Coding[0].Code] = c
 		assert.Equal(t, "59284-0", c.Category[0].Coding[0].Code)
 		assert.Equal(t, res.ServiceRequest.Subject.Reference, c.Patient.Reference)
-		assert.Equal(t, "dr-patel", c.Performer[0].Identifier.Value, "performer: who recorded it")
+		assert.Equal(t, res.ServiceRequest.Subject.Reference, c.Performer[0].Reference, "performer: the person agreeing")
 		assert.Equal(t, t0.Add(-2*time.Hour).Format(time.RFC3339Nano), c.DateTime)
 	}
 	assert.Equal(t, "permit", kinds["referral"].Provision.Type)
@@ -279,7 +279,7 @@ func TestReferralFromFHIRInvalid(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			res, err := fhir.ReferralToFHIR(newReferral(t, nil))
+			res, err := fhir.ReferralToFHIR(newReferral(t, nil), fhir.DefaultService())
 			require.NoError(t, err)
 			res = viaJSON(t, res)
 			tc.edit(res)
@@ -298,14 +298,24 @@ func TestReferralFromFHIRInvalid(t *testing.T) {
 func TestReferralToFHIRInvalid(t *testing.T) {
 	r := newReferral(t, nil)
 	r.Needs = nil
-	_, err := fhir.ReferralToFHIR(r)
+	_, err := fhir.ReferralToFHIR(r, fhir.DefaultService())
 	assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
 
 	r = newReferral(t, nil)
 	r.ID = ""
-	_, err = fhir.ReferralToFHIR(r)
+	_, err = fhir.ReferralToFHIR(r, fhir.DefaultService())
 	require.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
 	assert.Equal(t, "/id", socialrx.ErrorFields(err)[0].Path)
+
+	// The social prescribing service owns Tasks: a Patient cannot, and a
+	// service must say which it is.
+	_, err = fhir.ReferralToFHIR(newReferral(t, nil), fhir.Reference{Type: "Patient", Display: "Peggy"})
+	require.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
+	assert.Equal(t, "/service/type", socialrx.ErrorFields(err)[0].Path)
+	_, err = fhir.ReferralToFHIR(newReferral(t, nil), fhir.Reference{Type: "Organization"})
+	assert.Equal(t, []string{"/service"}, paths(err))
+	_, err = fhir.New(fhir.Config{BaseURL: "http://127.0.0.1/fhir", Service: fhir.Reference{Display: "untyped"}})
+	assert.Equal(t, []string{"/service/type"}, paths(err))
 }
 
 // A referral made in a GP system after the same pattern: a referenced

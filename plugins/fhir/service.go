@@ -61,9 +61,10 @@ func clock(t string) string {
 // clinical systems: identifier [SystemService]; active for an active
 // service, with the exact ORUK status in an extension; provided by the
 // organisation ([SystemOrganization], with its name when the service
-// carries it); the needs it meets as categories ([CodeSystemNeed]) and its
-// taxonomy terms as types; name, description (comment) and fees (extra
-// details); web page, email and phones as telecoms; languages; whether it
+// carries it, whether by id or nested); the needs it meets as categories
+// ([CodeSystemNeed]) and its taxonomy terms as types; name, description
+// (comment) and fees (extra details); web page, email and phones as
+// telecoms; the languages with a code or a name; whether it
 // is free; ages as eligibility; the weekly sessions on plain days as
 // available times; whether it is open or by invitation (an extension, and
 // appointmentRequired). Phones, languages and sessions keep their ids as
@@ -84,14 +85,18 @@ func ServiceToFHIR(s directory.Service) (*HealthcareService, error) {
 		Comment:      s.Description,
 		ExtraDetails: s.Fees,
 	}
-	if s.OrganizationID != "" {
-		h.ProvidedBy = &Reference{Type: "Organization", Identifier: &Identifier{System: SystemOrganization, Value: s.OrganizationID}}
+	orgID := s.OrganizationID
+	if orgID == "" && s.Organization != nil {
+		orgID = s.Organization.ID // ORUK nests the organization instead
+	}
+	if orgID != "" {
+		h.ProvidedBy = &Reference{Type: "Organization", Identifier: &Identifier{System: SystemOrganization, Value: orgID}}
 		if s.Organization != nil {
 			h.ProvidedBy.Display = s.Organization.Name
 		}
 	}
 	for _, n := range s.Extensions.Needs {
-		h.Category = append(h.Category, concept(CodeSystemNeed, string(n), n.Label()))
+		h.Category = append(h.Category, needConcept(n))
 	}
 	for _, a := range s.Attributes {
 		if a.TaxonomyTerm != nil && a.TaxonomyTerm.Name != "" {
@@ -108,6 +113,9 @@ func ServiceToFHIR(s directory.Service) (*HealthcareService, error) {
 		h.Telecom = append(h.Telecom, ContactPointWithID{ID: ph.ID, ContactPoint: ContactPoint{System: "phone", Value: ph.Number}})
 	}
 	for _, l := range s.Languages {
+		if l.Code == "" && l.Name == "" {
+			continue // says no language: an entry with only its id breaks ele-1
+		}
 		c := CodeableConceptWithID{ID: l.ID, CodeableConcept: CodeableConcept{Text: l.Name}}
 		if l.Code != "" {
 			c.Coding = []Coding{{System: SystemBCP47, Code: l.Code}}

@@ -15,11 +15,17 @@ const (
 	// SystemLOINC is LOINC.
 	SystemLOINC = "http://loinc.org"
 
-	systemTaskCode       = "http://hl7.org/fhir/CodeSystem/task-code"
-	systemConsentScope   = "http://terminology.hl7.org/CodeSystem/consentscope"
-	systemActCode        = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
-	systemRoleCode       = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
-	extInterpreterNeeded = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
+	systemTaskCode = "http://hl7.org/fhir/CodeSystem/task-code"
+	// systemSDOHCCTemporary holds the Gravity SDOH Clinical Care guide's
+	// own codes, such as resulting-activity for a Task output.
+	systemSDOHCCTemporary = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
+	systemConsentScope    = "http://terminology.hl7.org/CodeSystem/consentscope"
+	systemActCode         = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+	systemRoleCode        = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+	extInterpreterNeeded  = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
+	// extConsentTranscriber is the R4 core extension for whoever recorded a
+	// consent in the system.
+	extConsentTranscriber = "http://hl7.org/fhir/StructureDefinition/consent-Transcriber"
 )
 
 // Base is the URI under which socialrx names its identifier systems,
@@ -83,6 +89,7 @@ const (
 	extWithdrawalNote     = Base + "StructureDefinition/withdrawal-note"
 	extActorRole          = Base + "StructureDefinition/actor-role"
 	extActorOrganization  = Base + "StructureDefinition/actor-organization"
+	extRecordedAt         = Base + "StructureDefinition/recorded-at"
 )
 
 // SNOMED CT concepts beyond the two of social prescribing (which are

@@ -180,23 +180,32 @@ type ServiceRequest struct {
 // tracks a referral: who must act on which ServiceRequest, and how far
 // they have got.
 type Task struct {
-	ResourceType   string           `json:"resourceType"`
-	ID             string           `json:"id,omitempty"`
-	Meta           *Meta            `json:"meta,omitempty"`
-	Identifier     []Identifier     `json:"identifier,omitempty"`
-	Status         string           `json:"status"`
-	StatusReason   *CodeableConcept `json:"statusReason,omitempty"`
-	BusinessStatus *CodeableConcept `json:"businessStatus,omitempty"`
-	Intent         string           `json:"intent"`
-	Priority       string           `json:"priority,omitempty"`
-	Code           *CodeableConcept `json:"code,omitempty"`
-	Focus          *Reference       `json:"focus,omitempty"`
-	For            *Reference       `json:"for,omitempty"`
-	AuthoredOn     string           `json:"authoredOn,omitempty"`
-	LastModified   string           `json:"lastModified,omitempty"`
-	Requester      *Reference       `json:"requester,omitempty"`
-	Owner          *Reference       `json:"owner,omitempty"`
-	Note           []Annotation     `json:"note,omitempty"`
+	ResourceType   string            `json:"resourceType"`
+	ID             string            `json:"id,omitempty"`
+	Meta           *Meta             `json:"meta,omitempty"`
+	Contained      []json.RawMessage `json:"contained,omitempty"`
+	Identifier     []Identifier      `json:"identifier,omitempty"`
+	Status         string            `json:"status"`
+	StatusReason   *CodeableConcept  `json:"statusReason,omitempty"`
+	BusinessStatus *CodeableConcept  `json:"businessStatus,omitempty"`
+	Intent         string            `json:"intent"`
+	Priority       string            `json:"priority,omitempty"`
+	Code           *CodeableConcept  `json:"code,omitempty"`
+	Focus          *Reference        `json:"focus,omitempty"`
+	For            *Reference        `json:"for,omitempty"`
+	AuthoredOn     string            `json:"authoredOn,omitempty"`
+	LastModified   string            `json:"lastModified,omitempty"`
+	Requester      *Reference        `json:"requester,omitempty"`
+	Owner          *Reference        `json:"owner,omitempty"`
+	Note           []Annotation      `json:"note,omitempty"`
+	Output         []TaskOutput      `json:"output,omitempty"`
+}
+
+// TaskOutput is something a Task produced; socialrx uses it for the
+// sessions a partner reports, as Gravity's resulting activities.
+type TaskOutput struct {
+	Type           CodeableConcept `json:"type"`
+	ValueReference *Reference      `json:"valueReference,omitempty"`
 }
 
 // ConsentProvision is the rule of a consent: permit or deny, and when.
@@ -222,17 +231,22 @@ type Consent struct {
 	Provision    *ConsentProvision `json:"provision,omitempty"`
 }
 
-// Procedure is something done for a patient, such as a referral.
+// Procedure is something done for a patient, such as a referral or a
+// session the person attended.
 type Procedure struct {
-	ResourceType      string          `json:"resourceType"`
-	ID                string          `json:"id,omitempty"`
-	Meta              *Meta           `json:"meta,omitempty"`
-	Identifier        []Identifier    `json:"identifier,omitempty"`
-	BasedOn           []Reference     `json:"basedOn,omitempty"`
-	Status            string          `json:"status"`
-	Code              CodeableConcept `json:"code"`
-	Subject           Reference       `json:"subject"`
-	PerformedDateTime string          `json:"performedDateTime,omitempty"`
+	ResourceType      string           `json:"resourceType"`
+	ID                string           `json:"id,omitempty"`
+	Meta              *Meta            `json:"meta,omitempty"`
+	Extension         []Extension      `json:"extension,omitempty"`
+	Identifier        []Identifier     `json:"identifier,omitempty"`
+	BasedOn           []Reference      `json:"basedOn,omitempty"`
+	Status            string           `json:"status"`
+	StatusReason      *CodeableConcept `json:"statusReason,omitempty"`
+	Code              CodeableConcept  `json:"code"`
+	Subject           Reference        `json:"subject"`
+	PerformedDateTime string           `json:"performedDateTime,omitempty"`
+	Recorder          *Reference       `json:"recorder,omitempty"`
+	Note              []Annotation     `json:"note,omitempty"`
 }
 
 // Observation is a finding or situation recorded about a patient.
