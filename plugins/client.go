@@ -515,7 +515,11 @@ func (c *Client) call(ctx context.Context, method string, req, resp proto.Messag
 
 	if err := g.conn.Invoke(cctx, method, req, resp); err != nil {
 		st, _ := status.FromError(err)
-		if e, ok := detailOf(st); ok {
+		// CallTimeout ran out: the plugin did not answer in time, even if
+		// the adapter, seeing the deadline the call carried, answered
+		// first with an error of its own.
+		timedOut := ctx.Err() == nil && g.ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded)
+		if e, ok := detailOf(st); ok && !timedOut {
 			return e // the adapter's own error
 		}
 		switch {
@@ -525,7 +529,7 @@ func (c *Client) call(ctx context.Context, method string, req, resp proto.Messag
 			cause := context.Cause(g.ctx)
 			return &socialrx.Error{Code: socialrx.CodeUnavailable,
 				Message: fmt.Sprintf("plugin %s went down during the call: %v", c.cfg.Path, cause), Err: cause}
-		case st.Code() == codes.DeadlineExceeded:
+		case timedOut || st.Code() == codes.DeadlineExceeded:
 			c.nudge()
 			return socialrx.Errorf(socialrx.CodeUnavailable, "plugin %s did not answer within %s", c.cfg.Path, c.cfg.CallTimeout)
 		case st.Code() == codes.Unavailable || st.Code() == codes.Canceled:

@@ -14,6 +14,49 @@
 // conformance suites of package plugintest expect of every store, and name
 // each bad field by JSON pointer. A store adds the limits of its own storage
 // after them, and pages with [EncodeCursor].
+//
+// Authors of plugins find what each call must guarantee, and the test of
+// package plugintest that checks it, in one page per contract:
+// plugins/doc/store.md, plugins/doc/messenger.md and
+// plugins/doc/clinical.md. A plugin in another language serves the gRPC
+// wire itself; examples/python-plugin shows how.
+//
+// # Compatibility of the wire protocol
+//
+// The wire is plugins/proto/socialrx/plugin/v1/plugin.proto: protocol
+// version 1, which is both [ProtocolVersion] in the go-plugin handshake and
+// the v1 of the protobuf package socialrx.plugin.v1. Plugins built against
+// any earlier version of v1 keep working with every later host, and the
+// other way round, so within v1 only compatible changes are made:
+//
+//   - add a field to a message, with a number never used before, whose zero
+//     value means what the protocol meant before the field existed (an old
+//     plugin ignores it; an old host never sets it);
+//   - add a message, an RPC to a service, or a service for a new contract (a
+//     host asks Describe what a plugin serves, and a host that calls an RPC
+//     added later takes gRPC Unimplemented as the plugin not offering it);
+//   - document more precisely what was already so.
+//
+// Everything else breaks deployed plugins and needs protocol version 2:
+// removing a field or giving its number to another, changing a field's type
+// or whether it repeats, renaming a field, message, service, RPC or the
+// package (names are in every call's path and in the code authors generate),
+// and changing what a value means (its unit, the JSON a bytes field holds,
+// what an error code says, a field that becomes required). The script
+// plugins/proto/check.sh, which .ci/run runs, fails on the first kind with
+// `buf lint` and `buf breaking` (category FILE) against every committed
+// version of the .proto; the meaning of values is for review to guard.
+//
+// Version 2 would be a new package socialrx.plugin.v2 in
+// plugins/proto/socialrx/plugin/v2, beside v1, with ProtocolVersion 2 in the
+// handshake. During the migration a host speaks both: its go-plugin client
+// offers {1: …, 2: …} in VersionedPlugins, go-plugin passes the plugin
+// PLUGIN_PROTOCOL_VERSIONS=1,2, the plugin answers with the highest version
+// it speaks, and the host dispenses the v1 or the v2 client for the
+// negotiated version, both behind the same Go interfaces ([Store],
+// [Messenger], [ClinicalSystem]). [Serve] likewise serves both, so that a
+// new plugin still runs under an old host. A host release then warns of
+// each plugin still on v1, and a later one drops v1.
 package plugins
 
 import (

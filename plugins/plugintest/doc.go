@@ -55,6 +55,16 @@
 //		})
 //	}
 //
+// A plugin written in another language, or built by another toolchain, is
+// launched the same way: [Executable] gives the path and SHA-256 of any
+// program (a Python script with a #! line, say) for [LaunchPlugin]; see
+// examples/python-plugin. An author who writes no Go runs every suite the
+// plugin's contracts call for from a checkout of socialrx, with the test
+// TestPluginFromEnv of this package:
+//
+//	SOCIALRX_PLUGINTEST_EXECUTABLE=$PWD/my_plugin.py SOCIALRX_PLUGINTEST_ARGS='--spool {tmp}/out.jsonl' \
+//		go test ./plugins/plugintest -run TestPluginFromEnv -v
+//
 // The suites talk to an adapter only through its interface, so they work the
 // same over a gRPC wire: they compare values, never pointers, compare JSON by
 // meaning (a store may reformat it) and compare times to the millisecond (a

@@ -98,21 +98,46 @@ func buildPlugin(dir, pkg string) (string, string, error) {
 	if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
 		return "", "", fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 	}
+	sum, err := fileSHA256(path)
+	return path, sum, err
+}
+
+// Executable returns the absolute path and the SHA-256 of a plugin program
+// that is not a Go package built by [BuildPlugin]: a script in Python or
+// another language with a #! line, or a binary another toolchain built.
+// Hand them to [LaunchPlugin] in a [plugins.ClientConfig]. It fails tb when
+// path is not an executable regular file. The host checks the SHA-256 of
+// this file only: modules a script loads from beside it are not covered.
+func Executable(tb testing.TB, path string) (abs, sum string) {
+	tb.Helper()
+	abs, err := filepath.Abs(path)
+	require.NoError(tb, err)
+	st, err := os.Stat(abs)
+	require.NoError(tb, err, "plugin executable")
+	require.True(tb, st.Mode().IsRegular(), "plugin %s is not a regular file", abs)
+	require.NotZero(tb, st.Mode().Perm()&0o111, "plugin %s is not executable (chmod +x it)", abs)
+	sum, err = fileSHA256(abs)
+	require.NoError(tb, err)
+	return abs, sum
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path.
+func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", "", err
+		return "", err
 	}
-	return path, hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // LaunchPlugin starts the plugin cfg names with [plugins.NewClient],
-// typically with the Path and SHA256 of [BuildPlugin], fails tb when it does
-// not start, and closes it when tb ends.
+// typically with the Path and SHA256 of [BuildPlugin] or [Executable], fails
+// tb when it does not start, and closes it when tb ends.
 func LaunchPlugin(tb testing.TB, cfg plugins.ClientConfig) *plugins.Client {
 	tb.Helper()
 	c, err := plugins.NewClient(cfg)
