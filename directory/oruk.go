@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
@@ -69,14 +69,11 @@ func lenient(doc []byte) []byte {
 
 // Validate checks a service document in socialrx's form (ORUK 3.0 with the
 // "socialrx" extensions and no unknown members) against the committed
-// service.schema.json and the rules of [Service.Check]. It returns nil or a
-// [socialrx.CodeInvalid] error naming every failing JSON pointer.
+// service.schema.json and the rules of [Service.Check], all at once. It
+// returns nil or a [socialrx.CodeInvalid] error naming every failing JSON
+// pointer, the schema's and the rules' side by side.
 func Validate(doc []byte) error {
-	_, err := decode(doc, strictService(), func(s *Service) []socialrx.FieldError {
-		var c checker
-		c.service("", s)
-		return c.errs
-	})
+	_, err := schema.Check(doc, strictService(), checked((*checker).service))
 	return err
 }
 
@@ -85,11 +82,12 @@ func Validate(doc []byte) error {
 // failing field (bad URLs and emails, unknown enum values, missing or
 // malformed ids, malformed schedules …) and imports nothing in that case.
 func DecodeService(doc []byte) (Service, error) {
-	return decode(doc, lenientService(), func(s *Service) []socialrx.FieldError {
-		var c checker
-		c.service("", s)
-		return c.errs
-	})
+	s, err := schema.Check(doc, lenientService(), checked((*checker).service))
+	if err != nil {
+		return Service{}, err
+	}
+	s.normalize()
+	return s, nil
 }
 
 // DecodeOrganization imports an ORUK 3.0 organization document, with its
@@ -97,119 +95,21 @@ func DecodeService(doc []byte) (Service, error) {
 // the whole document. It returns [socialrx.CodeInvalid] naming every failing
 // field.
 func DecodeOrganization(doc []byte) (OrganizationFull, error) {
-	return decode(doc, lenientOrganization(), func(o *OrganizationFull) []socialrx.FieldError {
-		var c checker
-		c.organizationFull("", o)
-		return c.errs
-	})
-}
-
-type normalizer interface{ normalize() }
-
-// decode validates doc against v, decodes it into a T and applies the Go
-// checks, reporting the union of the failing fields.
-func decode[T any, P interface {
-	*T
-	normalizer
-}](doc []byte, v *schema.Validator, check func(*T) []socialrx.FieldError) (T, error) {
-	var zero T
-	inst, err := schema.Parse(doc)
+	o, err := schema.Check(doc, lenientOrganization(), checked((*checker).organizationFull))
 	if err != nil {
-		return zero, err
+		return OrganizationFull{}, err
 	}
-	if _, ok := inst.(map[string]any); !ok {
-		return zero, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
-	}
-	fields := socialrx.ErrorFields(v.ValidateValue(inst))
-	if len(fields) > 0 {
-		// Drop the values the schema refused, so that decoding the rest
-		// cannot stop early and the Go checks see everything else.
-		for _, f := range fields {
-			inst = drop(inst, f.Path)
-		}
-		if doc, err = json.Marshal(inst); err != nil {
-			return zero, socialrx.Errorf(socialrx.CodeInternal, "re-encode: %w", err)
-		}
-	}
-	var out T
-	if err := json.Unmarshal(doc, &out); err != nil && len(fields) == 0 {
-		fields = append(fields, jsonField(doc, err))
-	}
-	fields = merge(fields, check(&out))
-	if len(fields) > 0 {
-		return zero, socialrx.Invalid(fields...)
-	}
-	P(&out).normalize()
-	return out, nil
+	o.normalize()
+	return o, nil
 }
 
-// merge adds the Go checks' findings at paths the schema did not already
-// name, nor lie under a value the schema refused.
-func merge(fields, more []socialrx.FieldError) []socialrx.FieldError {
-	seen := make(map[string]bool, len(fields))
-	for _, f := range fields {
-		seen[f.Path] = true
+// checked turns a checker method into the check of [schema.Check].
+func checked[T any](check func(*checker, string, *T)) func(*T) error {
+	return func(v *T) error {
+		var c checker
+		check(&c, "", v)
+		return socialrx.Invalid(c.errs...)
 	}
-next:
-	for _, f := range more {
-		if seen[f.Path] {
-			continue
-		}
-		for p := f.Path; p != ""; {
-			i := strings.LastIndexByte(p, '/')
-			p = p[:max(i, 0)]
-			if seen[p] && p != "" {
-				continue next
-			}
-		}
-		seen[f.Path] = true
-		fields = append(fields, f)
-	}
-	return fields
-}
-
-// drop removes the value at a JSON pointer from a decoded document: an
-// object member is deleted, an array element becomes null.
-func drop(doc any, pointer string) any {
-	if pointer == "" {
-		return doc
-	}
-	tokens := strings.Split(pointer[1:], "/")
-	cur := doc
-	for i, tok := range tokens {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		last := i == len(tokens)-1
-		switch c := cur.(type) {
-		case map[string]any:
-			if last {
-				delete(c, tok)
-				return doc
-			}
-			cur = c[tok]
-		case []any:
-			n, err := strconv.Atoi(tok)
-			if err != nil || n < 0 || n >= len(c) {
-				return doc
-			}
-			if last {
-				c[n] = nil
-				return doc
-			}
-			cur = c[n]
-		default:
-			return doc
-		}
-	}
-	return doc
-}
-
-// jsonField turns an encoding/json error into a field error.
-func jsonField(doc []byte, err error) socialrx.FieldError {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return socialrx.Field(schema.PointerAt(doc, te.Offset), "must be a %s, not %s", te.Type, te.Value)
-	}
-	return socialrx.Field("", "%v", err)
 }
 
 // EncodeService exports s as an ORUK 3.0 service_full document (with the
@@ -411,11 +311,11 @@ func (s Service) Summary() Service {
 // published are the package's schemas by name, each with its check.
 // An organization is checked as [DecodeOrganization] imports it.
 var published = schema.Set{
-	"service": {JSON: serviceSchema, Validate: Validate},
-	"organization": {JSON: organizationSchema, Validate: func(doc []byte) error {
+	"service": {JSON: serviceSchema, Validate: schema.Timeless(Validate)},
+	"organization": {JSON: organizationSchema, Validate: schema.Timeless(func(doc []byte) error {
 		_, err := DecodeOrganization(doc)
 		return err
-	}},
+	})},
 }
 
 // Schemas returns the package's published JSON Schemas by name, as copies.
@@ -424,4 +324,4 @@ func Schemas() map[string][]byte { return published.Schemas() }
 
 // ValidateAs checks a document against the named published schema and the
 // package's own rules. Codes: not_found (unknown name), invalid.
-func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc, time.Time{}) }

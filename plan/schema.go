@@ -3,6 +3,7 @@ package plan
 import (
 	_ "embed"
 	"sync"
+	"time"
 
 	"github.com/socialrx/socialrx/internal/schema"
 )
@@ -22,10 +23,10 @@ var (
 
 // published are the package's schemas by name, each with its check.
 var published = schema.Set{
-	"plan":       {JSON: planSchema, Validate: Validate},
-	"assessment": {JSON: assessmentSchema, Validate: ValidateAssessment},
-	"ruleset":    {JSON: ruleSetSchema, Validate: ValidateRuleSet},
-	"contact":    {JSON: contactSchema, Validate: ValidateContact},
+	"plan":       {JSON: planSchema, Validate: schema.Timeless(Validate)},
+	"assessment": {JSON: assessmentSchema, Validate: schema.Timeless(ValidateAssessment)},
+	"ruleset":    {JSON: ruleSetSchema, Validate: schema.Timeless(ValidateRuleSet)},
+	"contact":    {JSON: contactSchema, Validate: schema.Timeless(ValidateContact)},
 }
 
 // Schemas returns the package's published JSON Schemas by name, as copies.
@@ -37,7 +38,7 @@ func Schemas() map[string][]byte { return published.Schemas() }
 // package's own rules, as [Validate], [ValidateAssessment], [ValidateRuleSet]
 // (the shape only; [LoadRuleSet] checks the rules) and [ValidateContact] do.
 // Codes: not_found (unknown name), invalid.
-func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc, time.Time{}) }
 
 var (
 	planValidator       = sync.OnceValue(func() *schema.Validator { return schema.MustCompile("plan.schema.json", planSchema) })
@@ -48,30 +49,20 @@ var (
 	contactValidator = sync.OnceValue(func() *schema.Validator { return schema.MustCompile("contact.schema.json", contactSchema) })
 )
 
-// Validate checks a plan document against plan.schema.json and then
-// [Plan.Check]. Codes: invalid, naming every failing JSON pointer.
+// Validate checks a plan document against plan.schema.json and
+// [Plan.Check], all at once. Codes: invalid, naming every failing JSON
+// pointer, the schema's and the check's side by side.
 func Validate(doc []byte) error {
-	if err := planValidator().Validate(doc); err != nil {
-		return err
-	}
-	var p Plan
-	if err := schema.DecodeStrict(doc, &p); err != nil {
-		return err
-	}
-	return p.Check()
+	_, err := schema.Check(doc, planValidator(), (*Plan).Check)
+	return err
 }
 
 // ValidateAssessment checks an assessment document against
-// assessment.schema.json and then [Assessment.Check]. Codes: invalid.
+// assessment.schema.json and [Assessment.Check], all at once. Codes:
+// invalid.
 func ValidateAssessment(doc []byte) error {
-	if err := assessmentValidator().Validate(doc); err != nil {
-		return err
-	}
-	var a Assessment
-	if err := schema.DecodeStrict(doc, &a); err != nil {
-		return err
-	}
-	return a.Check()
+	_, err := schema.Check(doc, assessmentValidator(), func(a *Assessment) error { return a.Check() })
+	return err
 }
 
 // ValidateRuleSet checks a rule set document against ruleset.schema.json
@@ -79,14 +70,8 @@ func ValidateAssessment(doc []byte) error {
 func ValidateRuleSet(doc []byte) error { return ruleSetValidator().Validate(doc) }
 
 // ValidateContact checks a contact document against contact.schema.json
-// and then [Contact.Check]. Codes: invalid.
+// and [Contact.Check], all at once. Codes: invalid.
 func ValidateContact(doc []byte) error {
-	if err := contactValidator().Validate(doc); err != nil {
-		return err
-	}
-	var c Contact
-	if err := schema.DecodeStrict(doc, &c); err != nil {
-		return err
-	}
-	return c.Check()
+	_, err := schema.Check(doc, contactValidator(), func(c *Contact) error { return c.Check() })
+	return err
 }

@@ -77,8 +77,11 @@ import (
 // ModulePath is the import path of the socialrx module.
 const ModulePath = "github.com/socialrx/socialrx"
 
-// BaseID is the URI prefix of every published schema's $id.
-const BaseID = "https://github.com/socialrx/socialrx/schemas/"
+// BaseID is the URI prefix of every published schema's $id. Its last
+// segment is the version of the contract: a change that refuses documents
+// an earlier schema accepted gets a new one (v2), so that a vendor's
+// pinned $id never changes meaning.
+const BaseID = "https://github.com/socialrx/socialrx/schemas/v1/"
 
 type enumer interface{ EnumValues() []string }
 
@@ -227,8 +230,8 @@ func MustCompile(url string, schemaJSON []byte) *Validator {
 // package doc), then what the schema refuses. Malformed JSON is reported
 // at pointer "".
 func (v *Validator) Validate(doc []byte) error {
-	inst, fields := parse(doc)
-	if inst == nil {
+	inst, fields, ok := parse(doc)
+	if !ok {
 		return socialrx.Invalid(fields...)
 	}
 	return v.validate(inst, fields)

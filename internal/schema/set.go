@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/socialrx/socialrx"
 )
@@ -15,9 +16,17 @@ import (
 type Published struct {
 	// JSON is the committed schema document, as embedded in the binary.
 	JSON []byte
-	// Validate checks one document; it must not be nil. It returns nil or a
-	// CodeInvalid error naming every failing JSON pointer.
-	Validate func(doc []byte) error
+	// Validate checks one document as of now (rules such as "not in the
+	// future" read it); it must not be nil. It returns nil or a CodeInvalid
+	// error naming every failing JSON pointer, the schema's and the
+	// rules' side by side (see [Check]).
+	Validate func(doc []byte, now time.Time) error
+}
+
+// Timeless adapts a check that has no rule about the present to
+// [Published.Validate].
+func Timeless(validate func(doc []byte) error) func([]byte, time.Time) error {
+	return func(doc []byte, _ time.Time) error { return validate(doc) }
 }
 
 // Set is a package's published schemas by name ("referral", "plan" …).
@@ -32,13 +41,14 @@ func (s Set) Schemas() map[string][]byte {
 	return out
 }
 
-// Validate checks doc against the named schema. Codes: not_found (no such
-// schema; the message lists the known names), invalid (every failing pointer).
-func (s Set) Validate(name string, doc []byte) error {
+// Validate checks doc against the named schema as of now. Codes: not_found
+// (no such schema; the message lists the known names), invalid (every
+// failing pointer).
+func (s Set) Validate(name string, doc []byte, now time.Time) error {
 	p, ok := s[name]
 	if !ok {
 		return socialrx.Errorf(socialrx.CodeNotFound, "no schema %q; known: %s",
 			name, strings.Join(slices.Sorted(maps.Keys(s)), ", "))
 	}
-	return p.Validate(doc)
+	return p.Validate(doc, now)
 }
