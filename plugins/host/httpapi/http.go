@@ -121,8 +121,10 @@ func writeJSON(w http.ResponseWriter, status int, version int64, v any) {
 }
 
 // readBody reads a JSON request body of at most MaxBodyBytes, validates it
-// against the schema and decodes it strictly into v.
-func readBody(r *http.Request, v *schema.Validator, into any) error {
+// (with validate: the route's schema and, for domain documents, the
+// domain's rules, every failing pointer at once) and decodes it strictly
+// into v.
+func readBody(r *http.Request, validate func(doc []byte) error, into any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &httpError{http.StatusUnsupportedMediaType, socialrx.Errorf(socialrx.CodeInvalid, "Content-Type must be application/json, not %q", ct)}
 	}
@@ -130,7 +132,7 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 	if err != nil {
 		return err
 	}
-	if err := v.Validate(b); err != nil {
+	if err := validate(b); err != nil {
 		return err
 	}
 	if err := schema.DecodeStrict(b, into); err != nil {

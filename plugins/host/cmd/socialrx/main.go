@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins"
@@ -177,7 +178,7 @@ func validate(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := host.ValidateAs(*typ, b); err != nil {
+		if err := host.ValidateAs(*typ, b, time.Now()); err != nil {
 			failed++
 			fields := socialrx.ErrorFields(err)
 			if len(fields) == 0 {

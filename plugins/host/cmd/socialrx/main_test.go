@@ -24,7 +24,7 @@ func TestSchemaCommand(t *testing.T) {
 	}
 	code, out, _ = runCmd("schema", "referral")
 	require.Equal(t, 0, code)
-	assert.Contains(t, out, `"$id": "https://github.com/socialrx/socialrx/schemas/referral.schema.json"`)
+	assert.Contains(t, out, `"$id": "https://github.com/socialrx/socialrx/schemas/v1/referral.schema.json"`)
 	code, _, errOut := runCmd("schema", "nope")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "no schema")
