@@ -3,7 +3,6 @@ package directory
 import (
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -186,84 +185,30 @@ func (s Skipped) Error() string {
 	return fmt.Sprintf("service %d (%s): %s", s.Index, s.ID, strings.Join(parts, "; "))
 }
 
-// DecodeServicePage imports one page of an ORUK service_list. A bad service
-// does not stop the good ones: it is left out and reported in skipped with
-// every failing field (so is a second service with the same id). The page's
-// envelope fields are kept as given. It returns [socialrx.CodeInvalid] only
-// when the envelope itself is bad (malformed JSON, a paging field of the
-// wrong type or negative, contents not an array).
+// DecodeServicePage imports one page of an ORUK service_list (of either
+// version, as [DecodeFeed] reads it). A bad service does not stop the
+// good ones: it is left out and reported in skipped with every failing
+// field (so is a second service with the same id). The page's envelope
+// fields are kept as given (0 or false where the feed left one out); for
+// how they agree with the contents, see [DecodeFeed]. It returns
+// [socialrx.CodeInvalid] only when the envelope itself is bad (malformed
+// JSON, a paging field of the wrong type or negative, contents not an
+// array).
 func DecodeServicePage(doc []byte) (page ServicePage, skipped []Skipped, err error) {
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &env); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return ServicePage{}, nil, socialrx.Invalid(socialrx.Field("", "malformed JSON: %v", err))
+	f, err := DecodeFeed(doc, KindServiceList)
+	if err != nil {
+		return ServicePage{}, nil, err
+	}
+	e := f.Envelope
+	num := func(p *int) int {
+		if p == nil {
+			return 0
 		}
-		return ServicePage{}, nil, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
+		return *p
 	}
-	if env == nil {
-		return ServicePage{}, nil, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
-	}
-	var fields []socialrx.FieldError
-	ints := []struct {
-		name string
-		dst  *int
-	}{
-		{"total_items", &page.TotalItems}, {"total_pages", &page.TotalPages},
-		{"page_number", &page.PageNumber}, {"size", &page.Size},
-	}
-	for _, f := range ints {
-		if raw, ok := env[f.name]; ok {
-			if err := json.Unmarshal(raw, f.dst); err != nil || *f.dst < 0 {
-				fields = append(fields, socialrx.Field("/"+f.name, "must be a whole number, 0 or more"))
-			}
-		}
-	}
-	bools := []struct {
-		name string
-		dst  *bool
-	}{{"first_page", &page.FirstPage}, {"last_page", &page.LastPage}, {"empty", &page.Empty}}
-	for _, f := range bools {
-		if raw, ok := env[f.name]; ok {
-			if err := json.Unmarshal(raw, f.dst); err != nil {
-				fields = append(fields, socialrx.Field("/"+f.name, "must be true or false"))
-			}
-		}
-	}
-	var items []json.RawMessage
-	if raw, ok := env["contents"]; ok {
-		if err := json.Unmarshal(raw, &items); err != nil {
-			fields = append(fields, socialrx.Field("/contents", "must be an array of services"))
-		}
-	}
-	if len(fields) > 0 {
-		return ServicePage{}, nil, socialrx.Invalid(fields...)
-	}
-	page.Contents = make([]Service, 0, len(items))
-	seen := make(map[string]int, len(items))
-	for i, raw := range items {
-		prefix := "/contents/" + fmt.Sprint(i)
-		s, err := DecodeService(raw)
-		if err == nil {
-			if first, dup := seen[s.ID]; dup {
-				err = socialrx.Invalid(socialrx.Field("/id", "duplicate id %q: service %d has it too", s.ID, first))
-			}
-		}
-		if err != nil {
-			var head struct {
-				ID   any `json:"id"`
-				Name any `json:"name"`
-			}
-			_ = json.Unmarshal(raw, &head)
-			id, _ := head.ID.(string)
-			name, _ := head.Name.(string)
-			skipped = append(skipped, Skipped{Index: i, ID: id, Name: name, Fields: socialrx.Prefix(prefix, err)})
-			continue
-		}
-		seen[s.ID] = i
-		page.Contents = append(page.Contents, s)
-	}
-	return page, skipped, nil
+	flag := func(p *bool) bool { return p != nil && *p }
+	return ServicePage{TotalItems: num(e.TotalItems), TotalPages: num(e.TotalPages), PageNumber: num(e.PageNumber), Size: num(e.Size),
+		FirstPage: flag(e.FirstPage), LastPage: flag(e.LastPage), Empty: flag(e.Empty), Contents: f.Services}, f.Skipped, nil
 }
 
 // EncodeServicePage exports p as an ORUK service_list page. As ORUK's list
