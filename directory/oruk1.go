@@ -547,11 +547,13 @@ func (c *v1) schedule(s *v1Obj, to, serviceID string) map[string]any {
 		day, isName := w.(string)
 		code := v1Days[strings.ToLower(strings.TrimSpace(day))]
 		switch {
+		case out["byday"] != nil:
+			// byday says the day; the weekday repeats it.
 		case !isName:
 			s.note("weekday", "not carried: a weekday given as a number (%v) is read as Monday 1 by some 1.x feeds and Sunday 1 by others; give byday (such as \"MO\")", w)
 		case code == "":
 			s.note("weekday", "not carried: %q is not a day of the week", day)
-		case out["byday"] == nil:
+		default:
 			out["byday"] = code
 			c.trail[to+"/byday"] = s.at("weekday")
 			if out["freq"] == nil {

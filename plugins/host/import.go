@@ -48,9 +48,12 @@ type ImportReport struct {
 	Kind directory.FeedKind `json:"kind" jsonschema:"enum=service_list,enum=service,enum=organization"`
 	// Version is the ORUK version it was read as: "3.0" or "1.0".
 	Version string `json:"version" jsonschema:"enum=3.0,enum=1.0"`
+	// Page is a list page's paging envelope, as the feed gave it.
+	Page *directory.Envelope `json:"page,omitempty"`
 	// Imported counts the services stored (created, updated or unchanged).
 	Imported int `json:"imported"`
-	// Organizations counts the organizations stored.
+	// Organizations counts the organizations stored from this document (an
+	// organization on two pages of a feed is counted on each).
 	Organizations int `json:"organizations"`
 	// Skipped are the services refused, each with every failing field.
 	Skipped []directory.Skipped `json:"skipped,omitempty"`
@@ -102,7 +105,7 @@ func readORUK(doc []byte, want directory.FeedKind) (ImportReport, []directory.Se
 			orgs = append(orgs, *o)
 		}
 	}
-	rep := ImportReport{Kind: f.Kind, Version: f.Version, Imported: len(f.Services), Organizations: len(orgs),
+	rep := ImportReport{Kind: f.Kind, Version: f.Version, Page: f.Envelope, Imported: len(f.Services), Organizations: len(orgs),
 		Skipped: f.Skipped, Envelope: f.EnvelopeProblems, Conversion: f.Conversion}
 	rep.Outcome = rep.outcome()
 	if rep.Outcome == ImportRejected {
