@@ -340,7 +340,7 @@ var (
 	areaReasons         = map[string]string{"extent": "ORUK 1.0 does not say the extent's format, which 3.0 requires"}
 	phoneReasons        = map[string]string{"language": "ORUK 3.0 names a phone's languages as a list, not as a text"}
 	eligibilityReasons  = map[string]string{"eligibility": "ORUK 3.0 has no eligibility category; the ages are kept", "taxonomys": "ORUK 3.0 has no taxonomy terms on eligibility"}
-	v1Days                = map[string]string{
+	v1Days              = map[string]string{
 		"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR", "saturday": "SA", "sunday": "SU",
 		"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU",
 		"mo": "MO", "tu": "TU", "we": "WE", "th": "TH", "fr": "FR", "sa": "SA", "su": "SU",
