@@ -25,7 +25,7 @@ const (
 	ruleNUL       = "must not contain the character NUL (U+0000)"
 	ruleSurrogate = `must not contain a lone UTF-16 surrogate (an escape such as \ud800 without its pair)`
 	ruleKey       = "the member's name "
-	ruleNumber    = "is a number no float64 holds: too large, or too small to tell from 0"
+	ruleNumber    = "is a number out of range: too large, or too small to tell from 0, for a double-precision (IEEE 754) number"
 )
 
 // maxDepth is the deepest nesting of arrays and objects read, as in
