@@ -244,7 +244,9 @@ func (v *Validator) ValidateValue(inst any) error {
 	return v.validate(inst, nil)
 }
 
-// validate adds the problems of inst and its schema's to fields.
+// validate adds the problems of inst and its schema's to fields. A value
+// with a problem of its text (a number out of range) is reported for that
+// alone, not again for what the schema then finds missing at its pointer.
 func (v *Validator) validate(inst any, fields []socialrx.FieldError) error {
 	fields, badNumber := valueProblems(inst, "", fields)
 	if badNumber {
@@ -259,7 +261,17 @@ func (v *Validator) validate(inst any, fields []socialrx.FieldError) error {
 	if !errors.As(err, &ve) {
 		return socialrx.Invalid(merge(fields, []socialrx.FieldError{socialrx.Field("", "%v", err)})...)
 	}
-	return socialrx.Invalid(merge(fields, Fields(ve))...)
+	text := map[string]bool{}
+	for _, f := range fields {
+		text[f.Path] = true
+	}
+	var more []socialrx.FieldError
+	for _, f := range Fields(ve) {
+		if !text[f.Path] {
+			more = append(more, f)
+		}
+	}
+	return socialrx.Invalid(merge(fields, more)...)
 }
 
 var printer = message.NewPrinter(language.English)

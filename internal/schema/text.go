@@ -44,9 +44,10 @@ func Parse(doc []byte) (any, error) {
 	return inst, nil
 }
 
-// parse returns the decoded document and ok, when it decodes and every
-// number in it can be compared safely, and the problems of its text.
-// (JSON null decodes to a nil inst with ok set.)
+// parse returns the decoded document and ok, when it decodes, and the
+// problems of its text. Numbers no double holds are left out of the
+// document (as [Drop] leaves values out), so that what remains can be
+// compared safely. (JSON null decodes to a nil inst with ok set.)
 func parse(doc []byte) (inst any, fields []socialrx.FieldError, ok bool) {
 	sc := scanner{b: doc}
 	sc.document()
@@ -64,8 +65,13 @@ func parse(doc []byte) (inst any, fields []socialrx.FieldError, ok bool) {
 	}
 	if sc.badNumber {
 		// The validator would compare such numbers as big rationals: an
-		// overflow panics it and a tiny one takes it long.
-		return nil, sc.fields, false
+		// overflow panics it and a tiny one takes it long. They are left
+		// out, so that the schema still checks all the rest.
+		for _, f := range sc.fields {
+			if f.Rule == ruleNumber {
+				inst = Drop(inst, f.Path)
+			}
+		}
 	}
 	return inst, sc.fields, true
 }

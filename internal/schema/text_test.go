@@ -94,6 +94,9 @@ func TestEveryDocumentRefusesNumbersNoFloatHolds(t *testing.T) {
 		{`{"i":1e400}`, []string{"/i"}},
 		{`{"list":["a",1e999]}`, []string{"/list/1"}},
 		{`{"x":"ok","n":1e400,"name":"\u0000"}`, []string{"/n", "/name"}},
+		// The schema still checks the rest: a number out of range hides
+		// no other error.
+		{`{"n":1e400,"colour":"blue","extra":7}`, []string{"/colour", "/extra", "/n"}},
 	} {
 		t.Run(tc.doc, func(t *testing.T) {
 			var err error
