@@ -48,7 +48,18 @@
 // document may hold whatever its schema says: text that is not valid
 // UTF-8 (nor a lone UTF-16 surrogate escape), the character NUL (U+0000,
 // escaped or raw), and a number no float64 holds (1e400 overflows; 1e-400
-// would silently become 0).
+// would silently become 0); the schema checks the rest of the document
+// without such a number, so that it hides no other error.
+//
+// # One check
+//
+// [Check] is how a package validates a document that has a Go type: the
+// schema, then the package's own rules on what decodes, every failing
+// pointer of both reported together (a rule's finding at, under or above
+// a pointer the schema named is left out as its consequence). Whole
+// numbers written with a fraction or exponent (10.0, 1e1) are integers,
+// as JSON Schema reads them, for the validator and the decoder alike
+// ([WholeNumbers], [DecodeStrict]).
 package schema
 
 import (
