@@ -186,5 +186,8 @@ func wholeLiteral(lit string) (string, bool) {
 	if !ok || !r.IsInt() || !r.Num().IsInt64() {
 		return "", false
 	}
+	if r.Sign() == 0 && lit[0] == '-' {
+		return "-0", true // a float field keeps its negative zero
+	}
 	return r.Num().String(), true
 }
