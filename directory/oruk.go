@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/schema"
@@ -256,11 +255,11 @@ func (s Service) Summary() Service {
 // published are the package's schemas by name, each with its check.
 // An organization is checked as [DecodeOrganization] imports it.
 var published = schema.Set{
-	"service": {JSON: serviceSchema, Validate: schema.Timeless(Validate)},
-	"organization": {JSON: organizationSchema, Validate: schema.Timeless(func(doc []byte) error {
+	"service": {JSON: serviceSchema, Validate: Validate},
+	"organization": {JSON: organizationSchema, Validate: func(doc []byte) error {
 		_, err := DecodeOrganization(doc)
 		return err
-	})},
+	}},
 }
 
 // Schemas returns the package's published JSON Schemas by name, as copies.
@@ -269,4 +268,4 @@ func Schemas() map[string][]byte { return published.Schemas() }
 
 // ValidateAs checks a document against the named published schema and the
 // package's own rules. Codes: not_found (unknown name), invalid.
-func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc, time.Time{}) }
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }

@@ -2,7 +2,6 @@ package outcomes
 
 import (
 	_ "embed"
-	"time"
 
 	"github.com/socialrx/socialrx/internal/schema"
 )
@@ -26,9 +25,9 @@ var (
 
 // published are the package's schemas by name, each with its check.
 var published = schema.Set{
-	"measurement": {JSON: measurementSchema, Validate: schema.Timeless(ValidateMeasurement)},
-	"instrument":  {JSON: instrumentSchema, Validate: schema.Timeless(ValidateDefinition)},
-	"report":      {JSON: reportSchema, Validate: schema.Timeless(ValidateReport)},
+	"measurement": {JSON: measurementSchema, Validate: ValidateMeasurement},
+	"instrument":  {JSON: instrumentSchema, Validate: ValidateDefinition},
+	"report":      {JSON: reportSchema, Validate: ValidateReport},
 }
 
 // Schemas returns the package's published JSON Schemas by name, as copies.
@@ -40,7 +39,7 @@ func Schemas() map[string][]byte { return published.Schemas() }
 // checks the shape only: [Registry.ParseMeasurement] also checks a
 // measurement against its instrument and [ParseDefinition] a definition's
 // scales. Codes: not_found (unknown name), invalid.
-func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc, time.Time{}) }
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
 
 // ValidateMeasurement checks a JSON document against
 // measurement.schema.json. Codes: invalid, listing every failing pointer.

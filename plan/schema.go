@@ -3,7 +3,6 @@ package plan
 import (
 	_ "embed"
 	"sync"
-	"time"
 
 	"github.com/socialrx/socialrx/internal/schema"
 )
@@ -23,10 +22,10 @@ var (
 
 // published are the package's schemas by name, each with its check.
 var published = schema.Set{
-	"plan":       {JSON: planSchema, Validate: schema.Timeless(Validate)},
-	"assessment": {JSON: assessmentSchema, Validate: schema.Timeless(ValidateAssessment)},
-	"ruleset":    {JSON: ruleSetSchema, Validate: schema.Timeless(ValidateRuleSet)},
-	"contact":    {JSON: contactSchema, Validate: schema.Timeless(ValidateContact)},
+	"plan":       {JSON: planSchema, Validate: Validate},
+	"assessment": {JSON: assessmentSchema, Validate: ValidateAssessment},
+	"ruleset":    {JSON: ruleSetSchema, Validate: ValidateRuleSet},
+	"contact":    {JSON: contactSchema, Validate: ValidateContact},
 }
 
 // Schemas returns the package's published JSON Schemas by name, as copies.
@@ -38,7 +37,7 @@ func Schemas() map[string][]byte { return published.Schemas() }
 // package's own rules, as [Validate], [ValidateAssessment], [ValidateRuleSet]
 // (the shape only; [LoadRuleSet] checks the rules) and [ValidateContact] do.
 // Codes: not_found (unknown name), invalid.
-func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc, time.Time{}) }
+func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
 
 var (
 	planValidator       = sync.OnceValue(func() *schema.Validator { return schema.MustCompile("plan.schema.json", planSchema) })

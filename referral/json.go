@@ -25,12 +25,12 @@ var (
 
 // published are the package's schemas by name, each with its check.
 var published = schema.Set{
-	"referral": {JSON: referralSchema, Validate: ValidateAt},
-	"onward_referral": {JSON: onwardReferralSchema, Validate: schema.Timeless(func(doc []byte) error {
+	"referral": {JSON: referralSchema, Validate: Validate, ValidateAt: ValidateAt},
+	"onward_referral": {JSON: onwardReferralSchema, Validate: func(doc []byte) error {
 		_, err := DecodeOnwardReferral(doc)
 		return err
-	})},
-	"partner_view": {JSON: partnerViewSchema, Validate: schema.Timeless(ValidatePartnerView)},
+	}},
+	"partner_view": {JSON: partnerViewSchema, Validate: ValidatePartnerView},
 }
 
 // Schemas returns the package's published JSON Schemas by name, as copies.
@@ -40,7 +40,7 @@ func Schemas() map[string][]byte { return published.Schemas() }
 // ValidateAs checks a document against the named published schema and the
 // package's own rules as of now. Codes: not_found (unknown name), invalid.
 func ValidateAs(name string, doc []byte, now time.Time) error {
-	return published.Validate(name, doc, now)
+	return published.ValidateAt(name, doc, now)
 }
 
 // ValidateAt checks a referral document against referral.schema.json and

@@ -47,14 +47,14 @@ var requests = func() schema.Set {
 		if err != nil {
 			panic("host: missing committed schema " + name)
 		}
-		set[name] = schema.Published{JSON: b, Validate: schema.Timeless(schema.MustCompile(name+".schema.json", b).Validate)}
+		set[name] = schema.Published{JSON: b, Validate: schema.MustCompile(name+".schema.json", b).Validate}
 	}
 	return set
 }()
 
 // messages is the schema of the body of every message the NATS messenger
 // publishes, the contract with its subscribers.
-var messages = schema.Set{"nats_payload": {JSON: payload.Schema, Validate: schema.Timeless(payload.Validate)}}
+var messages = schema.Set{"nats_payload": {JSON: payload.Schema, Validate: payload.Validate}}
 
 // timeless adapts a package's ValidateAs that has no rule about the present.
 func timeless(validate func(name string, doc []byte) error) func(string, []byte, time.Time) error {
@@ -71,8 +71,8 @@ var registry = []struct {
 	{plan.Schemas, timeless(plan.ValidateAs)},
 	{directory.Schemas, timeless(directory.ValidateAs)},
 	{outcomes.Schemas, timeless(outcomes.ValidateAs)},
-	{requests.Schemas, requests.Validate},
-	{messages.Schemas, messages.Validate},
+	{requests.Schemas, timeless(requests.Validate)},
+	{messages.Schemas, timeless(messages.Validate)},
 }
 
 // Schemas returns every published JSON Schema by name, as copies: the

@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plugins/host"
 )
 
@@ -41,15 +42,16 @@ type Options struct {
 
 // Handler serves the HTTP API of a [host.Service].
 type Handler struct {
-	svc       *host.Service
-	tokens    *Tokens
-	metrics   *Metrics
-	ready     func(context.Context) error
-	logger    *slog.Logger
-	byPattern map[string]route
-	openapi   []byte
-	mux       *http.ServeMux
-	root      http.Handler
+	svc        *host.Service
+	tokens     *Tokens
+	metrics    *Metrics
+	ready      func(context.Context) error
+	logger     *slog.Logger
+	validators map[string]*schema.Validator
+	byPattern  map[string]route
+	openapi    []byte
+	mux        *http.ServeMux
+	root       http.Handler
 }
 
 // NewHandler returns the HTTP API over svc. Codes: invalid (no tokens).
@@ -67,7 +69,10 @@ func NewHandler(svc *host.Service, o Options) (*Handler, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger,
-		byPattern: map[string]route{}}
+		validators: map[string]*schema.Validator{}, byPattern: map[string]route{}}
+	for name, b := range host.Schemas() {
+		h.validators[name] = schema.MustCompile(name+".schema.json", b)
+	}
 	h.mux = http.NewServeMux()
 	routes := h.routes()
 	for _, rt := range routes {

@@ -2,10 +2,7 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
-	"maps"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -73,7 +70,7 @@ func (c *call) ok(version int64, v any) error {
 // routes lists every operation of the API.
 func (h *Handler) routes() []route {
 	var all []route
-	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.systemRoutes()} {
+	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.systemRoutes(), schemaRoutes()} {
 		all = append(all, area...)
 	}
 	return all
@@ -126,8 +123,6 @@ func (h *Handler) systemRoutes() []route {
 		list("/v1/audit", "Read the audit log (admins)", func(c *call, pg host.Page) ([]host.AuditEntry, string, error) {
 			return s.Audit(c.ctx, c.p, pg)
 		}),
-		{Method: "GET", Path: "/v1/schemas", Summary: "List the published JSON Schemas, with their $id and where each is served", Public: true, Response: SchemaList{},
-			h: func(c *call) error { return c.ok(0, schemaList()) }},
 		{Method: "GET", Path: "/v1/schemas/{name}", Summary: "A published JSON Schema, such as referral.json", Public: true,
 			h: func(c *call) error {
 				b, ok := host.Schemas()[host.SchemaName(c.id("name"))]
@@ -159,37 +154,4 @@ func (h *Handler) systemRoutes() []route {
 		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Public: true,
 			h: func(c *call) error { h.metrics.handler(s)(c.w, c.r); return nil }},
 	}
-}
-
-// SchemaList is the list of the published JSON Schemas.
-type SchemaList struct {
-	// Schemas are every published schema, by name.
-	Schemas []SchemaEntry `json:"schemas" jsonschema:"maxItems=1000"`
-}
-
-// SchemaEntry is one published JSON Schema.
-type SchemaEntry struct {
-	// Name is the schema's name, such as "referral".
-	Name string `json:"name" jsonschema:"maxLength=64"`
-	// ID is the schema's $id: stable, with the contract's version in it.
-	ID string `json:"id" jsonschema:"format=uri"`
-	// URL is where this API serves it, /v1/schemas/<name>.json.
-	URL string `json:"url" jsonschema:"maxLength=200"`
-	// Title is the schema's title.
-	Title string `json:"title,omitempty" jsonschema:"maxLength=200"`
-}
-
-// schemaList lists host.Schemas by name.
-func schemaList() SchemaList {
-	all := host.Schemas()
-	out := SchemaList{Schemas: make([]SchemaEntry, 0, len(all))}
-	for _, name := range slices.Sorted(maps.Keys(all)) {
-		var head struct {
-			ID    string `json:"$id"`
-			Title string `json:"title"`
-		}
-		_ = json.Unmarshal(all[name], &head) // the host's tests compile every one
-		out.Schemas = append(out.Schemas, SchemaEntry{Name: name, ID: head.ID, URL: "/v1/schemas/" + name + ".json", Title: head.Title})
-	}
-	return out
 }
