@@ -16,6 +16,8 @@
 //
 //	page, skipped, err := directory.DecodeServicePage(feed) // an ORUK service_list page
 //	// skipped says which services were left out and why
+//	f, err := directory.DecodeFeed(doc, "") // a page, service or organization of ORUK 3.0 or 1.x:
+//	// f.Services (1.x converted), f.Skipped, f.EnvelopeProblems, f.Conversion (what 1.x could not carry)
 //	ix, err := directory.NewIndex(page.Contents...)
 //	res, err := ix.Search(directory.Query{Text: "gardening", Near: &home, RadiusKm: 3, FreeOnly: true})
 //	m, err := ix.Match(directory.Person{Needs: needs, Barriers: barriers, Location: &home}, now,
@@ -29,6 +31,9 @@
 // pointer (a [socialrx.Error] with code invalid): the official ORUK schema's
 // checks (formats, enums, required fields) and ours (schedules, ages,
 // amounts, unique ids, extensions) agree, and the tests check exports
-// against the official compiled schemas. The package is pure: no I/O, no
-// goroutines, no clock; times come in as arguments.
+// against the official compiled schemas. Feeds of the first Open Referral
+// UK version (1.x), which most live UK feeds still publish, are read by
+// [DecodeFeed] and converted (see oruk1.go for the mapping), with every
+// problem named at its pointer in the document as given. The package is
+// pure: no I/O, no goroutines, no clock; times come in as arguments.
 package directory

@@ -108,3 +108,35 @@ func FuzzDecodeOrganization(f *testing.F) {
 		require.Equal(t, o, back)
 	})
 }
+
+// FuzzDecodeFeed: whatever the document, of either ORUK version, the feed
+// reader refuses it as invalid naming fields, or returns services that
+// export to documents the official schema accepts, with every skipped
+// service's fields named.
+func FuzzDecodeFeed(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	for _, name := range []string{"services_page1.json", "services_page2.json", "variants.json"} {
+		f.Add(readV1(f, "examples/"+name))
+	}
+	f.Add([]byte(`{"totalElements":1,"content":[{"id":1,"name":"x","organization":{"id":"o","name":"o","url":"u"},"regular_schedules":[{"weekday":"Funday"}]}]}`))
+	f.Add([]byte(`{"services":[{"id":"a","name":"n","eligibilitys":[{"minimum_age":"x"}]}],"url":"http://x"}`))
+	oruk := official(f, "service.json")
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		feed, err := directory.DecodeFeed(doc, "")
+		if err != nil {
+			require.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err), "%v", err)
+			require.NotEmpty(t, socialrx.ErrorFields(err))
+			return
+		}
+		for _, s := range feed.Skipped {
+			require.NotEmpty(t, s.Fields)
+		}
+		for _, s := range feed.Services {
+			out, err := directory.EncodeService(s)
+			require.NoError(t, err)
+			require.NoError(t, oruk.Validate(out), "%s", out)
+		}
+	})
+}

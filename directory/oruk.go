@@ -3,9 +3,7 @@ package directory
 import (
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -69,14 +67,11 @@ func lenient(doc []byte) []byte {
 
 // Validate checks a service document in socialrx's form (ORUK 3.0 with the
 // "socialrx" extensions and no unknown members) against the committed
-// service.schema.json and the rules of [Service.Check]. It returns nil or a
-// [socialrx.CodeInvalid] error naming every failing JSON pointer.
+// service.schema.json and the rules of [Service.Check], all at once. It
+// returns nil or a [socialrx.CodeInvalid] error naming every failing JSON
+// pointer, the schema's and the rules' side by side.
 func Validate(doc []byte) error {
-	_, err := decode(doc, strictService(), func(s *Service) []socialrx.FieldError {
-		var c checker
-		c.service("", s)
-		return c.errs
-	})
+	_, err := schema.Check(doc, strictService(), checked((*checker).service))
 	return err
 }
 
@@ -85,11 +80,12 @@ func Validate(doc []byte) error {
 // failing field (bad URLs and emails, unknown enum values, missing or
 // malformed ids, malformed schedules …) and imports nothing in that case.
 func DecodeService(doc []byte) (Service, error) {
-	return decode(doc, lenientService(), func(s *Service) []socialrx.FieldError {
-		var c checker
-		c.service("", s)
-		return c.errs
-	})
+	s, err := schema.Check(doc, lenientService(), checked((*checker).service))
+	if err != nil {
+		return Service{}, err
+	}
+	s.normalize()
+	return s, nil
 }
 
 // DecodeOrganization imports an ORUK 3.0 organization document, with its
@@ -97,119 +93,21 @@ func DecodeService(doc []byte) (Service, error) {
 // the whole document. It returns [socialrx.CodeInvalid] naming every failing
 // field.
 func DecodeOrganization(doc []byte) (OrganizationFull, error) {
-	return decode(doc, lenientOrganization(), func(o *OrganizationFull) []socialrx.FieldError {
-		var c checker
-		c.organizationFull("", o)
-		return c.errs
-	})
-}
-
-type normalizer interface{ normalize() }
-
-// decode validates doc against v, decodes it into a T and applies the Go
-// checks, reporting the union of the failing fields.
-func decode[T any, P interface {
-	*T
-	normalizer
-}](doc []byte, v *schema.Validator, check func(*T) []socialrx.FieldError) (T, error) {
-	var zero T
-	inst, err := schema.Parse(doc)
+	o, err := schema.Check(doc, lenientOrganization(), checked((*checker).organizationFull))
 	if err != nil {
-		return zero, err
+		return OrganizationFull{}, err
 	}
-	if _, ok := inst.(map[string]any); !ok {
-		return zero, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
-	}
-	fields := socialrx.ErrorFields(v.ValidateValue(inst))
-	if len(fields) > 0 {
-		// Drop the values the schema refused, so that decoding the rest
-		// cannot stop early and the Go checks see everything else.
-		for _, f := range fields {
-			inst = drop(inst, f.Path)
-		}
-		if doc, err = json.Marshal(inst); err != nil {
-			return zero, socialrx.Errorf(socialrx.CodeInternal, "re-encode: %w", err)
-		}
-	}
-	var out T
-	if err := json.Unmarshal(doc, &out); err != nil && len(fields) == 0 {
-		fields = append(fields, jsonField(doc, err))
-	}
-	fields = merge(fields, check(&out))
-	if len(fields) > 0 {
-		return zero, socialrx.Invalid(fields...)
-	}
-	P(&out).normalize()
-	return out, nil
+	o.normalize()
+	return o, nil
 }
 
-// merge adds the Go checks' findings at paths the schema did not already
-// name, nor lie under a value the schema refused.
-func merge(fields, more []socialrx.FieldError) []socialrx.FieldError {
-	seen := make(map[string]bool, len(fields))
-	for _, f := range fields {
-		seen[f.Path] = true
+// checked turns a checker method into the check of [schema.Check].
+func checked[T any](check func(*checker, string, *T)) func(*T) error {
+	return func(v *T) error {
+		var c checker
+		check(&c, "", v)
+		return socialrx.Invalid(c.errs...)
 	}
-next:
-	for _, f := range more {
-		if seen[f.Path] {
-			continue
-		}
-		for p := f.Path; p != ""; {
-			i := strings.LastIndexByte(p, '/')
-			p = p[:max(i, 0)]
-			if seen[p] && p != "" {
-				continue next
-			}
-		}
-		seen[f.Path] = true
-		fields = append(fields, f)
-	}
-	return fields
-}
-
-// drop removes the value at a JSON pointer from a decoded document: an
-// object member is deleted, an array element becomes null.
-func drop(doc any, pointer string) any {
-	if pointer == "" {
-		return doc
-	}
-	tokens := strings.Split(pointer[1:], "/")
-	cur := doc
-	for i, tok := range tokens {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		last := i == len(tokens)-1
-		switch c := cur.(type) {
-		case map[string]any:
-			if last {
-				delete(c, tok)
-				return doc
-			}
-			cur = c[tok]
-		case []any:
-			n, err := strconv.Atoi(tok)
-			if err != nil || n < 0 || n >= len(c) {
-				return doc
-			}
-			if last {
-				c[n] = nil
-				return doc
-			}
-			cur = c[n]
-		default:
-			return doc
-		}
-	}
-	return doc
-}
-
-// jsonField turns an encoding/json error into a field error.
-func jsonField(doc []byte, err error) socialrx.FieldError {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return socialrx.Field(schema.PointerAt(doc, te.Offset), "must be a %s, not %s", te.Type, te.Value)
-	}
-	return socialrx.Field("", "%v", err)
 }
 
 // EncodeService exports s as an ORUK 3.0 service_full document (with the
@@ -286,84 +184,30 @@ func (s Skipped) Error() string {
 	return fmt.Sprintf("service %d (%s): %s", s.Index, s.ID, strings.Join(parts, "; "))
 }
 
-// DecodeServicePage imports one page of an ORUK service_list. A bad service
-// does not stop the good ones: it is left out and reported in skipped with
-// every failing field (so is a second service with the same id). The page's
-// envelope fields are kept as given. It returns [socialrx.CodeInvalid] only
-// when the envelope itself is bad (malformed JSON, a paging field of the
-// wrong type or negative, contents not an array).
+// DecodeServicePage imports one page of an ORUK service_list (of either
+// version, as [DecodeFeed] reads it). A bad service does not stop the
+// good ones: it is left out and reported in skipped with every failing
+// field (so is a second service with the same id). The page's envelope
+// fields are kept as given (0 or false where the feed left one out); for
+// how they agree with the contents, see [DecodeFeed]. It returns
+// [socialrx.CodeInvalid] only when the envelope itself is bad (malformed
+// JSON, a paging field of the wrong type or negative, contents not an
+// array).
 func DecodeServicePage(doc []byte) (page ServicePage, skipped []Skipped, err error) {
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &env); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return ServicePage{}, nil, socialrx.Invalid(socialrx.Field("", "malformed JSON: %v", err))
+	f, err := DecodeFeed(doc, KindServiceList)
+	if err != nil {
+		return ServicePage{}, nil, err
+	}
+	e := f.Envelope
+	num := func(p *int) int {
+		if p == nil {
+			return 0
 		}
-		return ServicePage{}, nil, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
+		return *p
 	}
-	if env == nil {
-		return ServicePage{}, nil, socialrx.Invalid(socialrx.Field("", "must be a JSON object"))
-	}
-	var fields []socialrx.FieldError
-	ints := []struct {
-		name string
-		dst  *int
-	}{
-		{"total_items", &page.TotalItems}, {"total_pages", &page.TotalPages},
-		{"page_number", &page.PageNumber}, {"size", &page.Size},
-	}
-	for _, f := range ints {
-		if raw, ok := env[f.name]; ok {
-			if err := json.Unmarshal(raw, f.dst); err != nil || *f.dst < 0 {
-				fields = append(fields, socialrx.Field("/"+f.name, "must be a whole number, 0 or more"))
-			}
-		}
-	}
-	bools := []struct {
-		name string
-		dst  *bool
-	}{{"first_page", &page.FirstPage}, {"last_page", &page.LastPage}, {"empty", &page.Empty}}
-	for _, f := range bools {
-		if raw, ok := env[f.name]; ok {
-			if err := json.Unmarshal(raw, f.dst); err != nil {
-				fields = append(fields, socialrx.Field("/"+f.name, "must be true or false"))
-			}
-		}
-	}
-	var items []json.RawMessage
-	if raw, ok := env["contents"]; ok {
-		if err := json.Unmarshal(raw, &items); err != nil {
-			fields = append(fields, socialrx.Field("/contents", "must be an array of services"))
-		}
-	}
-	if len(fields) > 0 {
-		return ServicePage{}, nil, socialrx.Invalid(fields...)
-	}
-	page.Contents = make([]Service, 0, len(items))
-	seen := make(map[string]int, len(items))
-	for i, raw := range items {
-		prefix := "/contents/" + fmt.Sprint(i)
-		s, err := DecodeService(raw)
-		if err == nil {
-			if first, dup := seen[s.ID]; dup {
-				err = socialrx.Invalid(socialrx.Field("/id", "duplicate id %q: service %d has it too", s.ID, first))
-			}
-		}
-		if err != nil {
-			var head struct {
-				ID   any `json:"id"`
-				Name any `json:"name"`
-			}
-			_ = json.Unmarshal(raw, &head)
-			id, _ := head.ID.(string)
-			name, _ := head.Name.(string)
-			skipped = append(skipped, Skipped{Index: i, ID: id, Name: name, Fields: socialrx.Prefix(prefix, err)})
-			continue
-		}
-		seen[s.ID] = i
-		page.Contents = append(page.Contents, s)
-	}
-	return page, skipped, nil
+	flag := func(p *bool) bool { return p != nil && *p }
+	return ServicePage{TotalItems: num(e.TotalItems), TotalPages: num(e.TotalPages), PageNumber: num(e.PageNumber), Size: num(e.Size),
+		FirstPage: flag(e.FirstPage), LastPage: flag(e.LastPage), Empty: flag(e.Empty), Contents: f.Services}, f.Skipped, nil
 }
 
 // EncodeServicePage exports p as an ORUK service_list page. As ORUK's list

@@ -138,7 +138,9 @@ func (p *Plan) Check() error {
 	}
 	if len(p.History) == 0 {
 		add("/history", "required: a plan records how it was made")
-	} else if last := p.History[len(p.History)-1].To; last != p.Status {
+	} else if last := p.History[len(p.History)-1].To; last != p.Status && socialrx.ValidEnum(p.Status) {
+		// (An unknown status is reported at /status; the history is not
+		// at fault for it.)
 		add("/history/"+strconv.Itoa(len(p.History)-1)+"/to", "the last status change must lead to the plan's status %q", p.Status)
 	}
 	return socialrx.Invalid(fs...)

@@ -48,30 +48,20 @@ var (
 	contactValidator = sync.OnceValue(func() *schema.Validator { return schema.MustCompile("contact.schema.json", contactSchema) })
 )
 
-// Validate checks a plan document against plan.schema.json and then
-// [Plan.Check]. Codes: invalid, naming every failing JSON pointer.
+// Validate checks a plan document against plan.schema.json and
+// [Plan.Check], all at once. Codes: invalid, naming every failing JSON
+// pointer, the schema's and the check's side by side.
 func Validate(doc []byte) error {
-	if err := planValidator().Validate(doc); err != nil {
-		return err
-	}
-	var p Plan
-	if err := schema.DecodeStrict(doc, &p); err != nil {
-		return err
-	}
-	return p.Check()
+	_, err := schema.Check(doc, planValidator(), (*Plan).Check)
+	return err
 }
 
 // ValidateAssessment checks an assessment document against
-// assessment.schema.json and then [Assessment.Check]. Codes: invalid.
+// assessment.schema.json and [Assessment.Check], all at once. Codes:
+// invalid.
 func ValidateAssessment(doc []byte) error {
-	if err := assessmentValidator().Validate(doc); err != nil {
-		return err
-	}
-	var a Assessment
-	if err := schema.DecodeStrict(doc, &a); err != nil {
-		return err
-	}
-	return a.Check()
+	_, err := schema.Check(doc, assessmentValidator(), func(a *Assessment) error { return a.Check() })
+	return err
 }
 
 // ValidateRuleSet checks a rule set document against ruleset.schema.json
@@ -79,14 +69,8 @@ func ValidateAssessment(doc []byte) error {
 func ValidateRuleSet(doc []byte) error { return ruleSetValidator().Validate(doc) }
 
 // ValidateContact checks a contact document against contact.schema.json
-// and then [Contact.Check]. Codes: invalid.
+// and [Contact.Check], all at once. Codes: invalid.
 func ValidateContact(doc []byte) error {
-	if err := contactValidator().Validate(doc); err != nil {
-		return err
-	}
-	var c Contact
-	if err := schema.DecodeStrict(doc, &c); err != nil {
-		return err
-	}
-	return c.Check()
+	_, err := schema.Check(doc, contactValidator(), func(c *Contact) error { return c.Check() })
+	return err
 }

@@ -25,7 +25,7 @@ var (
 
 // published are the package's schemas by name, each with its check.
 var published = schema.Set{
-	"referral": {JSON: referralSchema, Validate: Validate},
+	"referral": {JSON: referralSchema, Validate: Validate, ValidateAt: ValidateAt},
 	"onward_referral": {JSON: onwardReferralSchema, Validate: func(doc []byte) error {
 		_, err := DecodeOnwardReferral(doc)
 		return err
@@ -38,57 +38,48 @@ var published = schema.Set{
 func Schemas() map[string][]byte { return published.Schemas() }
 
 // ValidateAs checks a document against the named published schema and the
-// package's own rules. Codes: not_found (unknown name), invalid.
-func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
+// package's own rules as of now. Codes: not_found (unknown name), invalid.
+func ValidateAs(name string, doc []byte, now time.Time) error {
+	return published.ValidateAt(name, doc, now)
+}
 
-// Validate checks a referral document against referral.schema.json and
+// ValidateAt checks a referral document against referral.schema.json and
 // the rules the schema cannot say (the NHS number's check digit, consent
-// to be referred, consistent consents). It returns nil or CodeInvalid
-// listing every failing JSON pointer and rule.
-func Validate(doc []byte) error {
-	_, err := decode(doc, time.Time{})
+// to be referred, consistent consents, no date of birth, consent or
+// receipt after now), all at once: it returns nil or CodeInvalid listing
+// every failing JSON pointer and rule, the schema's and the rules' side
+// by side. It is what [Decode] checks, and what the host's API and the
+// command line's validate run.
+func ValidateAt(doc []byte, now time.Time) error {
+	_, err := Decode(doc, now)
 	return err
 }
 
-// Decode validates a referral document as [Validate] does, also refusing a
-// date of birth or consent after now, and returns the referral with its NHS
-// number and postcode normalised. Codes: invalid.
-func Decode(doc []byte, now time.Time) (*Referral, error) {
-	return decode(doc, now)
-}
+// Validate is [ValidateAt] without the rules about the present: a
+// document whose date of birth or consent lies in the future passes it.
+// Check a document received from outside with ValidateAt.
+func Validate(doc []byte) error { return ValidateAt(doc, time.Time{}) }
 
-func decode(doc []byte, now time.Time) (*Referral, error) {
-	if err := referralValidator.Validate(doc); err != nil {
+// Decode validates a referral document as [Validate] does and returns the
+// referral with its NHS number and postcode normalised. Codes: invalid.
+func Decode(doc []byte, now time.Time) (*Referral, error) {
+	r, err := schema.Check(doc, referralValidator, func(r *Referral) error { return r.Check(now) })
+	if err != nil {
 		return nil, err
 	}
-	var r Referral
-	if err := strictUnmarshal(doc, &r); err != nil {
-		return nil, err
-	}
-	if err := r.Check(now); err != nil {
-		return nil, err
-	}
-	p, _ := r.Person.check(now)
-	r.Person = p
+	r.Person, _ = r.Person.check(now)
 	return &r, nil
 }
 
 // DecodeOnwardReferral validates an onward referral document against
 // onward_referral.schema.json and returns it. Codes: invalid.
 func DecodeOnwardReferral(doc []byte) (*OnwardReferral, error) {
-	if err := onwardValidator.Validate(doc); err != nil {
-		return nil, err
-	}
-	var o OnwardReferral
-	if err := strictUnmarshal(doc, &o); err != nil {
+	o, err := schema.Check[OnwardReferral](doc, onwardValidator, nil)
+	if err != nil {
 		return nil, err
 	}
 	return &o, nil
 }
-
-// strictUnmarshal decodes JSON refusing unknown fields and trailing data,
-// naming the pointer of a value its Go field cannot hold.
-func strictUnmarshal(doc []byte, v any) error { return schema.DecodeStrict(doc, v) }
 
 var partnerViewValidator = schema.MustCompile("partner_view.schema.json", partnerViewSchema)
 

@@ -176,8 +176,9 @@ func (r *Referral) check(now time.Time) (Person, []socialrx.FieldError) {
 }
 
 // Check checks a referral held in memory against every rule that does
-// not depend on its history (the checks [New] makes, at time now). A
-// referral not yet received (no status) passes too. Codes: invalid.
+// not depend on its history (the checks [New] makes, at time now: nothing
+// may lie after it; a zero now skips those rules). A referral not yet
+// received (no status) passes too. Codes: invalid.
 func (r *Referral) Check(now time.Time) error {
 	_, errs := r.check(now)
 	if r.Status != "" && !socialrx.ValidEnum(r.Status) {
@@ -185,6 +186,9 @@ func (r *Referral) Check(now time.Time) error {
 	}
 	if r.Episode < 0 || (r.Status != "" && r.Episode < 1) {
 		errs = append(errs, socialrx.Field("/episode", "must be at least 1 once a referral has a status"))
+	}
+	if !now.IsZero() && r.ReceivedAt.After(now) {
+		errs = append(errs, socialrx.Field("/received_at", "must not be in the future"))
 	}
 	return socialrx.Invalid(errs...)
 }

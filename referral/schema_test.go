@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -46,8 +47,8 @@ func TestValidateAs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			require.NoError(t, referral.ValidateAs(tc.name, tc.good))
-			err := referral.ValidateAs(tc.name, tc.bad)
+			require.NoError(t, referral.ValidateAs(tc.name, tc.good, time.Time{}))
+			err := referral.ValidateAs(tc.name, tc.bad, time.Time{})
 			require.Error(t, err)
 			assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err))
 			assert.NotEmpty(t, socialrx.ErrorFields(err))
@@ -55,10 +56,10 @@ func TestValidateAs(t *testing.T) {
 	}
 
 	// The referral check is more than the schema: a bad NHS check digit.
-	err = referral.ValidateAs("referral", []byte(strings.Replace(string(good), "9434765919", "9434765918", 1)))
+	err = referral.ValidateAs("referral", []byte(strings.Replace(string(good), "9434765919", "9434765918", 1)), time.Time{})
 	assert.Equal(t, []string{"/person/nhs_number"}, fieldPaths(err))
 
-	err = referral.ValidateAs("referral.schema.json", good)
+	err = referral.ValidateAs("referral.schema.json", good, time.Time{})
 	assert.Equal(t, socialrx.CodeNotFound, socialrx.ErrorCode(err))
 	assert.ErrorContains(t, err, "onward_referral, partner_view, referral")
 }

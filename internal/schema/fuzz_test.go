@@ -107,3 +107,36 @@ func exists(doc any, ptr string) bool {
 func parent(ptr string) string {
 	return ptr[:strings.LastIndex(ptr, "/")]
 }
+
+// FuzzWholeNumbers: rewriting whole numbers never changes what a document
+// means: valid JSON stays valid, and every value decodes to the same.
+func FuzzWholeNumbers(f *testing.F) {
+	for _, seed := range []string{`[10.0,1e1,-2.50e2,0.0,-0e5,1E+2,1.5,1e400,1e-400]`, `{"a":{"b":[1.0e0,"1.0e1"]}}`, `{"n":9.2233720368547758e18}`, `1e19`, `"x"`, `{`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		out := schema.WholeNumbers(doc)
+		if !json.Valid(doc) {
+			return
+		}
+		if !json.Valid(out) {
+			t.Fatalf("%s became %s, not JSON", doc, out)
+		}
+		var a, b any
+		errA, errB := json.Unmarshal(doc, &a), json.Unmarshal(out, &b)
+		if (errA == nil) != (errB == nil) {
+			t.Fatalf("%s decodes (%v), %s does not (%v)", doc, errA, out, errB)
+		}
+		if ja, jb := mustMarshal(t, a), mustMarshal(t, b); errA == nil && ja != jb {
+			t.Fatalf("%s means %s, but %s means %s", doc, ja, out, jb)
+		}
+	})
+}
+
+func mustMarshal(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

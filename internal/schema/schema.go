@@ -48,7 +48,18 @@
 // document may hold whatever its schema says: text that is not valid
 // UTF-8 (nor a lone UTF-16 surrogate escape), the character NUL (U+0000,
 // escaped or raw), and a number no float64 holds (1e400 overflows; 1e-400
-// would silently become 0).
+// would silently become 0); the schema checks the rest of the document
+// without such a number, so that it hides no other error.
+//
+// # One check
+//
+// [Check] is how a package validates a document that has a Go type: the
+// schema, then the package's own rules on what decodes, every failing
+// pointer of both reported together (a rule's finding at, under or above
+// a pointer the schema named is left out as its consequence). Whole
+// numbers written with a fraction or exponent (10.0, 1e1) are integers,
+// as JSON Schema reads them, for the validator and the decoder alike
+// ([WholeNumbers], [DecodeStrict]).
 package schema
 
 import (
@@ -77,8 +88,11 @@ import (
 // ModulePath is the import path of the socialrx module.
 const ModulePath = "github.com/socialrx/socialrx"
 
-// BaseID is the URI prefix of every published schema's $id.
-const BaseID = "https://github.com/socialrx/socialrx/schemas/"
+// BaseID is the URI prefix of every published schema's $id. Its last
+// segment is the version of the contract: a change that refuses documents
+// an earlier schema accepted gets a new one (v2), so that a vendor's
+// pinned $id never changes meaning.
+const BaseID = "https://github.com/socialrx/socialrx/schemas/v1/"
 
 type enumer interface{ EnumValues() []string }
 
@@ -227,8 +241,8 @@ func MustCompile(url string, schemaJSON []byte) *Validator {
 // package doc), then what the schema refuses. Malformed JSON is reported
 // at pointer "".
 func (v *Validator) Validate(doc []byte) error {
-	inst, fields := parse(doc)
-	if inst == nil {
+	inst, fields, ok := parse(doc)
+	if !ok {
 		return socialrx.Invalid(fields...)
 	}
 	return v.validate(inst, fields)
@@ -241,7 +255,9 @@ func (v *Validator) ValidateValue(inst any) error {
 	return v.validate(inst, nil)
 }
 
-// validate adds the problems of inst and its schema's to fields.
+// validate adds the problems of inst and its schema's to fields. A value
+// with a problem of its text (a number out of range) is reported for that
+// alone, not again for what the schema then finds missing at its pointer.
 func (v *Validator) validate(inst any, fields []socialrx.FieldError) error {
 	fields, badNumber := valueProblems(inst, "", fields)
 	if badNumber {
@@ -256,7 +272,17 @@ func (v *Validator) validate(inst any, fields []socialrx.FieldError) error {
 	if !errors.As(err, &ve) {
 		return socialrx.Invalid(merge(fields, []socialrx.FieldError{socialrx.Field("", "%v", err)})...)
 	}
-	return socialrx.Invalid(merge(fields, Fields(ve))...)
+	text := map[string]bool{}
+	for _, f := range fields {
+		text[f.Path] = true
+	}
+	var more []socialrx.FieldError
+	for _, f := range Fields(ve) {
+		if !text[f.Path] {
+			more = append(more, f)
+		}
+	}
+	return socialrx.Invalid(merge(fields, more)...)
 }
 
 var printer = message.NewPrinter(language.English)

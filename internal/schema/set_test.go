@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,9 +27,10 @@ func TestSetValidate(t *testing.T) {
 	require.NoError(t, err)
 	s := schema.Set{
 		"doc": {JSON: b, Validate: v.Validate},
-		"colour": {JSON: []byte(`{}`), Validate: func([]byte) error {
-			return socialrx.Invalid(socialrx.Field("/colour", "never"))
-		}},
+		"colour": {JSON: []byte(`{}`), Validate: func([]byte) error { return socialrx.Invalid(socialrx.Field("/colour", "never")) },
+			ValidateAt: func(_ []byte, now time.Time) error {
+				return socialrx.Invalid(socialrx.Field("/colour", "never before %d", now.Year()))
+			}},
 	}
 	good := `{"id":"0190d6b4-6a39-7c4e-8d55-5d2c1b5a9f10","colour":"red","at":"2026-01-02T03:04:05Z","inner":{"name":"x"}}`
 	require.NoError(t, s.Validate("doc", []byte(good)))
@@ -41,8 +43,9 @@ func TestSetValidate(t *testing.T) {
 	}
 	assert.Equal(t, []string{"/at", "/colour", "/extra", "/id", "/inner"}, paths, "every failing pointer")
 
-	err = s.Validate("colour", []byte(good))
+	err = s.ValidateAt("colour", []byte(good), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err), "each name has its own check")
+	assert.ErrorContains(t, err, "never before 2030", "the check is given now")
 
 	err = s.Validate("nope", []byte(good))
 	assert.Equal(t, socialrx.CodeNotFound, socialrx.ErrorCode(err))

@@ -25,7 +25,7 @@ const (
 	ruleNUL       = "must not contain the character NUL (U+0000)"
 	ruleSurrogate = `must not contain a lone UTF-16 surrogate (an escape such as \ud800 without its pair)`
 	ruleKey       = "the member's name "
-	ruleNumber    = "is a number no float64 holds: too large, or too small to tell from 0"
+	ruleNumber    = "is a number out of range: too large, or too small to tell from 0, for a double-precision (IEEE 754) number"
 )
 
 // maxDepth is the deepest nesting of arrays and objects read, as in
@@ -37,36 +37,43 @@ const maxDepth = 10000
 // doc): text that is not UTF-8, NUL, lone surrogates, numbers no float64
 // holds. Malformed JSON is reported at "". Codes: invalid.
 func Parse(doc []byte) (any, error) {
-	inst, fields := parse(doc)
+	inst, fields, _ := parse(doc)
 	if len(fields) > 0 {
 		return nil, socialrx.Invalid(fields...)
 	}
 	return inst, nil
 }
 
-// parse returns the decoded document, when it decodes and every number in
-// it can be compared safely, and the problems of its text.
-func parse(doc []byte) (any, []socialrx.FieldError) {
+// parse returns the decoded document and ok, when it decodes, and the
+// problems of its text. Numbers no double holds are left out of the
+// document (as [Drop] leaves values out), so that what remains can be
+// compared safely. (JSON null decodes to a nil inst with ok set.)
+func parse(doc []byte) (inst any, fields []socialrx.FieldError, ok bool) {
 	sc := scanner{b: doc}
 	sc.document()
 	if sc.broken {
-		return nil, []socialrx.FieldError{malformed(doc)}
+		return nil, []socialrx.FieldError{malformed(doc)}, false
 	}
 	if sc.rawNUL {
 		// encoding/json refuses a raw control character; the pointers say
 		// where the NULs are, which is the whole of the problem.
-		return nil, sc.fields
+		return nil, sc.fields, false
 	}
 	inst, err := sj.UnmarshalJSON(bytes.NewReader(doc))
 	if err != nil {
-		return nil, []socialrx.FieldError{socialrx.Field("", "malformed JSON: %v", err)}
+		return nil, []socialrx.FieldError{socialrx.Field("", "malformed JSON: %v", err)}, false
 	}
 	if sc.badNumber {
 		// The validator would compare such numbers as big rationals: an
-		// overflow panics it and a tiny one takes it long.
-		return nil, sc.fields
+		// overflow panics it and a tiny one takes it long. They are left
+		// out, so that the schema still checks all the rest.
+		for _, f := range sc.fields {
+			if f.Rule == ruleNumber {
+				inst = Drop(inst, f.Path)
+			}
+		}
 	}
-	return inst, sc.fields
+	return inst, sc.fields, true
 }
 
 // malformed reports why doc is not JSON, at "".
@@ -475,10 +482,13 @@ func merge(a, b []socialrx.FieldError) []socialrx.FieldError {
 }
 
 // DecodeStrict decodes one JSON value into v, refusing unknown fields and
-// trailing data, as the published schemas do. Its error is CodeInvalid and
-// names, where it can, the JSON pointer of the value that does not fit v
-// (such as 1.0 for an integer field, which JSON Schema calls an integer).
+// trailing data, as the published schemas do. Whole numbers written with a
+// fraction or an exponent (10.0, 1e1) decode into integer fields, as JSON
+// Schema's "integer" reads them (see [WholeNumbers]). Its error is
+// CodeInvalid and names, where it can, the JSON pointer of the value that
+// does not fit v (such as 2.5 for an integer field).
 func DecodeStrict(b []byte, v any) error {
+	b = WholeNumbers(b)
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -490,24 +500,33 @@ func DecodeStrict(b []byte, v any) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return socialrx.Invalid(socialrx.Field(PointerAt(b, te.Offset), "%s", typeRule(te)))
+		return socialrx.Invalid(TypeField(b, err))
 	}
-	return socialrx.Invalid(socialrx.Field("", "cannot decode: %v", err))
+	return socialrx.Invalid(socialrx.Field("", "cannot decode: %s", strings.TrimPrefix(err.Error(), "json: ")))
 }
 
-// typeRule says in words what a value that does not fit its Go type must be.
+// typeRule says in words what a value that does not fit its Go type must
+// be, naming JSON's types rather than Go's.
 func typeRule(te *json.UnmarshalTypeError) string {
 	if te.Type == nil {
-		return "cannot decode: " + te.Error()
+		return "cannot be read as given (got " + te.Value + ")"
 	}
 	switch te.Type.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return fmt.Sprintf("must be a whole number written without a fraction or exponent, within range (got %s)", te.Value)
+		return fmt.Sprintf("must be a whole number within range (got %s)", te.Value)
 	case reflect.Float32, reflect.Float64:
 		return fmt.Sprintf("must be a number within range (got %s)", te.Value)
+	case reflect.String:
+		return fmt.Sprintf("must be a string (got %s)", te.Value)
+	case reflect.Bool:
+		return fmt.Sprintf("must be true or false (got %s)", te.Value)
+	case reflect.Slice, reflect.Array:
+		return fmt.Sprintf("must be an array (got %s)", te.Value)
+	case reflect.Struct, reflect.Map:
+		return fmt.Sprintf("must be an object (got %s)", te.Value)
 	}
-	return fmt.Sprintf("cannot be read as %s (got %s)", te.Type.Kind(), te.Value)
+	return fmt.Sprintf("cannot be read as given (got %s)", te.Value)
 }
 
 // PointerAt returns the JSON pointer of the innermost value of doc that

@@ -94,6 +94,9 @@ func TestEveryDocumentRefusesNumbersNoFloatHolds(t *testing.T) {
 		{`{"i":1e400}`, []string{"/i"}},
 		{`{"list":["a",1e999]}`, []string{"/list/1"}},
 		{`{"x":"ok","n":1e400,"name":"\u0000"}`, []string{"/n", "/name"}},
+		// The schema still checks the rest: a number out of range hides
+		// no other error.
+		{`{"n":1e400,"colour":"blue","extra":7}`, []string{"/colour", "/extra", "/n"}},
 	} {
 		t.Run(tc.doc, func(t *testing.T) {
 			var err error
@@ -155,25 +158,65 @@ func TestDecodeStrictNamesThePointer(t *testing.T) {
 		List  []int            `json:"list"`
 		M     map[string]inner `json:"m"`
 		F     float32          `json:"f"`
+		S     string           `json:"s"`
 	}
 	for doc, want := range map[string]string{
-		`{"count":1.0}`:                  "/count",
-		`{"count":1e2}`:                  "/count",
+		`{"count":1.5}`:                  "/count",
 		`{"list":[1,2.5]}`:               "/list/1",
-		`{"m":{"k/x":{"v":1e3}}}`:        "/m/k~1x/v",
+		`{"m":{"k/x":{"v":1e-3}}}`:       "/m/k~1x/v",
 		`{"f":1e300}`:                    "/f",
 		`{"count":99999999999999999999}`: "/count",
+		`{"count":1e19}`:                 "/count",
 		`{"list":{"a":1}}`:               "/list",
+		`{"s":1}`:                        "/s",
 	} {
 		err := schema.DecodeStrict([]byte(doc), &out)
 		assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err), doc)
 		assert.Equal(t, []string{want}, pathsOf(err), doc)
+		for _, f := range socialrx.ErrorFields(err) {
+			assert.NotRegexp(t, `int|float|struct|slice|map\[|\bGo\b`, f.Rule, "%s: the rule names JSON's types, not Go's", doc)
+		}
 	}
 	err := schema.DecodeStrict([]byte(`{"count":1} {}`), &out)
 	assert.Equal(t, []string{""}, pathsOf(err))
 	err = schema.DecodeStrict([]byte(`{"nope":1}`), &out)
 	assert.Equal(t, []string{""}, pathsOf(err))
 	assert.NoError(t, schema.DecodeStrict([]byte(`{"count":3,"list":[1],"m":{"a":{"v":2}}}`), &out))
+}
+
+// Whole numbers are integers, however written, as JSON Schema reads them:
+// the decoder agrees with the validator.
+func TestWholeNumbersDecodeAsIntegers(t *testing.T) {
+	var out struct {
+		Count int     `json:"count"`
+		List  []int64 `json:"list"`
+		F     float64 `json:"f"`
+		S     string  `json:"s"`
+	}
+	doc := `{"count":10.0,"list":[1e1,-2.50e2,0.0,-0e5,1E+2,9.2233720368547758e18],"f":1.5,"s":"1.0e1"}`
+	require.NoError(t, schema.DecodeStrict([]byte(doc), &out))
+	assert.Equal(t, 10, out.Count)
+	assert.Equal(t, []int64{10, -250, 0, 0, 100, 9223372036854775800}, out.List, "-0e5 is -0, which an integer reads as 0")
+	assert.Equal(t, 1.5, out.F)
+	assert.Equal(t, "1.0e1", out.S, "text is left alone")
+
+	for in, want := range map[string]string{
+		`[10.0]`:         `[10]`,
+		`[1e1,2]`:        `[10,2]`,
+		`{"a":-1.0e0}`:   `{"a":-1}`,
+		`[1.5,1e-1]`:     `[1.5,1e-1]`,
+		`[1e400]`:        `[1e400]`,
+		`[1e19]`:         `[1e19]`,
+		`[1e-100000000]`: `[1e-100000000]`,
+		`{"a":`:          `{"a":`,
+	} {
+		assert.Equal(t, want, string(schema.WholeNumbers([]byte(in))), in)
+	}
+
+	v, err := schema.Compile("n.json", []byte(`{"type":"object","properties":{"n":{"type":"integer","maximum":10}}}`))
+	require.NoError(t, err)
+	assert.NoError(t, v.Validate([]byte(`{"n":1e1}`)), "the validator reads 1e1 as the integer 10")
+	assert.Equal(t, []string{"/n"}, pathsOf(v.Validate([]byte(`{"n":1.1e1}`))))
 }
 
 func TestPointerAt(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/directory"
 	"github.com/socialrx/socialrx/plugins"
-	"github.com/socialrx/socialrx/referral"
 )
 
 // DefaultDirectoryRefresh is how long a Service searches its copy of the
@@ -180,83 +179,6 @@ func (s *Service) refreshDirectory(ctx context.Context) error {
 	maps.Copy(c.versions, read)
 	c.newest = newest
 	return nil
-}
-
-// ImportReport says what an ORUK import stored and what it skipped.
-type ImportReport struct {
-	// Imported counts the services stored (created or updated).
-	Imported int `json:"imported"`
-	// Organizations counts the organizations stored.
-	Organizations int `json:"organizations"`
-	// Skipped are the services refused, each with every failing field.
-	Skipped []directory.Skipped `json:"skipped,omitempty"`
-}
-
-// ImportORUK imports an ORUK document: a service_list page, one
-// service_full, or an organization with its services. Bad services in a
-// list are skipped and reported; the good ones are stored. progress, if
-// not nil, is called after each service. Only admins may import. Codes:
-// forbidden, invalid (a document that is none of these, or one bad
-// service), unavailable.
-func (s *Service) ImportORUK(ctx context.Context, p Principal, doc []byte, progress func(done, total int)) (ImportReport, error) {
-	var rep ImportReport
-	if err := forbid(p, "import the directory", referral.RoleAdmin, referral.RoleSystem); err != nil {
-		return rep, err
-	}
-	defer func() {
-		if rep.Imported > 0 || rep.Organizations > 0 {
-			_ = s.syncDirectory(ctx, true) // so that this host's next search sees the import
-		}
-	}()
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &probe); err != nil {
-		return rep, socialrx.Invalid(socialrx.Field("", "not a JSON object: %v", err))
-	}
-	var services []directory.Service
-	var orgs []directory.Organization
-	switch {
-	case probe["contents"] != nil:
-		pg, skipped, err := directory.DecodeServicePage(doc)
-		if err != nil {
-			return rep, err
-		}
-		services, rep.Skipped = pg.Contents, skipped
-	case probe["services"] != nil && probe["organization"] == nil:
-		o, err := directory.DecodeOrganization(doc)
-		if err != nil {
-			return rep, err
-		}
-		services = o.Services
-		orgs = append(orgs, o.Organization)
-	default:
-		svc, err := directory.DecodeService(doc)
-		if err != nil {
-			return rep, err
-		}
-		services = []directory.Service{svc}
-	}
-	for _, svc := range services {
-		if svc.Organization != nil {
-			orgs = append(orgs, *svc.Organization)
-		}
-	}
-	for _, o := range orgs {
-		if err := s.upsert(ctx, p, plugins.Document{Kind: plugins.KindOrganization, ID: o.ID, Data: mustJSON(o)}); err != nil {
-			return rep, err
-		}
-		rep.Organizations++
-	}
-	for i, svc := range services {
-		d := plugins.Document{Kind: plugins.KindService, ID: svc.ID, Status: string(svc.Status), Partner: svc.OrganizationID, Data: mustJSON(svc)}
-		if err := s.upsert(ctx, p, d); err != nil {
-			return rep, err
-		}
-		rep.Imported++
-		if progress != nil {
-			progress(i+1, len(services))
-		}
-	}
-	return rep, nil
 }
 
 // upsert creates a document or replaces it if its data changed.

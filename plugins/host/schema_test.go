@@ -40,13 +40,20 @@ func TestEverySchemaCompiles(t *testing.T) {
 // without maxProperties, a subschema without a type. Each is a way for one
 // request to store more than a careful service would keep.
 func TestEverySchemaIsBounded(t *testing.T) {
+	// The one exception is no input: the data of a message the host itself
+	// publishes is the event's own document (bounded by that document's
+	// schema), and the NATS messenger refuses a body larger than the
+	// server's max_payload.
+	outbound := map[string]bool{"nats_payload.schema.json#/properties/data: admits any value (no type)": true}
 	all := host.Schemas()
 	require.NotEmpty(t, all)
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		holes, err := schema.Unbounded(all[name])
 		require.NoError(t, err, name)
 		for _, h := range holes {
-			t.Errorf("%s.schema.json#%s", name, h)
+			if hole := name + ".schema.json#" + h; !outbound[hole] {
+				t.Error(hole)
+			}
 		}
 	}
 }

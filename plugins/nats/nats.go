@@ -4,7 +4,7 @@
 // gateway.
 //
 // Every message becomes one JetStream message whose body is a [Payload]
-// (JSON, schema in payload.schema.json) on the subject
+// (JSON, schema in payload/payload.schema.json) on the subject
 //
 //	<prefix>.<event>            for events (ChannelEvent), e.g. socialrx.referral.accepted
 //	<prefix>.message.<channel>  for email, SMS and letters, e.g. socialrx.message.sms
@@ -30,7 +30,7 @@
 // replay), filtered on the subjects you want: "socialrx.referral.>" for
 // every referral event, "socialrx.message.email" for an email gateway,
 // "socialrx.>" for everything. Validate each body against
-// payload.schema.json (or with [Validate]) and de-duplicate on its
+// payload/payload.schema.json (or with [Validate]) and de-duplicate on its
 // idempotency_key if acting twice would hurt: the stream holds one message
 // per key, but a consumer may be redelivered a message it did not
 // acknowledge. Do not use a plain core NATS subscription: it sees every

@@ -14,15 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx"
-	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/nats"
 	"github.com/socialrx/socialrx/plugins/plugintest"
 )
-
-func TestPayloadSchemaFresh(t *testing.T) {
-	schema.CheckFresh(t, "payload.schema.json", "nats_payload", nats.Payload{})
-}
 
 func TestConformance(t *testing.T) {
 	natsURL(t)

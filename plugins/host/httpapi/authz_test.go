@@ -54,6 +54,7 @@ var allowed = map[string][]referral.Role{
 	"GET /oruk/taxonomy_terms":                              {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /v1/schemas/{name}":                                {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /v1/openapi.json":                                  {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /v1/schemas":                                       {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /healthz":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /readyz":                                           {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /metrics":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},

@@ -97,7 +97,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"number too large", "link_worker", "POST", "/v1/directory/search", `{"radius_km":1e400}`, nil, 400, []string{"/radius_km"}},
 		{"number too small to tell from 0", "link_worker", "POST", "/v1/directory/search", `{"radius_km":1e-400}`, nil, 400, []string{"/radius_km"}},
 		{"number the validator cannot compare", "link_worker", "POST", "/v1/directory/search", `{"page":1e100000000}`, nil, 400, []string{"/page"}},
-		{"whole number with a fraction", "link_worker", "POST", "/v1/plans/" + ids["{plan}"] + "/budget", `{"contacts":2.0,"reason":"more time"}`, nil, 400, []string{"/contacts"}},
+		{"number with a fraction where a whole one is due", "link_worker", "POST", "/v1/plans/" + ids["{plan}"] + "/budget", `{"contacts":2.5,"reason":"more time"}`, nil, 400, []string{"/contacts"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, e)

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -26,6 +27,15 @@ func pageParams(r *http.Request) (page, perPage int, err error) {
 	}
 	page, perPage = num("page", 1, 1<<20), num("per_page", 1, 100)
 	return page, perPage, socialrx.Invalid(errs...)
+}
+
+// ImportProblem is the answer to an import in which every service offered
+// was refused (422): the problem, whose errors are every refused
+// service's fields, and the import's report.
+type ImportProblem struct {
+	Problem
+	// Report is the import's report, outcome "rejected".
+	Report host.ImportReport `json:"report"`
 }
 
 // cors opens the ORUK read API to every origin, as the ORUK profile asks.
@@ -55,13 +65,19 @@ func (h *Handler) directoryRoutes() []route {
 			}}
 	}
 	return []route{
-		{Method: "POST", Path: "/v1/directory/import", Summary: "Import an ORUK service list page, service or organization (admins)", Response: host.ImportReport{},
+		{Method: "POST", Path: "/v1/directory/import", Summary: "Import an ORUK service list page, service or organization, ORUK 3.0 or 1.x (admins). " +
+			"200 with the report when every service was stored (outcome complete) or some were (partial: some refused, or the envelope disagrees with the contents); " +
+			"422, a problem with the report, when every service offered was refused (rejected); 400 when the document is refused whole", Response: host.ImportReport{},
 			h: func(c *call) error {
 				b, err := readLimited(c.r, MaxImportBytes)
 				if err != nil {
 					return err
 				}
 				rep, err := s.ImportORUK(c.ctx, c.p, b, nil)
+				if errors.Is(err, host.ErrNothingImported) {
+					writeProblemBody(c.w, http.StatusUnprocessableEntity, ImportProblem{Problem: problemOf(err), Report: rep})
+					return nil
+				}
 				if err != nil {
 					return err
 				}

@@ -60,7 +60,7 @@ func statusOf(err error) int {
 	if errors.As(err, &he) {
 		return he.status
 	}
-	if errors.Is(err, host.ErrKeyReused) {
+	if errors.Is(err, host.ErrKeyReused) || errors.Is(err, host.ErrNothingImported) {
 		return http.StatusUnprocessableEntity
 	}
 	switch socialrx.ErrorCode(err) {
@@ -82,6 +82,22 @@ func statusOf(err error) int {
 // driver said of an internal or unavailable error (socket paths, driver
 // messages) stays in the log; the client reads what it can do.
 func writeProblem(w http.ResponseWriter, err error) {
+	p := problemOf(err)
+	if p.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="socialrx"`)
+	}
+	writeProblemBody(w, p.Status, p)
+}
+
+// writeProblemBody writes a problem, or a type embedding one, with its status.
+func writeProblemBody(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// problemOf is the problem detail of err.
+func problemOf(err error) Problem {
 	st := statusOf(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(st), Status: st, Code: socialrx.ErrorCode(err)}
 	var se *socialrx.Error
@@ -102,12 +118,7 @@ func writeProblem(w http.ResponseWriter, err error) {
 	case st == http.StatusServiceUnavailable && !errors.Is(err, host.ErrOutcomeUnknown):
 		p.Detail = "a service the host depends on did not answer; try again shortly"
 	}
-	if st == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="socialrx"`)
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(st)
-	_ = json.NewEncoder(w).Encode(p)
+	return p
 }
 
 // writeJSON writes v as JSON with the status, and an ETag when version > 0.
@@ -121,8 +132,10 @@ func writeJSON(w http.ResponseWriter, status int, version int64, v any) {
 }
 
 // readBody reads a JSON request body of at most MaxBodyBytes, validates it
-// against the schema and decodes it strictly into v.
-func readBody(r *http.Request, v *schema.Validator, into any) error {
+// (with validate: the route's schema and, for domain documents, the
+// domain's rules, every failing pointer at once) and decodes it strictly
+// into v.
+func readBody(r *http.Request, validate func(doc []byte) error, into any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &httpError{http.StatusUnsupportedMediaType, socialrx.Errorf(socialrx.CodeInvalid, "Content-Type must be application/json, not %q", ct)}
 	}
@@ -130,7 +143,7 @@ func readBody(r *http.Request, v *schema.Validator, into any) error {
 	if err != nil {
 		return err
 	}
-	if err := v.Validate(b); err != nil {
+	if err := validate(b); err != nil {
 		return err
 	}
 	if err := schema.DecodeStrict(b, into); err != nil {

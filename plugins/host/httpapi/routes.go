@@ -35,9 +35,12 @@ type call struct {
 	h   *Handler
 }
 
-// body reads the request body, validated against the route's schema, into v.
+// body reads the request body into v, validated as the route's schema
+// names it by the one validation the command line's validate runs too
+// ([host.Service.Validate]).
 func (c *call) body(v any) error {
-	return readBody(c.r, c.h.validators[c.h.byPattern[c.r.Pattern].Schema], v)
+	name := c.h.byPattern[c.r.Pattern].Schema
+	return readBody(c.r, func(doc []byte) error { return c.h.svc.Validate(name, doc) }, v)
 }
 
 func (c *call) id(name string) string { return c.r.PathValue(name) }
@@ -67,7 +70,7 @@ func (c *call) ok(version int64, v any) error {
 // routes lists every operation of the API.
 func (h *Handler) routes() []route {
 	var all []route
-	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.systemRoutes()} {
+	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.systemRoutes(), schemaRoutes()} {
 		all = append(all, area...)
 	}
 	return all

@@ -2,10 +2,24 @@
 //
 //	socialrx serve [--config FILE] [--addr HOST:PORT]   run the HTTP API
 //	socialrx schema [NAME]                              list or print the published JSON Schemas
-//	socialrx validate --type NAME FILE...               validate documents; exit 1 on any error
+//	socialrx validate --type NAME FILE|URL...           validate documents; exit 1 on any error
 //	socialrx plugins check [--config FILE]              launch each configured plugin and report it
-//	socialrx import oruk [--config FILE] FILE|URL       import an ORUK service list or service
+//	socialrx import oruk [--config FILE] [--max-pages N] [--allow-partial] FILE|URL
+//	                                                    import an ORUK feed, following its pages
 //	socialrx export oruk [--config FILE]                print the directory as an ORUK service list
+//
+// validate checks each document against a published schema and the
+// domain's rules, reporting every failing pointer, as the HTTP API does
+// for request bodies (it runs the same function, host.ValidateAs, as of
+// now). With --type oruk-service-list, oruk-service or oruk-organization
+// it checks an ORUK feed (3.0 or 1.x; a URL's pages are followed) as
+// import oruk reads it, without importing.
+//
+// Exit statuses: 0 success; 1 an error, an invalid document, or an import
+// in which every service offered was refused (nothing stored); 2 a usage
+// error; 3 an import that stored some services but not all (some refused,
+// a list envelope that disagrees with its contents, or a feed cut short by
+// --max-pages; the report says which), unless --allow-partial is given.
 //
 // With no config file, serve uses the embedded SQLite store in
 // ./socialrx.db and the development log messenger, and prints an admin
@@ -29,6 +43,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins"
@@ -43,10 +58,15 @@ func main() {
 const usage = `usage:
   socialrx serve [--config FILE] [--addr HOST:PORT]
   socialrx schema [NAME]
-  socialrx validate --type NAME FILE...
+  socialrx validate --type NAME [--max-pages N] FILE|URL...
+      NAME is a published schema (socialrx schema lists them), or
+      oruk-service-list, oruk-service or oruk-organization for an ORUK feed
   socialrx plugins check [--config FILE]
-  socialrx import oruk [--config FILE] FILE|URL
+  socialrx import oruk [--config FILE] [--max-pages N] [--allow-partial] FILE|URL
   socialrx export oruk [--config FILE]
+exit status: 0 ok; 1 error, invalid, or nothing imported; 2 usage;
+  3 partly imported (some services refused, an envelope that disagrees
+  with its contents, or --max-pages reached) unless --allow-partial
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -61,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "schema":
 		err = printSchema(args[1:], stdout)
 	case "validate":
-		err = validate(args[1:], stdout)
+		err = validate(args[1:], stdout, stderr)
 	case "plugins":
 		if len(args) < 2 || args[1] != "check" {
 			fmt.Fprint(stderr, usage)
@@ -92,6 +112,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fmt.Fprintln(stderr, "socialrx:", err)
+		var pe partialError
+		if errors.As(err, &pe) {
+			return exitPartial
+		}
 		return 1
 	}
 	return 0
@@ -157,38 +181,48 @@ func printSchema(args []string, stdout io.Writer) error {
 	return err
 }
 
-// validate checks each file against the named schema and the domain's own
-// rules, printing every failing pointer.
-func validate(args []string, stdout io.Writer) error {
+// validate checks each file or URL against the named schema and the
+// domain's own rules as of now (host.ValidateAs, as the HTTP API runs on
+// request bodies), printing every failing pointer; or, for the ORUK
+// types, checks an ORUK feed as import oruk reads it.
+func validate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	typ := fs.String("type", "", "schema name, such as referral")
+	typ := fs.String("type", "", "schema name, such as referral, or oruk-service-list, oruk-service, oruk-organization")
+	maxPages := fs.Int("max-pages", defaultMaxPages, "read at most this many pages of a paged ORUK feed")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
 	if *typ == "" || fs.NArg() == 0 {
 		return usageError{errors.New("validate needs --type and at least one file")}
 	}
-	if _, ok := host.Schemas()[host.SchemaName(*typ)]; !ok {
-		return socialrx.Errorf(socialrx.CodeNotFound, "no schema %q (socialrx schema lists them)", *typ)
+	kind, oruk := orukTypes[*typ]
+	if _, ok := host.Schemas()[host.SchemaName(*typ)]; !ok && !oruk {
+		return socialrx.Errorf(socialrx.CodeNotFound, "no schema %q (socialrx schema lists them; or oruk-service-list, oruk-service, oruk-organization)", *typ)
 	}
 	failed := 0
 	for _, f := range fs.Args() {
-		b, err := os.ReadFile(f)
+		if oruk {
+			ok, err := validateORUK(f, kind, *maxPages, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				failed++
+			}
+			continue
+		}
+		b, err := fetch(f)
 		if err != nil {
 			return err
 		}
-		if err := host.ValidateAs(*typ, b); err != nil {
+		fields, err := validationErrors(*typ, b, time.Now())
+		if err != nil {
+			return err
+		}
+		if len(fields) > 0 {
 			failed++
-			fields := socialrx.ErrorFields(err)
-			if len(fields) == 0 {
-				fmt.Fprintf(stdout, "%s: %v\n", f, err)
-			}
 			for _, fe := range fields {
-				p := fe.Path
-				if p == "" {
-					p = "/"
-				}
-				fmt.Fprintf(stdout, "%s: %s: %s\n", f, p, fe.Rule)
+				fmt.Fprintf(stdout, "%s: %s: %s\n", f, pointer(fe.Path), fe.Rule)
 			}
 			continue
 		}
@@ -198,6 +232,24 @@ func validate(args []string, stdout io.Writer) error {
 		return fmt.Errorf("%d of %d documents are invalid", failed, fs.NArg())
 	}
 	return nil
+}
+
+// validationErrors are every failing pointer of doc as the named schema
+// and its domain's rules have them, as of now: the list the HTTP API
+// answers an invalid body with.
+func validationErrors(name string, doc []byte, now time.Time) ([]socialrx.FieldError, error) {
+	err := host.ValidateAs(name, doc, now)
+	if err == nil {
+		return nil, nil
+	}
+	if socialrx.ErrorCode(err) != socialrx.CodeInvalid {
+		return nil, err
+	}
+	fields := socialrx.ErrorFields(err)
+	if len(fields) == 0 {
+		fields = []socialrx.FieldError{{Path: "", Rule: err.Error()}}
+	}
+	return fields, nil
 }
 
 func pluginsCheck(args []string, stdout io.Writer) error {
