@@ -20,6 +20,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -38,6 +39,10 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Logger logs failed requests, and every request at debug level; nil discards.
 	Logger *slog.Logger
+	// PublicURL is the absolute URL the API is reached at, such as
+	// "https://socialrx.example.org", for the links it gives (the ORUK
+	// root's openapi_url); empty: the scheme and host of each request.
+	PublicURL string
 }
 
 // Handler serves the HTTP API of a [host.Service].
@@ -49,9 +54,13 @@ type Handler struct {
 	logger     *slog.Logger
 	validators map[string]*schema.Validator
 	byPattern  map[string]route
+	queries    map[string]*queryChecker
+	publicURL  string
 	openapi    []byte
-	mux        *http.ServeMux
-	root       http.Handler
+	// orukOpenAPI is the OpenAPI document of the ORUK read API alone.
+	orukOpenAPI []byte
+	mux         *http.ServeMux
+	root        http.Handler
 }
 
 // NewHandler returns the HTTP API over svc. Codes: invalid (no tokens).
@@ -68,8 +77,11 @@ func NewHandler(svc *host.Service, o Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger,
-		validators: map[string]*schema.Validator{}, byPattern: map[string]route{}}
+	if u, err := url.Parse(o.PublicURL); o.PublicURL != "" && (err != nil || !u.IsAbs() || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		return nil, socialrx.Invalid(socialrx.Field("/public_url", "must be an absolute http(s) URL such as https://socialrx.example.org"))
+	}
+	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+		validators: map[string]*schema.Validator{}, byPattern: map[string]route{}, queries: map[string]*queryChecker{}}
 	for name, b := range host.Schemas() {
 		h.validators[name] = schema.MustCompile(name+".schema.json", b)
 	}
@@ -78,10 +90,18 @@ func NewHandler(svc *host.Service, o Options) (*Handler, error) {
 	for _, rt := range routes {
 		pattern := rt.Method + " " + rt.Path
 		h.byPattern[pattern] = rt
-		h.mux.HandleFunc(pattern, h.serve(rt))
+		qc, err := newQueryChecker(rt)
+		if err != nil {
+			return nil, err
+		}
+		h.queries[pattern] = qc
+		h.mux.HandleFunc(pattern, h.serve(rt, qc))
 	}
 	var err error
-	if h.openapi, err = openAPI(routes, componentNamer(routes)); err != nil {
+	if h.openapi, err = openAPI(routes, componentNamer(routes), ""); err != nil {
+		return nil, err
+	}
+	if h.orukOpenAPI, err = openAPI(routes, componentNamer(routes), orukPrefix); err != nil {
 		return nil, err
 	}
 	h.root = logRequests(o.Logger, o.Metrics, http.HandlerFunc(h.route))
@@ -119,8 +139,9 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, &httpError{http.StatusMethodNotAllowed, socialrx.Errorf(socialrx.CodeInvalid, "%s takes %s, not %s", r.URL.Path, strings.Join(allow, ", "), r.Method)})
 }
 
-// serve authenticates the caller and runs the route.
-func (h *Handler) serve(rt route) http.HandlerFunc {
+// serve authenticates the caller, checks the query against the route's
+// declaration and runs the route.
+func (h *Handler) serve(rt route, qc *queryChecker) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, ok := h.tokens.Authenticate(r.Header.Get("Authorization"))
 		if !ok {
@@ -138,6 +159,10 @@ func (h *Handler) serve(rt route) http.HandlerFunc {
 				return
 			}
 			ctx = host.WithReason(ctx, why)
+		}
+		if err := qc.check(r.URL.RawQuery); err != nil {
+			writeProblem(w, err)
+			return
 		}
 		if err := rt.h(&call{w: w, r: r, p: p, ctx: ctx, h: h}); err != nil {
 			if statusOf(err) == http.StatusInternalServerError {

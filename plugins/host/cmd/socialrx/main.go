@@ -5,6 +5,7 @@
 //	socialrx validate --type NAME FILE...               validate documents; exit 1 on any error
 //	socialrx plugins check [--config FILE]              launch each configured plugin and report it
 //	socialrx import oruk [--config FILE] FILE|URL       import an ORUK service list or service
+//	socialrx import postcodes [--config FILE] FILE      load postcode centroids (ONS Postcode Directory CSV)
 //	socialrx export oruk [--config FILE]                print the directory as an ORUK service list
 //
 // With no config file, serve uses the embedded SQLite store in
@@ -46,6 +47,7 @@ const usage = `usage:
   socialrx validate --type NAME FILE...
   socialrx plugins check [--config FILE]
   socialrx import oruk [--config FILE] FILE|URL
+  socialrx import postcodes [--config FILE] FILE
   socialrx export oruk [--config FILE]
 `
 
@@ -69,6 +71,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		err = pluginsCheck(args[2:], stdout)
 	case "import", "export":
+		if args[0] == "import" && len(args) > 1 && args[1] == "postcodes" {
+			err = importPostcodes(args[2:], stdout, stderr)
+			break
+		}
 		if len(args) < 2 || args[1] != "oruk" {
 			fmt.Fprint(stderr, usage)
 			return 2
