@@ -22,8 +22,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plugins/devlog"
-	"github.com/socialrx/socialrx/plugins/host/internal/apitest"
 	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
+	"github.com/socialrx/socialrx/plugins/host/internal/apitest"
 	"github.com/socialrx/socialrx/plugins/plugintest"
 	"github.com/socialrx/socialrx/referral"
 )
