@@ -9,9 +9,14 @@
 //	http.ListenAndServe("127.0.0.1:8080", h)
 //
 // A new route goes in the route table of its area (referrals, plans,
-// directory, outcomes) with its request and response types, its schema
-// name and whether it creates (Idempotency-Key) or updates (If-Match,
-// required: 428 without). Every error is an RFC 9457 problem, 404 and 405
+// directory, outcomes, the ORUK read API) with its request and response
+// types, its schema name, its query parameters (the one declaration the
+// OpenAPI document publishes and every request is checked against: any
+// other parameter is refused with a 400 naming it) and whether it creates
+// (Idempotency-Key) or updates (If-Match, required: 428 without). The
+// OpenAPI document declares every status a route can answer, from what
+// the route does; the tests send all their traffic through a checker of
+// the document (internal/apitest). Every error is an RFC 9457 problem, 404 and 405
 // (with Allow) included; 500 and 503 problems say what the client can do,
 // never what a plugin or driver said.
 package httpapi
