@@ -235,8 +235,9 @@ func problemStatuses(rt route) []int {
 	add(rt.Body != nil, http.StatusUnsupportedMediaType)
 	add(rt.Create, http.StatusUnprocessableEntity)
 	add(!rt.Static, http.StatusInternalServerError, http.StatusServiceUnavailable)
+	out = append(out, rt.Problems...)
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // componentNamer names the Go types the routes use as OpenAPI components:

@@ -41,6 +41,9 @@ type route struct {
 	// Static routes answer from what the handler holds (the OpenAPI
 	// document, the schemas, liveness): never 503.
 	Static bool
+	// Problems are problem statuses the route answers beyond those its
+	// other fields imply (see problemStatuses).
+	Problems []int
 	h      func(c *call) error
 }
 
