@@ -44,7 +44,7 @@ type route struct {
 	// Problems are problem statuses the route answers beyond those its
 	// other fields imply (see problemStatuses).
 	Problems []int
-	h      func(c *call) error
+	h        func(c *call) error
 }
 
 // call is one request being served.
