@@ -162,6 +162,7 @@ type doc struct {
 	costWords string
 	stars     float64 // average rating, 0 when none
 	ratings   int
+	areas     serviceAreas
 }
 
 // fields of a text posting
@@ -174,7 +175,7 @@ const (
 
 // derive prepares a validated service for the index.
 func derive(s Service) *doc {
-	d := &doc{svc: s, nameKey: strings.ToLower(s.Name), minAge: -1, maxAge: -1}
+	d := &doc{svc: s, nameKey: strings.ToLower(s.Name), minAge: -1, maxAge: -1, areas: areasOf(s.ServiceAreas)}
 	e := &s.Extensions
 	if s.MinimumAge != nil {
 		d.minAge = *s.MinimumAge

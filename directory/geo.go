@@ -1,7 +1,9 @@
 package directory
 
 import (
+	"encoding/json"
 	"math"
+	"strings"
 
 	"github.com/socialrx/socialrx"
 )
@@ -90,4 +92,119 @@ func cellRange(p Point, km float64) (y0, y1, x0, x1 int32, ok bool) {
 		return 0, 0, 0, 0, false
 	}
 	return y0, y1, x0, x1, true
+}
+
+// polygon is a GeoJSON polygon: an outer ring and any holes, each a list
+// of [longitude, latitude] positions.
+type polygon [][][2]float64
+
+// serviceAreas is what the index keeps of a service's areas for Covers:
+// the polygons of the GeoJSON extents, and whether the service is open to
+// any point (no areas, or an area whose extent cannot be tested).
+type serviceAreas struct {
+	open     bool
+	polygons []polygon
+}
+
+func areasOf(as []ServiceArea) serviceAreas {
+	if len(as) == 0 {
+		return serviceAreas{open: true}
+	}
+	var out serviceAreas
+	for _, a := range as {
+		ps, ok := geoJSONPolygons(a)
+		if !ok {
+			out.open = true
+		}
+		out.polygons = append(out.polygons, ps...)
+	}
+	return out
+}
+
+// geoJSONPolygons reads the polygons of a service area's extent when it is
+// GeoJSON: a Polygon or MultiPolygon, or a Feature or FeatureCollection of
+// them. ok is false when the extent is not GeoJSON of these kinds.
+func geoJSONPolygons(a ServiceArea) (ps []polygon, ok bool) {
+	t := strings.ToLower(strings.TrimSpace(a.ExtentType))
+	if a.Extent == "" || t != "" && !strings.Contains(t, "geojson") {
+		return nil, false
+	}
+	var g geoJSON
+	if json.Unmarshal([]byte(a.Extent), &g) != nil {
+		return nil, false
+	}
+	return g.polygons()
+}
+
+type geoJSON struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+	Geometry    *geoJSON        `json:"geometry"`
+	Features    []geoJSON       `json:"features"`
+}
+
+func (g *geoJSON) polygons() ([]polygon, bool) {
+	switch g.Type {
+	case "Polygon":
+		var p polygon
+		return []polygon{p}, json.Unmarshal(g.Coordinates, &p) == nil && len(p) > 0
+	case "MultiPolygon":
+		var ps []polygon
+		return ps, json.Unmarshal(g.Coordinates, &ps) == nil && len(ps) > 0
+	case "Feature":
+		if g.Geometry == nil {
+			return nil, false
+		}
+		return g.Geometry.polygons()
+	case "FeatureCollection":
+		var out []polygon
+		for i := range g.Features {
+			ps, ok := g.Features[i].polygons()
+			if !ok {
+				return nil, false
+			}
+			out = append(out, ps...)
+		}
+		return out, len(out) > 0
+	}
+	return nil, false
+}
+
+// covers reports whether a service with these areas serves p.
+func (a *serviceAreas) covers(p Point) bool {
+	if a.open {
+		return true
+	}
+	for _, poly := range a.polygons {
+		if poly.contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// contains reports whether p is inside the outer ring and outside every
+// hole, by ray casting (planar, as GeoJSON positions are).
+func (poly polygon) contains(p Point) bool {
+	if len(poly) == 0 || !inRing(poly[0], p) {
+		return false
+	}
+	for _, hole := range poly[1:] {
+		if inRing(hole, p) {
+			return false
+		}
+	}
+	return true
+}
+
+func inRing(ring [][2]float64, p Point) bool {
+	in := false
+	x, y := p.Longitude, p.Latitude
+	for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+		xi, yi, xj, yj := ring[i][0], ring[i][1], ring[j][0], ring[j][1]
+		if (yi > y) != (yj > y) && x < (xj-xi)*(y-yi)/(yj-yi)+xi {
+			in = !in
+		}
+	}
+	return in
 }

@@ -505,6 +505,9 @@ func (ix *Index) Search(q Query) (SearchResult, error) {
 		if len(taxa) > 0 && !anyHas(taxa, slot) {
 			return
 		}
+		if p.slow && !p.post(ix.docs[slot]) {
+			return
+		}
 		if len(p.windows.list) > 0 && !ix.runsIn(slot, &p.windows, p.today) {
 			return
 		}

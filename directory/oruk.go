@@ -269,3 +269,80 @@ func Schemas() map[string][]byte { return published.Schemas() }
 // ValidateAs checks a document against the named published schema and the
 // package's own rules. Codes: not_found (unknown name), invalid.
 func ValidateAs(name string, doc []byte) error { return published.Validate(name, doc) }
+
+// ServiceAt is a service at one of its locations, in the form of ORUK's
+// service_at_location documents: the link, with the place and the service
+// themselves.
+type ServiceAt struct {
+	// ID is the link's UUID.
+	ID string `json:"id" jsonschema:"format=uuid"`
+	// ServiceID is the UUID of the service.
+	ServiceID string `json:"service_id,omitempty" jsonschema:"format=uuid"`
+	// LocationID is the UUID of the location.
+	LocationID string `json:"location_id,omitempty" jsonschema:"format=uuid"`
+	// Location is the place.
+	Location *Location `json:"location,omitempty"`
+	// Service is the service, without its list of service_at_locations.
+	Service *Service `json:"service,omitempty"`
+}
+
+// Sites returns s at each of its locations, in full (ORUK's
+// service_at_location_full): every link with its service_id and
+// location_id filled in from the service and the location. They share
+// nothing with s.
+func (s Service) Sites() []ServiceAt {
+	c := s.Clone()
+	c.normalize()
+	sals := c.ServiceAtLocations
+	c.ServiceAtLocations = nil
+	out := make([]ServiceAt, 0, len(sals))
+	for _, sal := range sals {
+		svc := c.Clone()
+		a := ServiceAt{ID: sal.ID, ServiceID: sal.ServiceID, LocationID: sal.LocationID, Location: sal.Location, Service: &svc}
+		if a.ServiceID == "" {
+			a.ServiceID = c.ID
+		}
+		if a.LocationID == "" && a.Location != nil {
+			a.LocationID = a.Location.ID
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// Summary returns the list form of a, as ORUK's service_at_location_list
+// carries it: the location's and the service's one-to-one fields only.
+func (a ServiceAt) Summary() ServiceAt {
+	out := ServiceAt{ID: a.ID, ServiceID: a.ServiceID, LocationID: a.LocationID}
+	if a.Location != nil {
+		l := a.Location.clone()
+		l.Addresses, l.Accessibility, l.Attributes = nil, nil, nil
+		out.Location = &l
+	}
+	if a.Service != nil {
+		s := a.Service.Summary()
+		out.Service = &s
+	}
+	return out
+}
+
+// DistanceKm is the great-circle distance between two points, in km.
+func DistanceKm(a, b Point) float64 { return kmOf(newGeo(a).hav(newGeo(b))) }
+
+// NormalizePostcode returns a UK postcode in its normal form, upper case
+// with one space before the inward code ("SE1P 5ZZ"), and whether s has the
+// shape of a full postcode.
+func NormalizePostcode(s string) (string, bool) {
+	pc := normPostcode(s)
+	if len(pc) < 5 || len(pc) > 7 {
+		return pc, false
+	}
+	out, in := pc[:len(pc)-3], pc[len(pc)-3:]
+	if !isOutward(out) && !(len(out) == 4 && isOutward(out[:3]) && out[3] >= 'A' && out[3] <= 'Z') {
+		return pc, false
+	}
+	if in[0] < '0' || in[0] > '9' || in[1] < 'A' || in[1] > 'Z' || in[2] < 'A' || in[2] > 'Z' {
+		return pc, false
+	}
+	return out + " " + in, true
+}

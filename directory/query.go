@@ -1,7 +1,9 @@
 package directory
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -48,6 +50,30 @@ type Query struct {
 	RadiusKm float64 `json:"radius_km,omitempty" jsonschema:"minimum=0,maximum=1000"`
 	// IncludeOnline keeps services delivered online whatever RadiusKm says.
 	IncludeOnline bool `json:"include_online,omitempty"`
+	// Covers keeps services that serve this point: those with no service
+	// area, or with a service area whose extent is a GeoJSON Polygon or
+	// MultiPolygon that contains it, or with a service area of another
+	// kind of extent (which cannot be tested, so does not leave the service
+	// out). ORUK's postcode parameter, with the postcode's centroid.
+	Covers *Point `json:"covers,omitempty"`
+	// Taxonomies keeps services with a taxonomy term from any of these
+	// taxonomies, by the taxonomy's id or name (ORUK's taxonomy_id).
+	Taxonomies []string `json:"taxonomies,omitempty" jsonschema:"maxItems=50,maxLength=200"`
+	// Organizations keeps services run by any of these organizations, by
+	// id (ORUK's organization_id).
+	Organizations []string `json:"organizations,omitempty" jsonschema:"maxItems=50,maxLength=200"`
+	// MinimumAgeFrom keeps services whose minimum age (0 when they give
+	// none) is at least this (ORUK's minimum_age).
+	MinimumAgeFrom *float64 `json:"minimum_age_from,omitempty" jsonschema:"minimum=0,maximum=150"`
+	// MaximumAgeTo keeps services that give a maximum age of at most this
+	// (ORUK's maximum_age).
+	MaximumAgeTo *float64 `json:"maximum_age_to,omitempty" jsonschema:"minimum=0,maximum=150"`
+	// Session keeps services with one schedule that meets every part of
+	// it (ORUK's day, start_time and end_time).
+	Session *Session `json:"session,omitempty"`
+	// ModifiedSince keeps services last modified at or after this time
+	// (ORUK's modified_after); services that do not say when are left out.
+	ModifiedSince time.Time `json:"modified_since,omitzero"`
 	// Page is the page wanted, from 1 (0 means 1), at most 100000.
 	Page int `json:"page,omitempty" jsonschema:"minimum=0,maximum=100000"`
 	// PerPage is the number of services per page, 1 to 100 (0 means 20).
@@ -122,6 +148,56 @@ func (s Slot) check(path string) ([]socialrx.FieldError, window) {
 	return out, w
 }
 
+// Session asks for a schedule by its day and hours. Every part given must
+// hold of one schedule.
+type Session struct {
+	// Day keeps schedules that run on this day of the week.
+	Day Day `json:"day,omitempty"`
+	// OpensFrom keeps schedules that open at or after this time, HH:MM.
+	OpensFrom string `json:"opens_from,omitempty" jsonschema:"maxLength=8"`
+	// ClosesBy keeps schedules that close at or before this time, HH:MM.
+	ClosesBy string `json:"closes_by,omitempty" jsonschema:"maxLength=8"`
+}
+
+// sessionTest is a Session prepared for tests against sessions.
+type sessionTest struct {
+	days          uint8 // 0: any day
+	opens, closes int32 // -1: any
+}
+
+func (s *Session) check(path string) ([]socialrx.FieldError, sessionTest) {
+	var out []socialrx.FieldError
+	t := sessionTest{opens: -1, closes: -1}
+	if s.Day != "" {
+		day, ok := weekdays[s.Day]
+		if !ok {
+			out = append(out, socialrx.Field(path+"/day", "%q is not a day such as \"tuesday\"", string(s.Day)))
+		}
+		t.days = 1 << uint(day)
+	}
+	for _, f := range []struct {
+		name, v string
+		dst     *int32
+	}{{"opens_from", s.OpensFrom, &t.opens}, {"closes_by", s.ClosesBy, &t.closes}} {
+		if f.v == "" {
+			continue
+		}
+		v, ok := parseClock(f.v)
+		if !ok {
+			out = append(out, socialrx.Field(path+"/"+f.name, "%q is not a time HH:MM", f.v))
+		}
+		*f.dst = int32(v)
+	}
+	return out, t
+}
+
+// meets reports whether a session meets every part of the test.
+func (t *sessionTest) meets(ss *session) bool {
+	return (t.days == 0 || ss.days&t.days != 0) &&
+		(t.opens < 0 || ss.opens >= 0 && ss.opens >= t.opens) &&
+		(t.closes < 0 || ss.closes >= 0 && ss.closes <= t.closes)
+}
+
 // SearchResult is one page of a search.
 type SearchResult struct {
 	// TotalItems is the number of services that match, on all pages.
@@ -174,6 +250,16 @@ type prepared struct {
 	dLat     float32 // the radius as latitude, radians, a little over
 	online   bool    // services delivered online pass the radius
 	unplaced bool    // services with no coordinates pass the radius
+
+	// The filters read from the doc itself, after the others.
+	slow       bool
+	covers     *Point
+	taxonomies []string // lower-cased
+	orgs       []string
+	minFrom    float64 // -1: none
+	maxTo      float64 // -1: none
+	session    *sessionTest
+	modified   time.Time
 }
 
 // prepare checks everything a query and a match share.
@@ -250,6 +336,7 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 		p.setRadius(q.RadiusKm)
 	}
 	p.online = q.IncludeOnline
+	errs = append(errs, q.checkSlow(&p)...)
 	if q.Page < 0 || q.Page > 100000 {
 		errs = append(errs, socialrx.Field("/page", "must be 0 to 100000"))
 	}
@@ -260,6 +347,79 @@ func (q *Query) check() ([]socialrx.FieldError, prepared) {
 		errs = append(errs, socialrx.Field("/text", "must be at most 1000 bytes"))
 	}
 	return errs, p
+}
+
+// checkSlow checks and prepares the filters read from the doc itself.
+func (q *Query) checkSlow(p *prepared) []socialrx.FieldError {
+	var errs []socialrx.FieldError
+	p.minFrom, p.maxTo = -1, -1
+	if q.Covers != nil {
+		errs = append(errs, q.Covers.check("/covers")...)
+		p.covers = q.Covers
+	}
+	for i, t := range q.Taxonomies {
+		if lower(t) == "" {
+			errs = append(errs, socialrx.Field("/taxonomies/"+strconv.Itoa(i), "must not be blank"))
+		}
+		p.taxonomies = append(p.taxonomies, lower(t))
+	}
+	for i, o := range q.Organizations {
+		if strings.TrimSpace(o) == "" {
+			errs = append(errs, socialrx.Field("/organizations/"+strconv.Itoa(i), "must not be blank"))
+		}
+		p.orgs = append(p.orgs, strings.TrimSpace(o))
+	}
+	for _, a := range []struct {
+		name string
+		v    *float64
+		dst  *float64
+	}{{"minimum_age_from", q.MinimumAgeFrom, &p.minFrom}, {"maximum_age_to", q.MaximumAgeTo, &p.maxTo}} {
+		if a.v == nil {
+			continue
+		}
+		if !(*a.v >= 0 && *a.v <= 150) {
+			errs = append(errs, socialrx.Field("/"+a.name, "must be 0 to 150"))
+		}
+		*a.dst = *a.v
+	}
+	if q.Session != nil {
+		fs, t := q.Session.check("/session")
+		errs = append(errs, fs...)
+		p.session = &t
+	}
+	p.modified = q.ModifiedSince
+	p.slow = p.covers != nil || len(p.taxonomies) > 0 || len(p.orgs) > 0 || p.minFrom >= 0 || p.maxTo >= 0 || p.session != nil || !p.modified.IsZero()
+	return errs
+}
+
+// post applies the filters read from the doc itself.
+func (p *prepared) post(d *doc) bool {
+	s := &d.svc
+	if p.minFrom >= 0 && max(d.minAge, 0) < p.minFrom || p.maxTo >= 0 && (d.maxAge < 0 || d.maxAge > p.maxTo) {
+		return false
+	}
+	if !p.modified.IsZero() && (s.LastModified.IsZero() || s.LastModified.Before(p.modified)) {
+		return false
+	}
+	if len(p.orgs) > 0 {
+		org := s.OrganizationID
+		if org == "" && s.Organization != nil {
+			org = s.Organization.ID
+		}
+		if !containsString(p.orgs, org) {
+			return false
+		}
+	}
+	if len(p.taxonomies) > 0 && !slices.ContainsFunc(s.taxonomyTerms(), func(t *TaxonomyTerm) bool {
+		return t.TaxonomyID != "" && containsString(p.taxonomies, lower(t.TaxonomyID)) ||
+			t.Taxonomy != "" && containsString(p.taxonomies, lower(t.Taxonomy))
+	}) {
+		return false
+	}
+	if p.session != nil && !slices.ContainsFunc(d.sessions, func(ss session) bool { return p.session.meets(&ss) }) {
+		return false
+	}
+	return p.covers == nil || d.areas.covers(*p.covers)
 }
 
 // setRadius sets the circle of radius km around the point.

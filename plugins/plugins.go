@@ -79,6 +79,8 @@ const (
 	KindService        Kind = "service"
 	KindOrganization   Kind = "organization"
 	KindMeasurement    Kind = "measurement"
+	// KindPostcode is a postcode's centroid, by normalised postcode.
+	KindPostcode Kind = "postcode"
 )
 
 // Document is one stored aggregate: its JSON and the few fields the host

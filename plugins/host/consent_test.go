@@ -173,7 +173,7 @@ func whatLeft(t *testing.T, e *hosttest.Env, r *referral.Referral, o *referral.O
 	for _, ev := range e.Clinical.Recorded() {
 		d.GPCodes = append(d.GPCodes, ev.Event.SNOMED)
 	}
-	page, err := e.Svc.ORUKServices(ctx, "", 1, 100)
+	page, err := e.Svc.ORUKServices(ctx, host.ORUKQuery{Page: 1, PerPage: 100})
 	require.NoError(t, err)
 	require.NotEmpty(t, page.Contents)
 	export, err := json.Marshal(page)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -235,21 +234,6 @@ func (s *Service) Match(ctx context.Context, p Principal, in MatchRequest) (dire
 	return res, err
 }
 
-// ORUKServices is the public ORUK read API's service list: a page of
-// active services matching text. Codes: invalid, unavailable.
-func (s *Service) ORUKServices(ctx context.Context, text string, page, perPage int) (directory.ServicePage, error) {
-	var pg directory.ServicePage
-	err := s.withIndex(ctx, func(ix *directory.Index) error {
-		res, err := ix.Search(directory.Query{Text: text, Status: []directory.Status{directory.StatusActive}, Page: page, PerPage: perPage})
-		if err != nil {
-			return err
-		}
-		pg = ix.Page(res)
-		return nil
-	})
-	return pg, err
-}
-
 // ORUKService is one service for the public ORUK read API. Codes:
 // not_found, unavailable.
 func (s *Service) ORUKService(ctx context.Context, id string) (directory.Service, error) {
@@ -259,123 +243,4 @@ func (s *Service) ORUKService(ctx context.Context, id string) (directory.Service
 		return err
 	})
 	return svc, err
-}
-
-// ORUKPage is the ORUK paging envelope around any list.
-type ORUKPage[T any] struct {
-	TotalItems int  `json:"total_items"`
-	TotalPages int  `json:"total_pages"`
-	PageNumber int  `json:"page_number"`
-	Size       int  `json:"size"`
-	FirstPage  bool `json:"first_page"`
-	LastPage   bool `json:"last_page"`
-	Empty      bool `json:"empty"`
-	Contents   []T  `json:"contents"`
-}
-
-// orukPage cuts one page (from 1) of perPage items (default 50) out of all.
-func orukPage[T any](all []T, page, perPage int) ORUKPage[T] {
-	if perPage <= 0 {
-		perPage = 50
-	}
-	if page <= 0 {
-		page = 1
-	}
-	pages := (len(all) + perPage - 1) / perPage
-	lo := min((page-1)*perPage, len(all))
-	hi := min(lo+perPage, len(all))
-	items := append([]T{}, all[lo:hi]...)
-	return ORUKPage[T]{TotalItems: len(all), TotalPages: pages, PageNumber: page, Size: len(items),
-		FirstPage: page == 1, LastPage: page >= pages, Empty: len(all) == 0, Contents: items}
-}
-
-// allServices returns every active service in the index, by id.
-func (s *Service) allServices(ctx context.Context) ([]directory.Service, error) {
-	var out []directory.Service
-	err := s.withIndex(ctx, func(ix *directory.Index) error {
-		for page := 1; ; page++ {
-			res, err := ix.Search(directory.Query{Status: []directory.Status{directory.StatusActive}, Page: page, PerPage: 100})
-			if err != nil {
-				return err
-			}
-			pg := ix.Page(res)
-			out = append(out, pg.Contents...)
-			if pg.LastPage || pg.Empty {
-				return nil
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
-}
-
-// ORUKServiceAtLocations lists every service-at-location of active services.
-func (s *Service) ORUKServiceAtLocations(ctx context.Context, page, perPage int) (ORUKPage[directory.ServiceAtLocation], error) {
-	all, err := s.allServices(ctx)
-	if err != nil {
-		return ORUKPage[directory.ServiceAtLocation]{}, err
-	}
-	var sals []directory.ServiceAtLocation
-	for _, svc := range all {
-		for _, sal := range svc.ServiceAtLocations {
-			if sal.ServiceID == "" {
-				sal.ServiceID = svc.ID
-			}
-			sals = append(sals, sal)
-		}
-	}
-	return orukPage(sals, page, perPage), nil
-}
-
-// ORUKTaxonomyTerms lists the taxonomy terms used by active services.
-func (s *Service) ORUKTaxonomyTerms(ctx context.Context, page, perPage int) (ORUKPage[directory.TaxonomyTerm], error) {
-	all, err := s.allServices(ctx)
-	if err != nil {
-		return ORUKPage[directory.TaxonomyTerm]{}, err
-	}
-	seen := map[string]bool{}
-	var terms []directory.TaxonomyTerm
-	for _, svc := range all {
-		for _, a := range svc.Attributes {
-			if t := a.TaxonomyTerm; t != nil && !seen[t.ID] {
-				seen[t.ID] = true
-				terms = append(terms, *t)
-			}
-		}
-	}
-	sort.Slice(terms, func(i, j int) bool { return terms[i].ID < terms[j].ID })
-	return orukPage(terms, page, perPage), nil
-}
-
-// Taxonomy is an ORUK taxonomy: a named vocabulary of terms.
-type Taxonomy struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-}
-
-// ORUKTaxonomies lists the taxonomies the terms of active services come from.
-func (s *Service) ORUKTaxonomies(ctx context.Context, page, perPage int) (ORUKPage[Taxonomy], error) {
-	terms, err := s.ORUKTaxonomyTerms(ctx, 1, 1<<30)
-	if err != nil {
-		return ORUKPage[Taxonomy]{}, err
-	}
-	seen := map[string]bool{}
-	var out []Taxonomy
-	for _, t := range terms.Contents {
-		id := t.TaxonomyID
-		if id == "" {
-			id = t.Taxonomy
-		}
-		if id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, Taxonomy{ID: id, Name: t.Taxonomy, Description: "Terms from the " + t.Taxonomy + " taxonomy"})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return orukPage(out, page, perPage), nil
 }

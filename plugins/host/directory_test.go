@@ -59,7 +59,7 @@ func TestDirectoryOnEveryStore(t *testing.T) {
 		require.NotEmpty(t, m.Suggestions)
 		assert.Equal(t, gardenID, m.Suggestions[0].ID)
 
-		pg, err := e.Svc.ORUKServices(ctx, "", 1, 1)
+		pg, err := e.Svc.ORUKServices(ctx, host.ORUKQuery{Page: 1, PerPage: 1})
 		require.NoError(t, err, "code %q", socialrx.ErrorCode(err))
 		assert.Equal(t, 2, pg.TotalItems)
 		assert.Equal(t, 2, pg.TotalPages)
@@ -254,7 +254,7 @@ func TestDirectoryReadsDuringImports(t *testing.T) {
 			assert.GreaterOrEqual(t, m.Considered, max(before, matched), "match")
 			matched = m.Considered
 
-			pg, err := h.Svc.ORUKServices(ctx, "walk", 1, 100)
+			pg, err := h.Svc.ORUKServices(ctx, host.ORUKQuery{Search: "walk", Page: 1, PerPage: 100})
 			if !assert.NoError(t, err) {
 				return
 			}

@@ -39,7 +39,7 @@ type build struct {
 // builds plugins:
 //
 //	func TestMain(m *testing.M) { plugintest.Main(m) }
-func Main(m *testing.M) {
+func Main(m interface{ Run() int }) {
 	builds.mu.Lock()
 	builds.main = true
 	builds.mu.Unlock()

@@ -9,9 +9,14 @@
 //	http.ListenAndServe("127.0.0.1:8080", h)
 //
 // A new route goes in the route table of its area (referrals, plans,
-// directory, outcomes) with its request and response types, its schema
-// name and whether it creates (Idempotency-Key) or updates (If-Match,
-// required: 428 without). Every error is an RFC 9457 problem, 404 and 405
+// directory, outcomes, the ORUK read API) with its request and response
+// types, its schema name, its query parameters (the one declaration the
+// OpenAPI document publishes and every request is checked against: any
+// other parameter is refused with a 400 naming it) and whether it creates
+// (Idempotency-Key) or updates (If-Match, required: 428 without). The
+// OpenAPI document declares every status a route can answer, from what
+// the route does; the tests send all their traffic through a checker of
+// the document (internal/apitest). Every error is an RFC 9457 problem, 404 and 405
 // (with Allow) included; 500 and 503 problems say what the client can do,
 // never what a plugin or driver said.
 package httpapi
@@ -20,11 +25,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/socialrx/socialrx"
-	"github.com/socialrx/socialrx/internal/schema"
 	"github.com/socialrx/socialrx/plugins/host"
 )
 
@@ -38,20 +43,27 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Logger logs failed requests, and every request at debug level; nil discards.
 	Logger *slog.Logger
+	// PublicURL is the absolute URL the API is reached at, such as
+	// "https://socialrx.example.org", for the links it gives (the ORUK
+	// root's openapi_url); empty: the scheme and host of each request.
+	PublicURL string
 }
 
 // Handler serves the HTTP API of a [host.Service].
 type Handler struct {
-	svc        *host.Service
-	tokens     *Tokens
-	metrics    *Metrics
-	ready      func(context.Context) error
-	logger     *slog.Logger
-	validators map[string]*schema.Validator
-	byPattern  map[string]route
-	openapi    []byte
-	mux        *http.ServeMux
-	root       http.Handler
+	svc       *host.Service
+	tokens    *Tokens
+	metrics   *Metrics
+	ready     func(context.Context) error
+	logger    *slog.Logger
+	byPattern map[string]route
+	queries   map[string]*queryChecker
+	publicURL string
+	openapi   []byte
+	// orukOpenAPI is the OpenAPI document of the ORUK read API alone.
+	orukOpenAPI []byte
+	mux         *http.ServeMux
+	root        http.Handler
 }
 
 // NewHandler returns the HTTP API over svc. Codes: invalid (no tokens).
@@ -68,20 +80,28 @@ func NewHandler(svc *host.Service, o Options) (*Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger,
-		validators: map[string]*schema.Validator{}, byPattern: map[string]route{}}
-	for name, b := range host.Schemas() {
-		h.validators[name] = schema.MustCompile(name+".schema.json", b)
+	if u, err := url.Parse(o.PublicURL); o.PublicURL != "" && (err != nil || !u.IsAbs() || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		return nil, socialrx.Invalid(socialrx.Field("/public_url", "must be an absolute http(s) URL such as https://socialrx.example.org"))
 	}
+	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+		byPattern: map[string]route{}, queries: map[string]*queryChecker{}}
 	h.mux = http.NewServeMux()
 	routes := h.routes()
 	for _, rt := range routes {
 		pattern := rt.Method + " " + rt.Path
 		h.byPattern[pattern] = rt
-		h.mux.HandleFunc(pattern, h.serve(rt))
+		qc, err := newQueryChecker(rt)
+		if err != nil {
+			return nil, err
+		}
+		h.queries[pattern] = qc
+		h.mux.HandleFunc(pattern, h.serve(rt, qc))
 	}
 	var err error
-	if h.openapi, err = openAPI(routes, componentNamer(routes)); err != nil {
+	if h.openapi, err = openAPI(routes, componentNamer(routes), ""); err != nil {
+		return nil, err
+	}
+	if h.orukOpenAPI, err = openAPI(routes, componentNamer(routes), orukPrefix); err != nil {
 		return nil, err
 	}
 	h.root = logRequests(o.Logger, o.Metrics, http.HandlerFunc(h.route))
@@ -119,8 +139,9 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 	writeProblem(w, &httpError{http.StatusMethodNotAllowed, socialrx.Errorf(socialrx.CodeInvalid, "%s takes %s, not %s", r.URL.Path, strings.Join(allow, ", "), r.Method)})
 }
 
-// serve authenticates the caller and runs the route.
-func (h *Handler) serve(rt route) http.HandlerFunc {
+// serve authenticates the caller, checks the query against the route's
+// declaration and runs the route.
+func (h *Handler) serve(rt route, qc *queryChecker) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, ok := h.tokens.Authenticate(r.Header.Get("Authorization"))
 		if !ok {
@@ -138,6 +159,10 @@ func (h *Handler) serve(rt route) http.HandlerFunc {
 				return
 			}
 			ctx = host.WithReason(ctx, why)
+		}
+		if err := qc.check(r.URL.RawQuery); err != nil {
+			writeProblem(w, err)
+			return
 		}
 		if err := rt.h(&call{w: w, r: r, p: p, ctx: ctx, h: h}); err != nil {
 			if statusOf(err) == http.StatusInternalServerError {

@@ -105,7 +105,7 @@ func BenchmarkHTTP(b *testing.B) {
 	})
 	b.Run("oruk_search", func(b *testing.B) {
 		measure(b, func() *http.Request {
-			req, _ := http.NewRequest("GET", e.srv.URL+"/oruk/services?text=garden&per_page=10", nil)
+			req, _ := http.NewRequest("GET", e.srv.URL+"/oruk/services?search=garden&per_page=10", nil)
 			return req
 		}, 200)
 	})

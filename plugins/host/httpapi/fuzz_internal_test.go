@@ -117,3 +117,37 @@ func pointsInto(doc any, pointer string) bool {
 	}
 	return true
 }
+
+// FuzzQuery runs the query check of every route on arbitrary query
+// strings: it never panics, and what it refuses is invalid, naming a
+// parameter ("/name", "/name/0") or the whole query ("").
+func FuzzQuery(f *testing.F) {
+	var checkers []*queryChecker
+	for _, rt := range (&Handler{}).routes() {
+		qc, err := newQueryChecker(rt)
+		if err != nil {
+			f.Fatal(err)
+		}
+		checkers = append(checkers, qc)
+	}
+	for _, seed := range []string{"", "limit=5&cursor=x", "postcode=SE1P+5ZZ&proximity=500", "breakdown=triage_level:area&breakdown=x",
+		"page=0&per_page=1e3", "%zz", "day=TU&start_time=10:00", "minimum_age=NaN", "modified_after=2025-01-01T00:00:00Z", "a=1&a=2"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, qc := range checkers {
+			err := qc.check(raw)
+			if err == nil {
+				continue
+			}
+			if socialrx.ErrorCode(err) != socialrx.CodeInvalid {
+				t.Fatalf("%q: %v is not invalid", raw, err)
+			}
+			for _, fe := range socialrx.ErrorFields(err) {
+				if fe.Path != "" && !strings.HasPrefix(fe.Path, "/") {
+					t.Fatalf("%q: pointer %q", raw, fe.Path)
+				}
+			}
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,6 +16,7 @@ import (
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins/host"
 	"github.com/socialrx/socialrx/plugins/host/httpapi"
+	"github.com/socialrx/socialrx/plugins/host/internal/apitest"
 	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -63,6 +65,7 @@ func newEnvOn(t testing.TB, he *hosttest.Env) *env {
 	h, err := httpapi.NewHandler(e.Svc, httpapi.Options{Tokens: tk})
 	require.NoError(t, err)
 	e.h = h
+	openapiOnce.Do(func() { openapiChecker = apitest.MustNew(h.OpenAPI()) })
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -114,12 +117,29 @@ func (e *env) do(role referral.Role, method, path string, body any, headers ...s
 			req.Header.Set("If-Match", e.do(referral.RoleAdmin, "GET", m[1]+m[2]+m[3], nil).header.Get("ETag"))
 		}
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := e.client().Do(req)
 	require.NoError(e.t, err)
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(e.t, err)
 	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// openapi checks every request the route tests send, and every response
+// they get, against the API's OpenAPI document.
+// The document is the same for every handler: it is made from the route
+// table alone.
+var (
+	openapiOnce    sync.Once
+	openapiChecker *apitest.Checker
+)
+
+func openapi() *apitest.Checker { return openapiChecker }
+
+// client is an HTTP client that fails the test on any request or
+// response that does not agree with the OpenAPI document.
+func (e *env) client() *http.Client {
+	return &http.Client{Transport: openapi().Transport(e.t, nil)}
 }
 
 // updatedRecord matches the path of an update route up to the record it

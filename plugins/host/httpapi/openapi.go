@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/socialrx/socialrx/internal/schema"
+	"github.com/socialrx/socialrx/plugins/host"
 )
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -18,10 +21,17 @@ var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 var componentName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
 // openAPI generates the OpenAPI 3.1 document of the routes from the same
-// Go types the handlers decode and encode. name gives each Go type its
-// component name; two distinct types given one name are an error, never a
-// silent merge.
-func openAPI(routes []route, name func(reflect.Type) string) ([]byte, error) {
+// route table the handlers are registered from: every path (as a client
+// writes it: "/oruk/" for the mux's "/oruk/{$}", and a preflight on
+// "/oruk/{path...}" as an OPTIONS operation on each ORUK path), its path,
+// header and query parameters, request body, every status the route can
+// answer (each problem status by what the route does) and its security.
+// The schemas are reflected from the Go types the handlers decode and
+// encode; name gives each Go type its component name, and two distinct
+// types given one name are an error, never a silent merge. With prefix,
+// the document has only the routes under it, their paths relative to it
+// (the server URL).
+func openAPI(routes []route, name func(reflect.Type) string, prefix string) ([]byte, error) {
 	r := schema.Reflector()
 	r.ExpandedStruct = false
 	named := map[string]reflect.Type{}
@@ -52,42 +62,40 @@ func openAPI(routes []route, name func(reflect.Type) string) ([]byte, error) {
 		}
 		return map[string]any{"$ref": "#/components/schemas/" + n}
 	}
+	problem := map[string]any{"application/problem+json": map[string]any{"schema": ref(Problem{})}}
+	if prefix != "" {
+		routes = slices.DeleteFunc(slices.Clone(routes), func(rt route) bool { return !strings.HasPrefix(rt.Path, prefix+"/") })
+	}
+	// docPath is the path of a mux pattern as the document gives it.
+	docPath := func(p string) string {
+		p = strings.TrimSuffix(p, "{$}")
+		return strings.TrimPrefix(p, prefix)
+	}
 	paths := map[string]map[string]any{}
-	problem := map[string]any{"description": "A problem (RFC 9457)", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref(Problem{})}}}
+	add := func(path, method string, op map[string]any) {
+		if paths[path] == nil {
+			paths[path] = map[string]any{}
+		}
+		op["operationId"] = operationID(method, path)
+		paths[path][strings.ToLower(method)] = op
+	}
 	for _, rt := range routes {
-		op := map[string]any{"summary": rt.Summary, "operationId": operationID(rt)}
-		var params []any
-		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		if strings.HasSuffix(rt.Path, "{path...}") {
+			continue // an OPTIONS operation on each path under it, below
 		}
-		if rt.Create {
-			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string"}})
+		add(docPath(rt.Path), rt.Method, operation(rt, ref, problem))
+	}
+	for _, rt := range routes {
+		base, wild := strings.CutSuffix(rt.Path, "{path...}")
+		if !wild {
+			continue
 		}
-		if rt.Update {
-			params = append(params, map[string]any{"name": "If-Match", "in": "header", "schema": map[string]any{"type": "string"}})
+		for _, other := range routes {
+			if p := docPath(other.Path); strings.HasPrefix(other.Path, base) && other.Path != rt.Path && paths[p][strings.ToLower(rt.Method)] == nil {
+				add(p, rt.Method, operation(route{Method: rt.Method, Path: other.Path, Summary: rt.Summary, Public: rt.Public,
+					Static: rt.Static, Status: rt.Status, Response: rt.Response, Media: rt.Media}, ref, problem))
+			}
 		}
-		if params != nil {
-			op["parameters"] = params
-		}
-		if rt.Body != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.Body)}}}
-		}
-		ok := map[string]any{"description": "OK"}
-		if rt.Response != nil {
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
-		}
-		status := "200"
-		if rt.Create {
-			status = "201"
-		}
-		op["responses"] = map[string]any{status: ok, "default": problem}
-		if rt.Public {
-			op["security"] = []any{}
-		}
-		if paths[rt.Path] == nil {
-			paths[rt.Path] = map[string]any{}
-		}
-		paths[rt.Path][strings.ToLower(rt.Method)] = op
 	}
 	if len(clashes) > 0 {
 		return nil, fmt.Errorf("openapi: component names collide: %s", strings.Join(slices.Sorted(maps.Keys(clashes)), "; "))
@@ -97,16 +105,22 @@ func openAPI(routes []route, name func(reflect.Type) string) ([]byte, error) {
 			return nil, fmt.Errorf("openapi: component name %q is not of the form %s", n, componentName)
 		}
 	}
+	info := map[string]any{"title": "socialrx host API", "version": "1",
+		"description": "Referrals, plans, the directory and outcomes of a social prescribing service. Bodies are validated against the published JSON Schemas; errors are RFC 9457 problems. A query parameter a route does not declare is refused (400)."}
 	doc := map[string]any{
 		"openapi": "3.1.0",
-		"info": map[string]any{"title": "socialrx host API", "version": "1",
-			"description": "Referrals, plans, the directory and outcomes of a social prescribing service. Bodies are validated against the published JSON Schemas; errors are RFC 9457 problems."},
-		"paths": paths,
+		"info":    info,
+		"paths":   paths,
 		"components": map[string]any{
 			"schemas":         components,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
+	}
+	if prefix != "" {
+		info["title"] = "socialrx Open Referral UK read API"
+		info["description"] = "The public Open Referral UK 3.0 (HSDS-UK 3.0) read API of a socialrx host. Lists carry each item's one-to-one fields; single items are fully nested. A query parameter an endpoint does not declare is refused (400)."
+		doc["servers"] = []any{map[string]any{"url": prefix, "description": "relative to this document"}}
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -117,10 +131,113 @@ func openAPI(routes []route, name func(reflect.Type) string) ([]byte, error) {
 	return []byte(strings.ReplaceAll(string(b), "#/$defs/", "#/components/schemas/")), nil
 }
 
-func operationID(rt route) string {
-	p := pathParam.ReplaceAllString(rt.Path, "by_$1")
-	p = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(strings.Trim(p, "/"))
-	return strings.ToLower(rt.Method) + "_" + p
+// operation is the OpenAPI operation of a route.
+func operation(rt route, ref func(any) map[string]any, problem map[string]any) map[string]any {
+	op := map[string]any{"summary": rt.Summary}
+	var params []any
+	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
+		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string", "maxLength": 1024}})
+	}
+	for _, p := range rt.Query {
+		s := p.Schema
+		if p.Many {
+			s = map[string]any{"type": "array", "items": p.Schema, "maxItems": 100}
+		}
+		// Values such as times (10:00) and breakdowns (rows:columns) hold
+		// characters a client may send as they are.
+		q := map[string]any{"name": p.Name, "in": "query", "required": false, "description": p.Description, "schema": s, "allowReserved": true}
+		if p.Many {
+			q["style"], q["explode"] = "form", true
+		}
+		params = append(params, q)
+	}
+	if rt.Create {
+		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "description": "Makes a retried create return what the first one made (422 when reused for a different body).",
+			"schema": map[string]any{"type": "string", "maxLength": 200}})
+	}
+	if rt.Update {
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "description": "The ETag of the version the update changes (428 without, 412 when stale).",
+			"schema": map[string]any{"type": "string", "maxLength": 40}})
+	}
+	if !rt.Public {
+		params = append(params, map[string]any{"name": "X-Purpose", "in": "header", "description": "Why the caller reads or changes the record, kept in the audit log.",
+			"schema": map[string]any{"type": "string", "maxLength": host.MaxPurpose}})
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	switch {
+	case rt.Body != nil:
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.Body)}}}
+	case rt.RawBody:
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+	}
+	ok := map[string]any{"description": "OK"}
+	content := map[string]any{}
+	switch {
+	case rt.OrResponse != nil:
+		content["application/json"] = map[string]any{"schema": map[string]any{"anyOf": []any{ref(rt.Response), ref(rt.OrResponse)}}}
+	case rt.Response != nil:
+		content["application/json"] = map[string]any{"schema": ref(rt.Response)}
+	}
+	for mt, s := range rt.Media {
+		if s == "" {
+			s = map[string]any{"type": "string"}
+		}
+		content[mt] = map[string]any{"schema": s}
+	}
+	if len(content) > 0 {
+		ok["content"] = content
+	}
+	status := rt.Status
+	switch {
+	case status != 0:
+	case rt.Create:
+		status = http.StatusCreated
+		ok["description"] = "Created"
+		ok["headers"] = map[string]any{
+			"Location": map[string]any{"description": "Where the new record is read.", "schema": map[string]any{"type": "string"}},
+			"ETag":     map[string]any{"description": "The new record's version.", "schema": map[string]any{"type": "string"}},
+		}
+	default:
+		status = http.StatusOK
+	}
+	if status == http.StatusNoContent {
+		ok = map[string]any{"description": "No Content"}
+	}
+	responses := map[string]any{strconv.Itoa(status): ok}
+	for _, st := range problemStatuses(rt) {
+		responses[strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st) + " (RFC 9457 problem)", "content": problem}
+	}
+	op["responses"] = responses
+	if rt.Public {
+		op["security"] = []any{}
+	}
+	return op
+}
+
+// problemStatuses are the error statuses a route can answer, by what it
+// does.
+func problemStatuses(rt route) []int {
+	// Every route refuses an undeclared query parameter and a malformed
+	// Authorization header.
+	out := []int{http.StatusBadRequest, http.StatusUnauthorized}
+	add := func(when bool, sts ...int) {
+		if when {
+			out = append(out, sts...)
+		}
+	}
+	add(!rt.Public, http.StatusForbidden)
+	add(pathParam.MatchString(rt.Path), http.StatusNotFound)
+	add(rt.Create || rt.Update || rt.RawBody, http.StatusConflict)
+	add(rt.Update, http.StatusPreconditionFailed, http.StatusPreconditionRequired)
+	add(rt.Body != nil || rt.RawBody, http.StatusRequestEntityTooLarge)
+	add(rt.Body != nil, http.StatusUnsupportedMediaType)
+	add(rt.Create, http.StatusUnprocessableEntity)
+	add(!rt.Static, http.StatusInternalServerError, http.StatusServiceUnavailable)
+	out = append(out, rt.Problems...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // componentNamer names the Go types the routes use as OpenAPI components:
@@ -189,4 +306,15 @@ func componentNamer(routes []route) func(reflect.Type) string {
 		}
 		return n
 	}
+}
+
+// operationID names an operation by its method and path:
+// "get_v1_referrals_by_id".
+func operationID(method, path string) string {
+	p := pathParam.ReplaceAllString(path, "by_$1")
+	p = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(strings.Trim(p, "/"))
+	if p == "" {
+		p = "root"
+	}
+	return strings.ToLower(method) + "_" + p
 }

@@ -22,12 +22,12 @@ func TestComponentNamesCollideLoudly(t *testing.T) {
 		{Method: "POST", Path: "/b", Body: host.StatusChange{}, Response: plan.Plan{}},
 	}
 	bare := func(t reflect.Type) string { return t.Name() }
-	_, err := openAPI(routes, bare)
+	_, err := openAPI(routes, bare, "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `plan.Contact and directory.Contact are both named "Contact"`)
 	assert.Contains(t, err.Error(), `are both named "StatusChange"`)
 
-	_, err = openAPI(routes, componentNamer(routes))
+	_, err = openAPI(routes, componentNamer(routes), "")
 	require.NoError(t, err)
 }
 

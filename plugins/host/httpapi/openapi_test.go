@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/internal/apitest"
 )
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
@@ -26,22 +27,63 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 	res.decode(t, &doc)
 	assert.Equal(t, "3.1.0", doc.OpenAPI)
-	n := 0
+
+	// Every route is there at the path a client writes; the mux's
+	// patterns are not, and the ORUK preflight is an OPTIONS operation on
+	// every ORUK path.
+	want := map[string]bool{}
 	for _, pattern := range e.h.Routes() {
 		method, path, _ := strings.Cut(pattern, " ")
-		op, ok := doc.Paths[path][strings.ToLower(method)]
-		if assert.True(t, ok, "%s is not in the OpenAPI document", pattern) {
-			assert.NotEmpty(t, op["summary"], pattern)
-			assert.Contains(t, op, "responses", pattern)
-			n++
+		if path == "/oruk/{path...}" {
+			continue
+		}
+		path = strings.TrimSuffix(path, "{$}")
+		want[strings.ToLower(method)+" "+path] = true
+		if strings.HasPrefix(path, "/oruk/") {
+			want["options "+path] = true
 		}
 	}
-	total := 0
-	for _, ops := range doc.Paths {
-		total += len(ops)
+	got := map[string]bool{}
+	for path, ops := range doc.Paths {
+		assert.NotRegexp(t, `\{\$\}|\.\.\.\}`, path, "a router pattern is not a path")
+		for method, op := range ops {
+			got[method+" "+path] = true
+			assert.NotEmpty(t, op["summary"], path)
+			responses, _ := op["responses"].(map[string]any)
+			assert.Contains(t, responses, "400", "%s %s: every route refuses undeclared query parameters", method, path)
+			assert.Contains(t, responses, "401", "%s %s: every route refuses a bad token", method, path)
+			assert.NotContains(t, responses, "default", "%s %s: every status is declared", method, path)
+		}
 	}
-	assert.Equal(t, n, total, "the document describes only routes that exist")
+	assert.Equal(t, want, got, "the document describes exactly the routes")
 	assert.JSONEq(t, string(res.body), string(e.h.OpenAPI()))
+
+	// Query parameters are declared with their schemas, so that a client
+	// generated from the document can send them.
+	params := func(method, path string) map[string]map[string]any {
+		out := map[string]map[string]any{}
+		ps, _ := doc.Paths[path][method]["parameters"].([]any)
+		for _, p := range ps {
+			m := p.(map[string]any)
+			out[m["in"].(string)+":"+m["name"].(string)] = m["schema"].(map[string]any)
+		}
+		return out
+	}
+	assert.Equal(t, []any{"received", "accepted", "declined", "active", "on_hold", "closed"}, params("get", "/v1/referrals")["query:status"]["enum"])
+	assert.Contains(t, params("get", "/v1/referrals"), "query:limit")
+	assert.Equal(t, "array", params("get", "/v1/reports/outcomes")["query:breakdown"]["type"])
+	assert.Equal(t, []any{"json", "csv"}, params("get", "/v1/reports/outcomes")["query:format"]["enum"])
+	for _, name := range []string{"search", "page", "per_page", "taxonomy_term_id", "taxonomy_id", "minimum_age", "maximum_age", "start_time", "end_time", "day", "postcode", "proximity", "organization_id", "modified_after"} {
+		assert.Contains(t, params("get", "/oruk/service_at_locations"), "query:"+name)
+	}
+	assert.Contains(t, params("post", "/v1/referrals/{id}/status"), "header:If-Match")
+	updates := doc.Paths["/v1/referrals/{id}/status"]["post"]["responses"].(map[string]any)
+	for _, st := range []string{"200", "400", "401", "403", "404", "409", "412", "413", "415", "428", "500", "503"} {
+		assert.Contains(t, updates, st)
+	}
+	creates := doc.Paths["/v1/referrals"]["post"]["responses"].(map[string]any)
+	assert.Contains(t, creates, "422")
+	assert.Equal(t, []any{}, doc.Paths["/oruk/services"]["get"]["security"], "the ORUK API is public")
 
 	// Component names are what OpenAPI allows, and every $ref resolves.
 	for name := range doc.Components.Schemas {
@@ -74,9 +116,37 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	assert.Equal(t, "#/components/schemas/directory.Contact", ref("Service", "contacts"))
 	assert.Contains(t, doc.Components.Schemas["plan.Contact"]["properties"], "minutes")
 	assert.Contains(t, doc.Components.Schemas["directory.Contact"]["properties"], "phones")
-	for _, want := range []string{"Referral", "OnwardReferral", "Problem", "List_Referral", "ORUKPage_ServiceAtLocation"} {
+	for _, want := range []string{"Referral", "OnwardReferral", "Problem", "List_Referral", "ORUKPage_ServiceAt"} {
 		assert.Contains(t, doc.Components.Schemas, want)
 	}
+}
+
+// TestOpenAPIValidates checks the API's OpenAPI document, and the ORUK
+// read API's own, with a real OpenAPI 3.1 validator: each builds into a
+// model and validates against the OpenAPI 3.1 schema.
+func TestOpenAPIValidates(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/v1/openapi.json", "/oruk/openapi.json"} {
+		res := e.do("", "GET", path, nil)
+		require.Equal(t, http.StatusOK, res.status)
+		_, err := apitest.New(res.body)
+		assert.NoError(t, err, path)
+	}
+	var oruk struct {
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+		Paths map[string]any `json:"paths"`
+	}
+	e.do("", "GET", "/oruk/openapi.json", nil).decode(t, &oruk)
+	require.Len(t, oruk.Servers, 1)
+	assert.Equal(t, "/oruk", oruk.Servers[0].URL)
+	var paths []string
+	for p := range oruk.Paths {
+		paths = append(paths, p)
+	}
+	assert.ElementsMatch(t, []string{"/", "/openapi.json", "/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}",
+		"/taxonomies", "/taxonomies/{id}", "/taxonomy_terms", "/taxonomy_terms/{id}"}, paths)
 }
 
 // walkRefs calls fn with every "$ref" in a decoded JSON document.

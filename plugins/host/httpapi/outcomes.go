@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/socialrx/socialrx"
@@ -28,8 +27,9 @@ func (h *Handler) outcomeRoutes() []route {
 				return nil
 			}},
 		{Method: "GET", Path: "/v1/reports/outcomes", Summary: "The aggregate outcomes report, small cells suppressed (breakdown=rows[:columns], min_cell, from, to, format=json|csv)", Response: outcomes.Report{},
+			Media: map[string]any{"text/csv": ""}, Query: reportQuery(),
 			h: func(c *call) error {
-				opts, err := reportOptions(c.r)
+				opts, err := reportOptions(c)
 				if err != nil {
 					return err
 				}
@@ -37,7 +37,7 @@ func (h *Handler) outcomeRoutes() []route {
 				if err != nil {
 					return err
 				}
-				if c.r.URL.Query().Get("format") == "csv" {
+				if c.str("format") == "csv" {
 					c.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 					return rep.WriteCSV(c.w)
 				}
@@ -47,38 +47,42 @@ func (h *Handler) outcomeRoutes() []route {
 	}
 }
 
-// reportOptions reads a report's query parameters. Codes: invalid.
-func reportOptions(r *http.Request) (outcomes.Options, error) {
-	q := r.URL.Query()
+// reportQuery are the query parameters of the outcomes report.
+func reportQuery() []param {
+	dim := "(" + strings.Join(outcomes.Dimension("").EnumValues(), "|") + ")"
+	breakdown := patternParam("breakdown", "A table of the report: rows, or rows:columns, each a dimension ("+
+		strings.Join(outcomes.Dimension("").EnumValues(), ", ")+"). May be given more than once.", "^"+dim+"(:"+dim+")?$", 200)
+	breakdown.Many = true
+	date := func(name, desc string) param {
+		return param{Name: name, Description: desc, Schema: map[string]any{"type": "string", "format": "date", "maxLength": 10}}
+	}
+	return []param{
+		breakdown,
+		intParam("min_cell", "The smallest cell to publish; never below the host's floor.", 1, 1000000),
+		date("from", "The first day the report covers, YYYY-MM-DD."),
+		date("to", "The last day the report covers, YYYY-MM-DD."),
+		strParam("format", "json (the default) or csv.", 0, "json", "csv"),
+	}
+}
+
+// reportOptions reads a report's query parameters, checked by reportQuery.
+// Codes: invalid.
+func reportOptions(c *call) (outcomes.Options, error) {
 	var o outcomes.Options
-	var errs []socialrx.FieldError
-	for i, b := range q["breakdown"] {
+	for _, b := range c.strs("breakdown") {
 		rows, cols, _ := strings.Cut(b, ":")
-		bd := outcomes.Breakdown{Rows: outcomes.Dimension(rows), Columns: outcomes.Dimension(cols)}
-		if !socialrx.ValidEnum(bd.Rows) || (cols != "" && !socialrx.ValidEnum(bd.Columns)) {
-			errs = append(errs, socialrx.Field("/breakdown/"+strconv.Itoa(i), "unknown dimension in %q; known: %s", b, strings.Join(outcomes.Dimension("").EnumValues(), ", ")))
-			continue
-		}
-		o.Breakdowns = append(o.Breakdowns, bd)
+		o.Breakdowns = append(o.Breakdowns, outcomes.Breakdown{Rows: outcomes.Dimension(rows), Columns: outcomes.Dimension(cols)})
 	}
-	if s := q.Get("min_cell"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			errs = append(errs, socialrx.Field("/min_cell", "must be a whole number of at least 1"))
-		}
-		o.MinCell = n
-	}
+	o.MinCell = c.integer("min_cell")
+	var errs []socialrx.FieldError
 	for name, dst := range map[string]*socialrx.Date{"from": &o.From, "to": &o.To} {
-		if s := q.Get(name); s != "" {
+		if s := c.str(name); s != "" {
 			d, err := socialrx.ParseDate(s)
 			if err != nil {
 				errs = append(errs, socialrx.Field("/"+name, "must be a date YYYY-MM-DD"))
 			}
 			*dst = d
 		}
-	}
-	if f := q.Get("format"); f != "" && f != "json" && f != "csv" {
-		errs = append(errs, socialrx.Field("/format", "must be json or csv"))
 	}
 	return o, socialrx.Invalid(errs...)
 }

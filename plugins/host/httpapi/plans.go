@@ -37,6 +37,7 @@ func (h *Handler) planRoutes() []route {
 				return c.ok(pl.Version, pl)
 			}},
 		{Method: "GET", Path: "/v1/plans/{id}/summary", Summary: "The person's one-page plan summary (text/plain, or text/html with Accept: text/html)",
+			Media: map[string]any{"text/plain": "", "text/html": ""},
 			h: func(c *call) error {
 				sum, err := s.PlanSummary(c.ctx, c.p, c.id("id"))
 				if err != nil {

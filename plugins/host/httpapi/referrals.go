@@ -30,11 +30,13 @@ func (h *Handler) referralRoutes() []route {
 				}
 				return c.created("/v1/referrals/"+r.ID, r.Version, r)
 			}},
-		list("/v1/referrals", "List referrals (filters: status, owner; cursor paging)", func(c *call, pg host.Page) ([]referral.Referral, string, error) {
-			q := c.r.URL.Query()
-			return s.ListReferrals(c.ctx, c.p, host.ReferralQuery{Status: referral.Status(q.Get("status")), Owner: q.Get("owner"), Page: pg})
+		list("/v1/referrals", "List referrals (filters: status, owner; cursor paging)", []param{
+			strParam("status", "Keeps referrals in this status.", 0, referral.Status("").EnumValues()...),
+			strParam("owner", "Keeps referrals owned by this link worker (token id).", 200),
+		}, func(c *call, pg host.Page) ([]referral.Referral, string, error) {
+			return s.ListReferrals(c.ctx, c.p, host.ReferralQuery{Status: referral.Status(c.str("status")), Owner: c.str("owner"), Page: pg})
 		}),
-		{Method: "GET", Path: "/v1/referrals/{id}", Summary: "Read a referral (a referrer reads the outcome of their own)", Response: referral.Referral{},
+		{Method: "GET", Path: "/v1/referrals/{id}", Summary: "Read a referral (a referrer reads the outcome of their own)", Response: referral.Referral{}, OrResponse: host.Outcome{},
 			h: func(c *call) error {
 				r, o, err := s.GetReferral(c.ctx, c.p, c.id("id"))
 				if err != nil {
@@ -73,9 +75,11 @@ func (h *Handler) referralRoutes() []route {
 				}
 				return c.created("/v1/onward-referrals/"+o.ID, o.Version, o)
 			}},
-		list("/v1/onward-referrals", "List onward referrals (a partner sees its own; filters: partner, status)", func(c *call, pg host.Page) ([]referral.OnwardReferral, string, error) {
-			q := c.r.URL.Query()
-			return s.ListOnwardReferrals(c.ctx, c.p, host.OnwardQuery{Partner: q.Get("partner"), Status: referral.TaskStatus(q.Get("status")), Page: pg})
+		list("/v1/onward-referrals", "List onward referrals (a partner sees its own; filters: partner, status)", []param{
+			strParam("partner", "Keeps onward referrals addressed to this partner organisation.", 200),
+			strParam("status", "Keeps onward referrals in this status.", 0, referral.TaskStatus("").EnumValues()...),
+		}, func(c *call, pg host.Page) ([]referral.OnwardReferral, string, error) {
+			return s.ListOnwardReferrals(c.ctx, c.p, host.OnwardQuery{Partner: c.str("partner"), Status: referral.TaskStatus(c.str("status")), Page: pg})
 		}),
 		{Method: "GET", Path: "/v1/onward-referrals/{id}", Summary: "Read an onward referral (partner view of the person)", Response: referral.OnwardReferral{},
 			h: func(c *call) error {

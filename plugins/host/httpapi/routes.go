@@ -21,9 +21,30 @@ type route struct {
 	Body     any
 	Schema   string
 	Response any
+	// OrResponse is another type the response body may be, for routes
+	// that answer some callers with a narrower view.
+	OrResponse any
+	// RawBody routes read a JSON object of their own kind (an ORUK
+	// document), as large as MaxImportBytes, not validated before the
+	// handler reads it.
+	RawBody bool
 	// Create routes accept an Idempotency-Key; Update routes take If-Match.
 	Create, Update bool
-	h              func(c *call) error
+	// Query are the query parameters the route takes; any other is
+	// refused with 400.
+	Query []param
+	// Media are the response's media types when it is not JSON (or not
+	// only JSON), each with the schema of its body ("" for text).
+	Media map[string]any
+	// Status is the success status, when not 200 (or 201 for Create).
+	Status int
+	// Static routes answer from what the handler holds (the OpenAPI
+	// document, the schemas, liveness): never 503.
+	Static bool
+	// Problems are problem statuses the route answers beyond those its
+	// other fields imply (see problemStatuses).
+	Problems []int
+	h        func(c *call) error
 }
 
 // call is one request being served.
@@ -48,10 +69,15 @@ func (c *call) id(name string) string { return c.r.PathValue(name) }
 // key is the client's Idempotency-Key.
 func (c *call) key() string { return c.r.Header.Get("Idempotency-Key") }
 
-// page reads the cursor and limit query parameters. Codes: invalid.
-func (c *call) page() (host.Page, error) {
-	limit, err := limitOf(c.r)
-	return host.Page{Cursor: c.r.URL.Query().Get("cursor"), Limit: limit}, err
+// page reads the cursor and limit query parameters (pageQuery).
+func (c *call) page() host.Page {
+	return host.Page{Cursor: c.str("cursor"), Limit: c.integer("limit")}
+}
+
+// pageQuery are the query parameters of cursor paging.
+var pageQuery = []param{
+	intParam("limit", "The most items to return, 1 to 1000 (default 100).", 1, 1000),
+	strParam("cursor", "Continues a list from the next_cursor of its previous page.", 1024),
 }
 
 // created writes a new record with its Location and ETag.
@@ -99,15 +125,12 @@ func update[T, R any](path, summary, schemaName string, version func(*R) int64, 
 		}}
 }
 
-// list is a GET of a page of items in the list envelope.
-func list[T any](path, summary string, get func(c *call, pg host.Page) ([]T, string, error)) route {
-	return route{Method: "GET", Path: path, Summary: summary, Response: List[T]{},
+// list is a GET of a page of items in the list envelope, with cursor
+// paging and the filters in query.
+func list[T any](path, summary string, query []param, get func(c *call, pg host.Page) ([]T, string, error)) route {
+	return route{Method: "GET", Path: path, Summary: summary, Response: List[T]{}, Query: append(append([]param(nil), query...), pageQuery...),
 		h: func(c *call) error {
-			pg, err := c.page()
-			if err != nil {
-				return err
-			}
-			items, next, err := get(c, pg)
+			items, next, err := get(c, c.page())
 			if err != nil {
 				return err
 			}
@@ -120,10 +143,11 @@ func list[T any](path, summary string, get func(c *call, pg host.Page) ([]T, str
 func (h *Handler) systemRoutes() []route {
 	s := h.svc
 	return []route{
-		list("/v1/audit", "Read the audit log (admins)", func(c *call, pg host.Page) ([]host.AuditEntry, string, error) {
+		list("/v1/audit", "Read the audit log (admins)", nil, func(c *call, pg host.Page) ([]host.AuditEntry, string, error) {
 			return s.Audit(c.ctx, c.p, pg)
 		}),
-		{Method: "GET", Path: "/v1/schemas/{name}", Summary: "A published JSON Schema, such as referral.json", Public: true,
+		{Method: "GET", Path: "/v1/schemas/{name}", Summary: "A published JSON Schema, such as referral.json", Public: true, Static: true,
+			Media: map[string]any{"application/schema+json": map[string]any{"type": "object"}},
 			h: func(c *call) error {
 				b, ok := host.Schemas()[host.SchemaName(c.id("name"))]
 				if !ok {
@@ -133,15 +157,16 @@ func (h *Handler) systemRoutes() []route {
 				_, err := c.w.Write(b)
 				return err
 			}},
-		{Method: "GET", Path: "/v1/openapi.json", Summary: "This API's OpenAPI 3.1 document", Public: true,
+		{Method: "GET", Path: "/v1/openapi.json", Summary: "This API's OpenAPI 3.1 document", Public: true, Static: true,
+			Media: map[string]any{"application/json": map[string]any{"type": "object"}},
 			h: func(c *call) error {
 				c.w.Header().Set("Content-Type", "application/json")
 				_, err := c.w.Write(h.openapi)
 				return err
 			}},
-		{Method: "GET", Path: "/healthz", Summary: "Liveness", Public: true,
-			h: func(c *call) error { return c.ok(0, map[string]string{"status": "ok"}) }},
-		{Method: "GET", Path: "/readyz", Summary: "Readiness: the plugins answer", Public: true,
+		{Method: "GET", Path: "/healthz", Summary: "Liveness", Public: true, Static: true, Response: Health{},
+			h: func(c *call) error { return c.ok(0, Health{Status: "ok"}) }},
+		{Method: "GET", Path: "/readyz", Summary: "Readiness: the plugins answer", Public: true, Response: Health{},
 			h: func(c *call) error {
 				ctx, cancel := context.WithTimeout(c.ctx, 2*time.Second)
 				defer cancel()
@@ -149,9 +174,15 @@ func (h *Handler) systemRoutes() []route {
 					h.logger.Warn("not ready", "err", err)
 					return socialrx.Errorf(socialrx.CodeUnavailable, "not ready")
 				}
-				return c.ok(0, map[string]string{"status": "ready"})
+				return c.ok(0, Health{Status: "ready"})
 			}},
-		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Public: true,
+		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Public: true, Media: map[string]any{"text/plain": ""},
 			h: func(c *call) error { h.metrics.handler(s)(c.w, c.r); return nil }},
 	}
+}
+
+// Health is the answer of /healthz and /readyz.
+type Health struct {
+	// Status is "ok" (live) or "ready".
+	Status string `json:"status" jsonschema:"enum=ok,enum=ready"`
 }

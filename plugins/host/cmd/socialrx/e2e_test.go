@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -21,11 +23,54 @@ import (
 
 	"github.com/socialrx/socialrx/plugins/devlog"
 	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
+	"github.com/socialrx/socialrx/plugins/host/internal/apitest"
 	"github.com/socialrx/socialrx/plugins/plugintest"
 	"github.com/socialrx/socialrx/referral"
 )
 
-func TestMain(m *testing.M) { plugintest.Main(m) }
+// TestMain removes the plugin binaries the tests build, and says how much
+// traffic the OpenAPI document was checked against.
+func TestMain(m *testing.M) { plugintest.Main(reporting{m}) }
+
+type reporting struct{ m *testing.M }
+
+func (r reporting) Run() int {
+	code := r.m.Run()
+	if c := checker.Load(); c != nil {
+		fmt.Println(c.Summary())
+		if os.Getenv("SOCIALRX_OPENAPI_PAIRS") != "" {
+			for _, p := range c.Pairs() {
+				fmt.Println("  ", p)
+			}
+		}
+	}
+	return code
+}
+
+// checker checks every request the tests send to a socialrx serve, and
+// every response, against the OpenAPI document the first server served.
+var checker atomic.Pointer[apitest.Checker]
+
+// client is an HTTP client that fails the test on any exchange that does
+// not agree with the API's OpenAPI document.
+func (s *server) client(timeout time.Duration) *http.Client {
+	s.t.Helper()
+	c := checker.Load()
+	if c == nil {
+		res, err := http.Get(s.base + "/v1/openapi.json")
+		require.NoError(s.t, err)
+		defer res.Body.Close()
+		doc, err := io.ReadAll(res.Body)
+		require.NoError(s.t, err)
+		require.Equal(s.t, http.StatusOK, res.StatusCode)
+		c, err = apitest.New(doc)
+		require.NoError(s.t, err, "the served OpenAPI document is valid")
+		if !checker.CompareAndSwap(nil, c) {
+			c = checker.Load()
+		}
+	}
+	return &http.Client{Timeout: timeout, Transport: c.Transport(s.t, nil)}
+}
 
 // binaries builds socialrx and the plugins the tests run, once per test
 // run, and returns their paths and SHA-256 sums by name.
@@ -172,7 +217,7 @@ func (s *server) call(role referral.Role, method, path string, body any, headers
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := s.client(0).Do(req)
 	require.NoError(s.t, err)
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
@@ -282,6 +327,20 @@ func tour(t *testing.T, store string) {
 	r.into(t, &match)
 	require.NotEmpty(t, match.Suggestions, string(r.body))
 	assert.NotEmpty(t, match.Suggestions[0].Reasons)
+	r = s.call("", "GET", "/oruk/", nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	var root struct {
+		Version    string `json:"version"`
+		OpenAPIURL string `json:"openapi_url"`
+	}
+	r.into(t, &root)
+	assert.Equal(t, "HSDS-UK-3.0", root.Version)
+	assert.Equal(t, s.base+"/oruk/openapi.json", root.OpenAPIURL, "an absolute openapi_url, from the request's host")
+	assert.Equal(t, 200, s.call("", "GET", strings.TrimPrefix(root.OpenAPIURL, s.base), nil).status)
+	r = s.call("", "GET", "/oruk/service_at_locations?search=garden&day=TU&start_time=09:00", nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Contains(t, string(r.body), `"location_id":"`)
+	assert.Equal(t, 400, s.call("", "GET", "/oruk/services?text=garden", nil).status, "an unknown parameter is refused")
 	r = s.call("", "GET", "/oruk/services/"+match.Suggestions[0].ID, nil)
 	require.Equal(t, 200, r.status, string(r.body))
 	var best struct {

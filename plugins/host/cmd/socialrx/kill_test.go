@@ -135,7 +135,7 @@ type burst struct {
 
 func (s *server) burst(clients int) *burst {
 	doc := readFile(s.t, filepath.Join(tourDir, "referral.json"))
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := s.client(30 * time.Second)
 	b := &burst{stop: make(chan struct{})}
 	for w := range clients {
 		b.wg.Go(func() {

@@ -6,6 +6,7 @@
 //	socialrx plugins check [--config FILE]              launch each configured plugin and report it
 //	socialrx import oruk [--config FILE] [--max-pages N] [--allow-partial] FILE|URL
 //	                                                    import an ORUK feed, following its pages
+//	socialrx import postcodes [--config FILE] FILE      load postcode centroids (ONS Postcode Directory CSV)
 //	socialrx export oruk [--config FILE]                print the directory as an ORUK service list
 //
 // validate checks each document against a published schema and the
@@ -63,6 +64,7 @@ const usage = `usage:
       oruk-service-list, oruk-service or oruk-organization for an ORUK feed
   socialrx plugins check [--config FILE]
   socialrx import oruk [--config FILE] [--max-pages N] [--allow-partial] FILE|URL
+  socialrx import postcodes [--config FILE] FILE
   socialrx export oruk [--config FILE]
 exit status: 0 ok; 1 error, invalid, or nothing imported; 2 usage;
   3 partly imported (some services refused, an envelope that disagrees
@@ -89,6 +91,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		err = pluginsCheck(args[2:], stdout)
 	case "import", "export":
+		if args[0] == "import" && len(args) > 1 && args[1] == "postcodes" {
+			err = importPostcodes(args[2:], stdout, stderr)
+			break
+		}
 		if len(args) < 2 || args[1] != "oruk" {
 			fmt.Fprint(stderr, usage)
 			return 2

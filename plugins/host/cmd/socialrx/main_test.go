@@ -77,4 +77,15 @@ func TestImportExportORUK(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"total_items":2`)
 	assert.Contains(t, out, "Tuesday Gardening Club")
+
+	code, out, errOut = runCmd("import", "postcodes", "--config", cfg, "../../internal/hosttest/testdata/onspd_sample.csv")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "imported 6 postcodes; 1 without coordinates; 0 bad rows\n", out)
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("name,x\nA,1\n"), 0o600))
+	code, _, errOut = runCmd("import", "postcodes", "--config", cfg, bad)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "the header must name a postcode column")
+	code, _, _ = runCmd("import", "postcodes", "--config", cfg)
+	assert.Equal(t, 2, code, "no file is a usage error")
 }

@@ -395,14 +395,14 @@ func exportORUK(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer rt.Close()
-	pg, err := rt.Service.ORUKServices(context.Background(), "", 1, 0)
+	pg, err := rt.Service.ORUKServices(context.Background(), host.ORUKQuery{Page: 1, PerPage: 100})
 	if err != nil {
 		return err
 	}
 	if pg.TotalPages > 1 {
 		all := pg
 		for p := 2; p <= pg.TotalPages; p++ {
-			next, err := rt.Service.ORUKServices(context.Background(), "", p, 0)
+			next, err := rt.Service.ORUKServices(context.Background(), host.ORUKQuery{Page: p, PerPage: 100})
 			if err != nil {
 				return err
 			}
@@ -417,4 +417,41 @@ func exportORUK(args []string, stdout io.Writer) error {
 	}
 	_, err = stdout.Write(append(b, '\n'))
 	return err
+}
+
+// importPostcodes loads postcode centroids from a CSV file (the ONS
+// Postcode Directory, or any postcode,latitude,longitude CSV), so that the
+// ORUK API's postcode and proximity parameters work.
+func importPostcodes(args []string, stdout, stderr io.Writer) error {
+	cfg, rest, err := loadConfig(flag.NewFlagSet("import postcodes", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageError{fmt.Errorf("import postcodes needs one CSV FILE")}
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rt, err := config.Open(cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	rep, err := rt.Service.ImportPostcodes(context.Background(), system, f, func(rows int) {
+		if rows%10000 == 0 {
+			fmt.Fprintf(stderr, "\r%d rows", rows)
+		}
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d postcodes; %d without coordinates; %d bad rows\n", rep.Imported, rep.NoCoordinates, rep.BadRows)
+	for _, b := range rep.Bad {
+		fmt.Fprintf(stdout, "bad row %s: %s\n", strings.TrimPrefix(b.Path, "/"), b.Rule)
+	}
+	return nil
 }

@@ -49,6 +49,10 @@ import (
 type Config struct {
 	// Addr is where the API listens; default 127.0.0.1:8080.
 	Addr string `json:"addr,omitempty"`
+	// PublicURL is the absolute URL clients reach the API at, such as
+	// "https://socialrx.example.org" behind a proxy, for the links the API
+	// gives (the ORUK root's openapi_url); default: each request's host.
+	PublicURL string `json:"public_url,omitempty"`
 	// Store is the storage: {"sqlite": "file.db"} or {"plugin": {...}}.
 	Store PluginConfig `json:"store,omitzero"`
 	// Messenger sends messages: {"log": "file.log"} (development) or {"plugin": {...}}.
@@ -224,7 +228,7 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 	if err != nil {
 		return fail(err)
 	}
-	rt.Handler, err = httpapi.NewHandler(rt.Service, httpapi.Options{Tokens: tokens, Metrics: metrics, Ready: rt.ready, Logger: logger})
+	rt.Handler, err = httpapi.NewHandler(rt.Service, httpapi.Options{Tokens: tokens, Metrics: metrics, Ready: rt.ready, Logger: logger, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return fail(err)
 	}
