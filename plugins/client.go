@@ -35,6 +35,9 @@ type ClientConfig struct {
 	// Path is the plugin binary; Args are its arguments.
 	Path string
 	Args []string
+	// Dir is the working directory of the plugin process, in which
+	// relative paths in Args resolve; "" is the host's.
+	Dir string
 	// Env is added to the host's environment for the plugin (later entries
 	// win), for the plugin's own settings such as a database URL.
 	Env []string
@@ -220,6 +223,7 @@ func (c *Client) launch() (*generation, []string, error) {
 func (c *Client) start() (*generation, []string, error) {
 	cmd := exec.Command(c.cfg.Path, c.cfg.Args...)
 	cmd.Env = append(os.Environ(), c.cfg.Env...)
+	cmd.Dir = c.cfg.Dir
 	dieWithHost(cmd)
 	pc := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  handshake,

@@ -97,6 +97,8 @@ type server struct {
 	dir  string
 	// stderr is its log (JSON lines) and its plugins'.
 	stderr *syncBuffer
+	// stdout is what it printed for the operator.
+	stdout *syncBuffer
 }
 
 // syncBuffer is a bytes.Buffer a process writes while a test reads it.
@@ -166,7 +168,7 @@ func startCmd(t *testing.T, dir string, cmd *exec.Cmd) *server {
 	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
-	s := &server{t: t, cmd: cmd, dir: dir, stderr: stderr}
+	s := &server{t: t, cmd: cmd, dir: dir, stderr: stderr, stdout: &syncBuffer{}}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -177,6 +179,7 @@ func startCmd(t *testing.T, dir string, cmd *exec.Cmd) *server {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			_, _ = s.stdout.Write([]byte(sc.Text() + "\n"))
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}

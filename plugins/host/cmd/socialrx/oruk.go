@@ -251,17 +251,23 @@ var itemIndex = regexp.MustCompile(`/(content|contents|services|[a-z_]+s)/[0-9]+
 // importORUK imports an ORUK document from a file or an http(s) URL,
 // drawing a progress bar on stderr; a list read from a URL is followed
 // page by page. See the exit statuses above.
-func importORUK(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("import oruk", flag.ContinueOnError)
-	maxPages := fs.Int("max-pages", defaultMaxPages, "read at most this many pages of a paged feed")
+func importORUK(fs *flag.FlagSet) runFunc {
+	loadConfig := configFlag(fs)
+	maxPages := fs.Int("max-pages", defaultMaxPages, "read at most `N` pages of a paged feed")
 	allowPartial := fs.Bool("allow-partial", false, "exit 0 when some services were imported but others refused")
-	cfg, rest, err := loadConfig(fs, args)
-	if err != nil {
-		return err
+	return func(args []string, stdout, stderr io.Writer) error {
+		if *maxPages < 1 {
+			return usageError{errors.New("--max-pages must be 1 or more")}
+		}
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		return importFeed(cfg, args[0], *maxPages, *allowPartial, stdout, stderr)
 	}
-	if len(rest) != 1 || *maxPages < 1 {
-		return usageError{fmt.Errorf("import oruk needs one FILE or URL (and --max-pages 1 or more)")}
-	}
+}
+
+func importFeed(cfg config.Config, src string, maxPages int, allowPartial bool, stdout, stderr io.Writer) error {
 	rt, err := config.Open(cfg, nil)
 	if err != nil {
 		return err
@@ -270,7 +276,7 @@ func importORUK(args []string, stdout, stderr io.Writer) error {
 	bar := progressBar(stderr)
 	done := 0
 	total := 0
-	run, err := readFeed(rest[0], *maxPages, stderr, func(doc []byte) (host.ImportReport, error) {
+	run, err := readFeed(src, maxPages, stderr, func(doc []byte) (host.ImportReport, error) {
 		rep, err := rt.Service.ImportORUK(context.Background(), system, doc, func(d, n int) {
 			if total == 0 {
 				total = n
@@ -309,7 +315,7 @@ func importORUK(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case outcome == host.ImportRejected:
 		return errors.New("nothing imported: every service offered was refused")
-	case outcome == host.ImportPartial && !*allowPartial:
+	case outcome == host.ImportPartial && !allowPartial:
 		return partialError{errors.New("partly imported (see above); --allow-partial accepts that")}
 	}
 	return nil
@@ -385,11 +391,18 @@ func progressBar(w io.Writer) func(done, total int) {
 }
 
 // exportORUK prints every active service as one ORUK service_list page.
-func exportORUK(args []string, stdout io.Writer) error {
-	cfg, _, err := loadConfig(flag.NewFlagSet("export oruk", flag.ContinueOnError), args)
-	if err != nil {
-		return err
+func exportORUK(fs *flag.FlagSet) runFunc {
+	loadConfig := configFlag(fs)
+	return func(_ []string, stdout, _ io.Writer) error {
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		return exportServices(cfg, stdout)
 	}
+}
+
+func exportServices(cfg config.Config, stdout io.Writer) error {
 	rt, err := config.Open(cfg, nil)
 	if err != nil {
 		return err
@@ -422,15 +435,19 @@ func exportORUK(args []string, stdout io.Writer) error {
 // importPostcodes loads postcode centroids from a CSV file (the ONS
 // Postcode Directory, or any postcode,latitude,longitude CSV), so that the
 // ORUK API's postcode and proximity parameters work.
-func importPostcodes(args []string, stdout, stderr io.Writer) error {
-	cfg, rest, err := loadConfig(flag.NewFlagSet("import postcodes", flag.ContinueOnError), args)
-	if err != nil {
-		return err
+func importPostcodes(fs *flag.FlagSet) runFunc {
+	loadConfig := configFlag(fs)
+	return func(args []string, stdout, stderr io.Writer) error {
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		return loadPostcodes(cfg, args[0], stdout, stderr)
 	}
-	if len(rest) != 1 {
-		return usageError{fmt.Errorf("import postcodes needs one CSV FILE")}
-	}
-	f, err := os.Open(rest[0])
+}
+
+func loadPostcodes(cfg config.Config, file string, stdout, stderr io.Writer) error {
+	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,9 @@
 // directories created 0700, whatever the umask. Open logs a warning for
 // each of them that exists with a wider mode, and leaves the mode alone.
 //
-//	cfg, err := config.Load("socialrx.json")
-//	rt, err := config.Open(cfg, logger)
-//	defer rt.Close()
-//	err = rt.Serve(ctx, nil)
+// Paths in a config file are relative to the file's folder (see [Load]);
+// [Help] documents every field. The binary's serve command is the whole
+// flow: [Load], [Open], [Runtime.Serve], [Runtime.Close].
 package config
 
 import (
@@ -28,6 +27,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -43,10 +43,17 @@ import (
 	"github.com/socialrx/socialrx/referral"
 )
 
-// Config is the host's configuration file (JSON). The zero Config runs on
-// the embedded SQLite store in ./socialrx.db with the development log
-// messenger writing to ./socialrx-messages.log.
+// Config is the host's configuration file (JSON), documented field by
+// field in [Help]. The zero Config runs on the embedded SQLite store in
+// ./socialrx.db with the development log messenger writing to
+// ./socialrx-messages.log.
 type Config struct {
+	// Dir is the folder the relative paths of the config (the SQLite file,
+	// the message log, the tokens file, the plugin binaries, and the
+	// default files) are taken from, and the working directory of its
+	// plugin processes: Load sets it to the config file's folder; ""
+	// is the working directory.
+	Dir string `json:"-"`
 	// Addr is where the API listens; default 127.0.0.1:8080.
 	Addr string `json:"addr,omitempty"`
 	// PublicURL is the absolute URL clients reach the API at, such as
@@ -62,7 +69,7 @@ type Config struct {
 	// Tokens are the bearer tokens (hashes only).
 	Tokens []httpapi.Token `json:"tokens,omitempty"`
 	// TokensFile keeps tokens the host made itself (the first admin token);
-	// default socialrx-tokens.json beside the SQLite file.
+	// default socialrx-tokens.json in Dir.
 	TokensFile string `json:"tokens_file,omitempty"`
 	// Team is told of new referrals and partner updates.
 	Team plugins.Recipient `json:"team,omitzero"`
@@ -110,8 +117,10 @@ type PluginBinary struct {
 	Env    []string `json:"env,omitempty"`
 }
 
-// Load reads a JSON config file, refusing unknown fields. Codes:
-// invalid, not_found.
+// Load reads a JSON config file, refusing unknown fields, and sets Dir to
+// the file's folder: [Open] takes the relative paths in it from there, not
+// from the working directory, so the host finds the same data wherever it
+// is started from. Codes: invalid, not_found.
 func Load(path string) (Config, error) {
 	var c Config
 	b, err := os.ReadFile(path)
@@ -121,7 +130,38 @@ func Load(path string) (Config, error) {
 	if err := schema.DecodeStrict(b, &c); err != nil {
 		return c, socialrx.Invalid(socialrx.Field("", "config %s: %v", path, err))
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return c, err
+	}
+	c.Dir = filepath.Dir(abs)
 	return c, nil
+}
+
+// resolve makes every path of c absolute, taking relative ones from Dir
+// (the working directory when Dir is "").
+func (c *Config) resolve() error {
+	dir, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return err
+	}
+	c.Dir = dir
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	abs(&c.TokensFile)
+	for _, p := range []*PluginConfig{&c.Store, &c.Messenger, &c.Clinical} {
+		abs(&p.SQLite)
+		abs(&p.Log)
+		if p.Plugin != nil {
+			b := *p.Plugin
+			abs(&b.Path)
+			p.Plugin = &b
+		}
+	}
+	return nil
 }
 
 func (c *Config) defaults() {
@@ -161,9 +201,13 @@ type Runtime struct {
 	closers []io.Closer
 }
 
-// Open starts the configured plugins and builds the service and API.
+// Open starts the configured plugins and builds the service and API. Its
+// Config is cfg with the defaults filled in and every path absolute.
 func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 	cfg.defaults()
+	if err := cfg.resolve(); err != nil {
+		return nil, err
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -257,7 +301,7 @@ func (rt *Runtime) warnExposed() {
 }
 
 func (rt *Runtime) launch(name string, b PluginBinary) (*plugins.Client, error) {
-	c, err := plugins.NewClient(plugins.ClientConfig{Path: b.Path, Args: b.Args, Env: b.Env, SHA256: b.SHA256})
+	c, err := plugins.NewClient(plugins.ClientConfig{Path: b.Path, Args: b.Args, Env: b.Env, SHA256: b.SHA256, Dir: rt.Config.Dir})
 	if err != nil {
 		return nil, fmt.Errorf("%s plugin %s: %w", name, b.Path, err)
 	}
@@ -295,6 +339,33 @@ func (rt *Runtime) tokens() (*httpapi.Tokens, error) {
 		ts = saved
 	}
 	return httpapi.NewTokens(ts)
+}
+
+// Location is where the host keeps one kind of thing.
+type Location struct {
+	// What is "data", "messages" or "tokens".
+	What string
+	// Where is the absolute path, and what keeps it there.
+	Where string
+}
+
+// Locations says where the host keeps its data, the messages it sends
+// and its tokens, for serve to print on start.
+func (rt *Runtime) Locations() []Location {
+	c := rt.Config
+	data := c.Store.SQLite + " (embedded SQLite)"
+	if p := c.Store.Plugin; p != nil {
+		data = "wherever the store plugin " + p.Path + " keeps it"
+	}
+	messages := c.Messenger.Log + " (development log: written here, not sent)"
+	if p := c.Messenger.Plugin; p != nil {
+		messages = "sent by the messenger plugin " + p.Path
+	}
+	tokens := c.TokensFile
+	if n := len(c.Tokens); n > 0 {
+		tokens += fmt.Sprintf(", and %d in the config file", n)
+	}
+	return []Location{{"data", data}, {"messages", messages}, {"tokens", tokens}}
 }
 
 // ready reports whether every plugin process is up.
@@ -404,6 +475,7 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
+		rt.Logger.Info("shutting down: finishing the requests in flight, then a last outbox delivery")
 		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		err = srv.Shutdown(sctx)
 		cancel()
@@ -417,6 +489,11 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
+	}
+	if err != nil {
+		rt.Logger.Error("stopped", "err", err)
+	} else {
+		rt.Logger.Info("stopped")
 	}
 	return err
 }
