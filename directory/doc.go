@@ -12,20 +12,15 @@
 // service_capacity), when and by whom the entry was last verified, next
 // steps, link workers' notes and ratings, and the five ways to wellbeing.
 //
-// The main flow:
-//
-//	page, skipped, err := directory.DecodeServicePage(feed) // an ORUK service_list page
-//	// skipped says which services were left out and why
-//	f, err := directory.DecodeFeed(doc, "") // a page, service or organization of ORUK 3.0 or 1.x:
-//	// f.Services (1.x converted), f.Skipped, f.EnvelopeProblems, f.Conversion (what 1.x could not carry)
-//	ix, err := directory.NewIndex(page.Contents...)
-//	res, err := ix.Search(directory.Query{Text: "gardening", Near: &home, RadiusKm: 3, FreeOnly: true})
-//	m, err := ix.Match(directory.Person{Needs: needs, Barriers: barriers, Location: &home}, now,
-//		directory.MatchOptions{Exclusions: true}) // ranked, each rank explained in words
-//	err = ix.Put(changed)                         // updates one service in place
-//	stale, err := ix.Unverified(now, 180)         // whom to ask to confirm their entry
-//	gaps, err := ix.Gaps(demand)                  // needs with no active service in an area
-//	doc, err := directory.EncodeService(s)        // back out as ORUK
+// The main flow, run as the package's Example (example_test.go): decode a
+// feed with [DecodeServicePage] (one ORUK 3.0 service_list page, with the
+// services it left out and why) or [DecodeFeed] (a page, service or
+// organization of ORUK 3.0 or 1.x, with what 1.x could not carry); build an
+// [Index] with [NewIndex]; [Index.Search] it as a directory does,
+// [Index.Match] services to one [Person] (ranked, each rank explained in
+// words); keep it current with [Index.Put]; ask [Index.Unverified] whom to
+// ask to confirm their entry and [Index.Gaps] which needs no active service
+// meets; write services back out as ORUK with [EncodeService].
 //
 // Decoding refuses bad documents with every failing field named as a JSON
 // pointer (a [socialrx.Error] with code invalid): the official ORUK schema's

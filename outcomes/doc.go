@@ -2,18 +2,13 @@
 // from baseline to their latest measurement, and builds aggregate reports
 // for commissioners that never publish a small number.
 //
-// The main flow:
-//
-//	reg := outcomes.DefaultRegistry()               // ONS4, SWEMWBS, UCLA3, DJG6, MYCaW
-//	m, err := reg.Score(measurement)                // validate answers, compute m.Scores
-//	changes, err := reg.Changes(personsMeasurements) // one person: change per scale
-//
-//	acc, err := outcomes.NewAccumulator(reg, outcomes.Options{
-//		Breakdowns: []outcomes.Breakdown{{Rows: outcomes.DimTriageLevel, Columns: outcomes.DimPractice}},
-//	})
-//	for _, m := range stream { err := acc.Add(m) }  // any order; memory grows with people only
-//	report, err := acc.Report(outcomes.FrameworkInput{Partners: partnerCounts})
-//	report.WriteCSV(w); report.WriteJSON(w)
+// The main flow: score each measurement with [Registry.Score] (from
+// [DefaultRegistry]: ONS4, SWEMWBS, UCLA-3, De Jong Gierveld 6, MYCaW),
+// which validates the answers and computes its scores, as
+// ExampleRegistry_Score shows; follow one person's change per scale with
+// [Registry.Changes]; feed measurements in any order to an [Accumulator]
+// ([NewAccumulator], [Accumulator.Add]) and make the commissioners'
+// [Report] with [Accumulator.Report], as ExampleAccumulator shows.
 //
 // Instruments carry item ids and short labels only, never licensed
 // question wording. Teams add their own instruments as data ([Definition],

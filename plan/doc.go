@@ -2,30 +2,16 @@
 // triage, the person's own plan, contacts counted against a budget, pauses,
 // and the caseload.
 //
-// The main flow, for a referral the service has accepted:
-//
-//	// 1. Triage an assessment with the default rules (or a team's own,
-//	//    loaded with LoadRuleSet). The result gives a level (1 to 3), a
-//	//    pathway, any escalation, a contact budget and every reason.
-//	r, err := plan.Triage(assessment, plan.DefaultRules())
-//
-//	// 2. Make the plan and fill it in with the person.
-//	p, err := plan.New(plan.Start{ID: id, ReferralID: ref, ReferralDate: received,
-//		LinkWorker: worker, Triage: r, By: worker.ID}, now)
-//	i, err := p.AddGoal("get back to my allotment", socialrx.NeedNatureGardening, now)
-//	_, err = p.AddActivity(plan.Activity{Kind: plan.ActivitySignpost, RefID: signpostID,
-//		Description: "Tuesday gardening club", Goals: []int{i}}, now)
-//
-//	// 3. Record contacts against the budget; pause and resume; re-triage.
-//	err = p.AddContact(plan.Contact{At: now, Kind: plan.ContactHomeVisit, Minutes: 60, By: worker.ID}, now)
-//	err = p.ExtendBudget(2, "bereavement in the family", worker.ID, now)
-//	err = p.Pause(plan.PauseHospitalStay, "", worker.ID, now)
-//	u := p.Usage(now) // contacts used and remaining, time active and paused
-//
-//	// 4. Give the person their one-page summary; watch the caseload.
-//	text := plan.NewSummary(p, now).Text()
-//	c, err := plan.Summarise(openPlans, plan.CaseloadOptions{}, now)
-//	fit, err := c.CanTake(plan.Level3, 30)
+// The main flow, for a referral the service has accepted, is the
+// package's Example (example_test.go): [Triage] an assessment with
+// [DefaultRules] (or a team's own, loaded with [LoadRuleSet], as
+// ExampleLoadRuleSet shows), which gives a level, a pathway, any
+// escalation, a contact budget and every reason; make the plan with [New]
+// and fill it in with the person ([Plan.AddGoal], [Plan.AddActivity]);
+// record contacts against the budget ([Plan.AddContact],
+// [Plan.ExtendBudget], [Plan.Usage]), pause and resume; give the person
+// their one-page summary ([NewSummary]); and watch the caseload
+// ([Summarise]).
 //
 // Triage is data-driven and explainable: a [RuleSet] is JSON
 // (ruleset.schema.json), named and versioned, and every [Result] records

@@ -5,14 +5,13 @@
 // FHIR/Gravity Task (requested, accepted or rejected, in progress, on hold,
 // completed, failed, cancelled).
 //
-// The main flow:
-//
-//	r, err := referral.New(in, now)             // validates; status received
-//	err = r.Accept(actor, now, "")              // link worker accepts
-//	err = r.Start(actor, now)                   // first contact: active
-//	o, err := referral.NewOnwardReferral(r, serviceID, partnerOrg, actor, now)
-//	err = o.Transition(partner, referral.TaskAccepted, "", now)
-//	err = r.Close(actor, referral.CloseGoalsMet, now, "")
+// The main flow is the package's Example (example_test.go): [New]
+// validates a referral (status received); the link worker accepts it
+// ([Referral.Accept]) and makes first contact ([Referral.Apply] of a
+// [Change] to active);
+// [NewOnwardReferral] refers the person on to a partner's service, whose
+// Task the partner moves ([OnwardReferral.Transition]); [Referral.Close]
+// ends it with a reason.
 //
 // Each state change appends an [Event]. [ReferrerNotice] tells the referrer
 // the outcome; [ClinicalEvents] lists the SNOMED CT codes a GP system must

@@ -12,9 +12,9 @@
 // a recipient it must not contact, 400 or 422 for a message it refuses,
 // anything else when it cannot take the message now.
 //
-//	m := webhook.New("https://sms-gateway.example.org/v1/messages", nil)
-//	r, err := m.Send(ctx, plugins.Message{IdempotencyKey: "r-1/accepted", Channel: plugins.ChannelSMS,
-//		To: plugins.Recipient{Role: plugins.RolePerson, Address: "+447700900123"}, Body: "…"})
+// [New] makes a Messenger of a gateway's URL; webhook_test.go sends
+// through it to a gateway run by the test, and runs the Messenger
+// conformance suite against it, in process and as a plugin binary.
 package webhook
 
 import (

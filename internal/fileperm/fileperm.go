@@ -6,10 +6,8 @@
 // may have meant it: a backup group, say), and [Exposed] names it when that
 // mode lets others in, for the host to warn.
 //
-//	f, err := fileperm.OpenFile("/var/lib/socialrx/messages.jsonl", os.O_RDWR) // created 0600 if missing
-//	for _, e := range fileperm.Exposed(path, path+"-wal") {
-//		logger.Warn(e.String())
-//	}
+// The package's Example (example_test.go) creates a file with [OpenFile]
+// and names it with [Exposed] once it is opened up.
 package fileperm
 
 import (

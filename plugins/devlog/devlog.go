@@ -10,11 +10,8 @@
 // is refused with forbidden. It passes the Messenger conformance suite of
 // package plugintest.
 //
-//	m, err := devlog.Open("messages.devlog.jsonl")
-//	if err != nil { … }
-//	defer m.Close()
-//	r, err := m.Send(ctx, plugins.Message{IdempotencyKey: "r-1/accepted", Channel: plugins.ChannelEmail,
-//		To: plugins.Recipient{Role: plugins.RoleReferrer, Address: "gp@example.org"}, Subject: "Accepted"})
+// [Open] a log file and [Messenger.Send] to it, as ExampleMessenger
+// (example_test.go) does.
 //
 // Each line is an [Entry]; [ReadLog] reads a file back.
 package devlog

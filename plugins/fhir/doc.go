@@ -20,22 +20,16 @@
 // types each reference may point at, and others) and, for what is sent,
 // against Medplum's FHIR server.
 //
-// The main flow:
-//
-//	c, err := fhir.New(fhir.Config{BaseURL: "https://gp.example.org/fhir/R4"})
-//	ref, err := c.RecordEvent(ctx, plugins.CodedEvent{...}) // Procedure/123, once per key
-//	person, err := c.LookupPerson(ctx, "9434765919")        // referral.Person JSON
-//	batch, err := c.PullReferrals(ctx, cursor, 50)          // new referrals since cursor
-//	ref, err = c.PushReferral(ctx, r)                       // one transaction
-//	o, err := c.GetOnwardReferral(ctx, id)                  // the partner's Task status
-//
-// and, without a server:
-//
-//	service := fhir.ServiceOf("U12345", "Riverside PCN social prescribing")
-//	res, err := fhir.ReferralToFHIR(r, service) // Patient, ServiceRequest, Task, Consents
-//	r2, err := fhir.ReferralFromFHIR(res)
-//	goal, err := fhir.GoalToFHIR(p.ID, 0, p.Goals[0], "Patient/123")
-//	ref, err = c.Upsert(ctx, goal, goal.Identifier[0]) // conditional update
+// The main flow: [New] makes a [Client] of a FHIR server, which records
+// coded events in the GP record ([Client.RecordEvent], once per key),
+// looks people up ([Client.LookupPerson]), pulls new referrals
+// ([Client.PullReferrals]), pushes a referral in one transaction
+// ([Client.PushReferral]) and reads a partner's Task
+// ([Client.GetOnwardReferral]). Without a server, the mappings convert
+// each way: [ReferralToFHIR] and [ReferralFromFHIR] (as
+// ExampleReferralToFHIR in example_test.go shows), [GoalToFHIR],
+// [CodedEventToFHIR] (ExampleCodedEventToFHIR) and [TaskStatusToFHIR]
+// (ExampleTaskStatusToFHIR).
 //
 // Errors are [socialrx.Error] values. A server's 400 or 422 is invalid
 // (with a field per OperationOutcome issue), 404 and 410 not_found, 409

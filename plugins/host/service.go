@@ -4,12 +4,10 @@
 // HTTP in it; package httpapi serves it over HTTP, and the socialrx binary
 // (cmd/socialrx) reads the config, launches the plugins and wires the two.
 //
-// Embedders may use [Service] on its own:
-//
-//	svc, err := host.NewService(host.Options{Store: store, Messenger: messenger})
-//	r, err := svc.CreateReferral(ctx, gp, in, "idempotency-key")
-//	r, err = svc.ChangeReferralStatus(ctx, linkWorker, host.Target{ID: r.ID, Version: r.Version}, host.StatusChange{To: referral.StatusAccepted})
-//	n, err := svc.DeliverOutbox(ctx, "worker-1", 100)
+// Embedders may use [Service] on its own, as the package's Example
+// (example_test.go) does: [NewService] over a store and a messenger,
+// [Service.CreateReferral] as a GP, [Service.ChangeReferralStatus] as a
+// link worker, [Service.DeliverOutbox] to send what the changes caused.
 //
 // Every method takes the calling [Principal] (who they are comes from their
 // credentials, never from a request body), applies the domain rules of

@@ -12,14 +12,9 @@
 // with the idempotency key in the Nats-Msg-Id header. JetStream drops a
 // second message with the same key inside the stream's de-duplication
 // window, so a retried Send publishes once; its receipt is the first one,
-// with Duplicate set. The main flow:
-//
-//	m, err := nats.Open(ctx, nats.Config{URL: "nats://127.0.0.1:4222"})
-//	if err != nil { ... } // unavailable when NATS cannot be reached
-//	defer m.Close()
-//	r, err := m.Send(ctx, plugins.Message{IdempotencyKey: key, Channel: plugins.ChannelEvent,
-//		Event: "referral.accepted", To: plugins.Recipient{Role: plugins.RolePartner, ID: "org-1"},
-//		Data: json.RawMessage(`{"referral_id":"…"}`)})
+// with Duplicate set. ExampleOpen (example_test.go) is the main flow:
+// [Open] a [Messenger] on a NATS server and [Messenger.Send] a message;
+// ExampleSubject shows the subjects.
 //
 // Open creates the stream (by default SOCIALRX, subjects "socialrx.>") when
 // it does not exist, and otherwise uses it as its operator configured it.

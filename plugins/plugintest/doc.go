@@ -6,29 +6,12 @@
 //
 // Call a suite from an ordinary test in your adapter's package, in or outside
 // this module. The constructor gives the suite a fresh adapter for each
-// subtest and registers its clean-up with t.Cleanup:
-//
-//	package mystore_test
-//
-//	import (
-//		"path/filepath"
-//		"testing"
-//
-//		"github.com/socialrx/socialrx/plugins"
-//		"github.com/socialrx/socialrx/plugins/plugintest"
-//		"example.org/mystore"
-//	)
-//
-//	func TestConformance(t *testing.T) {
-//		plugintest.TestStore(t, func(t *testing.T) plugins.Store {
-//			s, err := mystore.Open(filepath.Join(t.TempDir(), "db"))
-//			if err != nil {
-//				t.Fatal(err)
-//			}
-//			t.Cleanup(func() { s.Close() })
-//			return s
-//		})
-//	}
+// subtest and registers its clean-up with t.Cleanup: in a test of your
+// own, call plugintest.TestStore(t, func(t *testing.T) plugins.Store {...})
+// with a constructor that opens your store on a file in t.TempDir(), as
+// plugins/sqlite/store_test.go does (TestMessenger and TestClinicalSystem
+// likewise; examples/external-plugin/webhook_test.go is a module outside
+// this one doing it).
 //
 // Run it with `go test -race -run TestConformance/ -v` to see each behaviour
 // as a named subtest (such as TestConformance/Outbox/LeaseLost), so a failure
@@ -38,22 +21,10 @@
 // wire the host uses: [BuildPlugin] builds the command once per test process
 // and returns its path and SHA-256, [LaunchPlugin] starts it for one test and
 // closes it when the test ends, and [Main], the package's TestMain, removes
-// the binaries when the tests are done:
-//
-//	func TestMain(m *testing.M) { plugintest.Main(m) }
-//
-//	func TestPluginConformance(t *testing.T) {
-//		path, sum := plugintest.BuildPlugin(t, ".") // your plugin's package main
-//		plugintest.TestStore(t, func(t *testing.T) plugins.Store {
-//			c := plugintest.LaunchPlugin(t, plugins.ClientConfig{Path: path, SHA256: sum,
-//				Args: []string{"-db", filepath.Join(t.TempDir(), "db")}})
-//			s, err := c.Store()
-//			if err != nil {
-//				t.Fatal(err)
-//			}
-//			return s
-//		})
-//	}
+// the binaries when the tests are done (make plugintest.Main your TestMain);
+// the constructor you give a suite launches the binary with the arguments
+// of a fresh store and returns the client's Store, as
+// examples/sqlite-plugin/main_test.go does.
 //
 // A plugin written in another language, or built by another toolchain, is
 // launched the same way: [Executable] gives the path and SHA-256 of any

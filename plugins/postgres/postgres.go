@@ -10,14 +10,10 @@
 // claim work with FOR UPDATE SKIP LOCKED, so each message is leased by one
 // worker at a time.
 //
-// The main flow:
-//
-//	s, err := postgres.Open(ctx, postgres.Config{URL: os.Getenv("SOCIALRX_POSTGRES_URL")})
-//	if err != nil { ... } // unavailable when the database cannot be reached
-//	defer s.Close()
-//	doc, err := s.Create(ctx, plugins.Write{Document: plugins.Document{Kind: plugins.KindReferral, ID: id, Data: data}})
-//	doc.Data = changed
-//	doc, err = s.Update(ctx, plugins.Write{Document: doc}) // conflict if someone updated it first
+// ExampleOpen (example_test.go) is the main flow: [Open] a [Store] on a
+// database (unavailable when it cannot be reached, as
+// ExampleOpen_unavailable shows), create a document and update it
+// (conflict if someone updated it first).
 //
 // Open applies the schema migrations (embedded SQL files, versioned in the
 // table schema_migrations) under a transaction-scoped advisory lock, so

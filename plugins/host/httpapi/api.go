@@ -5,8 +5,8 @@
 // API. It holds no journey logic: each handler reads the request, calls
 // one service method as the authenticated principal and writes the answer.
 //
-//	h, err := httpapi.NewHandler(svc, httpapi.Options{Tokens: tokens})
-//	http.ListenAndServe("127.0.0.1:8080", h)
+// [NewHandler] makes the [Handler] of a service, an http.Handler to serve
+// (package config of the socialrx binary does, in Runtime.Serve).
 //
 // A new route goes in the route table of its area (referrals, plans,
 // directory, outcomes, the ORUK read API) with its request and response

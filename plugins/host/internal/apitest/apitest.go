@@ -4,10 +4,11 @@
 // validator (pb33f/libopenapi-validator), so that the document cannot
 // drift from what the API does.
 //
-//	c := apitest.MustNew(doc)               // the API's OpenAPI document
-//	client := &http.Client{Transport: c.Transport(t, nil)}
-//	res, err := client.Do(req)              // t fails on any mismatch
-//	fmt.Println(c.Summary())                // the (method, path, status) triples checked
+// [New] (or [MustNew]) reads the API's OpenAPI document; [Checker.Transport]
+// wraps an http.Client's transport so that the test fails on any exchange
+// that disagrees with it; [Checker.Summary] says which (method, path,
+// status) triples were checked. The end-to-end tests of the socialrx
+// binary (cmd/socialrx/e2e_test.go) send all their traffic through it.
 //
 // A response must match its operation: a status the operation declares
 // and a body its schema for that status and media type accepts. A request

@@ -5,17 +5,10 @@
 // documents (a GP referral of Peggy, an assessment, an ORUK directory).
 //
 // A host feature counts as done when it works on every deployment. Write
-// its test once and run it on each:
-//
-//	func TestMain(m *testing.M) { plugintest.Main(m) } // removes the plugin binaries Matrix builds
-//
-//	func TestImportThenSearch(t *testing.T) {
-//		hosttest.Matrix(t, func(t *testing.T, e *hosttest.Env) {
-//			_, err := e.Svc.ImportORUK(t.Context(), hosttest.Principals[referral.RoleAdmin], hosttest.Doc("directory.json"), nil)
-//			require.NoError(t, err)
-//			...
-//		})
-//	}
+// its test once, as a function of an [Env], and run it on each with
+// [Matrix]; the test binary's TestMain is plugintest.Main, which removes the
+// plugin binaries Matrix builds (see plugins/host/main_test.go, and
+// plugins/host/oruk_test.go for tests written so).
 //
 // Matrix runs a subtest per deployment: "sqlite" (package plugins/sqlite in
 // process on a file in the test's temporary directory), "sqlite-plugin"
