@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -104,6 +105,35 @@ func (w Write) Check(update bool, lim Limits) error {
 		}
 	}
 	return socialrx.Invalid(fs...)
+}
+
+// Check returns the problems of e that the Store contract refuses ("/kind",
+// "/id", "/also/0/data" …). Codes: invalid.
+func (e Erasure) Check(lim Limits) error {
+	fs := checkKind(nil, "/kind", e.Kind, lim)
+	if e.ID == "" || (lim.ID > 0 && len(e.ID) > lim.ID) || !utf8.ValidString(e.ID) {
+		fs = append(fs, socialrx.Field("/id", "must be the id of a document, 1 byte of UTF-8 or more"))
+	}
+	seen := map[[2]string]bool{{string(e.Kind), e.ID}: true}
+	for i, a := range e.Also {
+		p := fmt.Sprintf("/also/%d", i)
+		fs = checkDoc(fs, p, a, lim)
+		if k := [2]string{string(a.Kind), a.ID}; seen[k] {
+			fs = append(fs, socialrx.Field(p+"/id", "repeats another document of this erasure"))
+		} else {
+			seen[k] = true
+		}
+	}
+	return socialrx.Invalid(fs...)
+}
+
+// NamesDocument reports whether an outbox message's idempotency key names
+// the document id as one of its colon-separated parts, as the host's keys
+// do ("referral:<id>:3:event", "followup:<id>"): the messages
+// [Store.Erase] erases with the document. Stores that match in SQL test
+// whether ':' || key || ':' contains ':' || id || ':'.
+func NamesDocument(key, id string) bool {
+	return strings.Contains(":"+key+":", ":"+id+":")
 }
 
 // checkDoc adds the problems of a document's kind, id and data at path.

@@ -632,6 +632,19 @@ func (r remoteStore) LeaseDue(ctx context.Context, kind Kind, lease Lease, now t
 	return docsFromPB(resp.Documents), nil
 }
 
+func (r remoteStore) Erase(ctx context.Context, e Erasure) error {
+	req := &pb.EraseRequest{Kind: string(e.Kind), Id: e.ID, Also: docsToPB(e.Also)}
+	return r.c.call(ctx, pb.Store_Erase_FullMethodName, req, &pb.EraseResponse{})
+}
+
+func (r remoteStore) OutboxAbout(ctx context.Context, id string) ([]OutboxMessage, error) {
+	var resp pb.OutboxAboutResponse
+	if err := r.c.call(ctx, pb.Store_OutboxAbout_FullMethodName, &pb.OutboxAboutRequest{Id: id}, &resp); err != nil {
+		return nil, err
+	}
+	return outboxFromPB(resp.Messages), nil
+}
+
 // Close does nothing; the plugin closes its store when the Client closes.
 func (r remoteStore) Close() error { return nil }
 

@@ -201,6 +201,16 @@ type Page struct {
 	Next string `json:"next,omitempty"`
 }
 
+// Erasure is what [Store.Erase] erases: the document of kind Kind and id
+// ID, and what it creates in the same transaction (such as the audit
+// entry of the erasure, or a record of it stripped of personal data).
+type Erasure struct {
+	Kind Kind   `json:"kind"`
+	ID   string `json:"id"`
+	// Also are new documents, each at version 1 as Create stores one.
+	Also []Document `json:"also,omitempty"`
+}
+
 // Lease is a claim on outbox messages or due documents, held by one worker
 // until Until. Another worker cannot lease them before then.
 type Lease struct {
@@ -251,6 +261,23 @@ type Store interface {
 	// before now and that no live lease holds, for the scheduler. The claim
 	// ends when the document is updated or the lease lapses.
 	LeaseDue(ctx context.Context, kind Kind, lease Lease, now time.Time, n int) ([]Document, error)
+
+	// Erase removes a document for good, as data protection law requires
+	// of personal data no longer kept: the document, its events, the
+	// outbox messages about it (delivered or not: those whose idempotency
+	// key [NamesDocument] names it) and the record of the create that
+	// made it (a create repeating that key then creates anew), and creates
+	// the documents of e.Also, all in one transaction. It leaves none of
+	// the document's content where a reader of the store's tables finds it.
+	// Codes: invalid, not_found (no such document), conflict (an Also
+	// document exists), unavailable.
+	Erase(ctx context.Context, e Erasure) error
+	// OutboxAbout returns every outbox message whose idempotency key
+	// [NamesDocument] names the document id, delivered or not, oldest
+	// first: what a subject access request shows of the messages about a
+	// person's records, and what Erase would erase with the document.
+	// Codes: invalid (no id), unavailable.
+	OutboxAbout(ctx context.Context, id string) ([]OutboxMessage, error)
 
 	// Close releases the store's resources.
 	Close() error

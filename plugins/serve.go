@@ -421,6 +421,21 @@ func (g storeServer) LeaseDue(ctx context.Context, r *pb.LeaseDueRequest) (*pb.L
 	return &pb.LeaseDueResponse{Documents: docsToPB(ds)}, nil
 }
 
+func (g storeServer) Erase(ctx context.Context, r *pb.EraseRequest) (*pb.EraseResponse, error) {
+	if err := g.s.Erase(ctx, Erasure{Kind: Kind(r.Kind), ID: r.Id, Also: docsFromPB(r.Also)}); err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.EraseResponse{}, nil
+}
+
+func (g storeServer) OutboxAbout(ctx context.Context, r *pb.OutboxAboutRequest) (*pb.OutboxAboutResponse, error) {
+	ms, err := g.s.OutboxAbout(ctx, r.Id)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.OutboxAboutResponse{Messages: outboxToPB(ms)}, nil
+}
+
 // messengerServer serves a Messenger.
 type messengerServer struct {
 	pb.UnimplementedMessengerServer

@@ -141,7 +141,8 @@ func outward(postcode string) string {
 // active now count (whatever it was when they were taken), and small cells
 // are suppressed (with secondary suppression) by the outcomes package, at
 // no less than the service's MinCell whatever opts asks. The community part
-// counts onward referrals by partner. Codes: forbidden, invalid (bad
+// counts onward referrals by partner. The records retention keeps of
+// erased referrals ([KindRetained]) count as they did before. Codes: forbidden, invalid (bad
 // options, or a min_cell below the floor), unavailable.
 func (s *Service) OutcomesReport(ctx context.Context, p Principal, opts outcomes.Options) (outcomes.Report, error) {
 	if err := forbid(p, "read outcome reports", referral.RoleCommissioner, referral.RoleAdmin); err != nil {
@@ -177,27 +178,32 @@ func (s *Service) OutcomesReport(ctx context.Context, p Principal, opts outcomes
 	if err != nil {
 		return outcomes.Report{}, err
 	}
+	// What retention kept of erased referrals counts with the consent it had.
+	if err := s.eachMeasurement(ctx, plugins.Query{Kind: KindRetained, Status: string(plugins.KindMeasurement)}, acc.Add); err != nil {
+		return outcomes.Report{}, err
+	}
 	partners := map[string]*outcomes.PartnerCounts{}
-	q := plugins.Query{Kind: plugins.KindOnwardReferral, Limit: 1000}
-	for {
-		pg, err := s.o.Store.List(ctx, q)
-		if err != nil {
-			return outcomes.Report{}, err
-		}
-		for _, d := range pg.Documents {
-			var o referral.OnwardReferral
-			if err := decodeDoc(d, &o); err != nil {
+	for _, q := range []plugins.Query{{Kind: plugins.KindOnwardReferral, Limit: 1000}, {Kind: KindRetained, Status: string(plugins.KindOnwardReferral), Limit: 1000}} {
+		for {
+			pg, err := s.o.Store.List(ctx, q)
+			if err != nil {
 				return outcomes.Report{}, err
 			}
-			pc := partners[o.Partner]
-			if pc == nil {
-				pc = &outcomes.PartnerCounts{Partner: o.Partner}
-				partners[o.Partner] = pc
+			for _, d := range pg.Documents {
+				var o referral.OnwardReferral
+				if err := decodeDoc(d, &o); err != nil {
+					return outcomes.Report{}, err
+				}
+				pc := partners[o.Partner]
+				if pc == nil {
+					pc = &outcomes.PartnerCounts{Partner: o.Partner}
+					partners[o.Partner] = pc
+				}
+				countOnward(pc, &o)
 			}
-			countOnward(pc, &o)
-		}
-		if q.Cursor = pg.Next; q.Cursor == "" {
-			break
+			if q.Cursor = pg.Next; q.Cursor == "" {
+				break
+			}
 		}
 	}
 	var in outcomes.FrameworkInput

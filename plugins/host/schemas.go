@@ -36,6 +36,7 @@ func RequestTypes() map[string]any {
 		"directory_query":     directory.Query{},
 		"match_request":       MatchRequest{},
 		"measurement_request": MeasurementRequest{},
+		"subject_request":     Subject{},
 	}
 }
 

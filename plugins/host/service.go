@@ -90,6 +90,11 @@ type Options struct {
 	// an import through another host sharing the store may take to show.
 	// Default DefaultDirectoryRefresh.
 	DirectoryRefresh time.Duration
+	// RetentionMonths is how many months after a referral is closed or
+	// declined its personal data is erased by the scheduler, keeping only
+	// what reports count (see [KindRetained]); 0 means
+	// [DefaultRetentionMonths], below 0 never.
+	RetentionMonths int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger logs delivery failures and scheduler runs; nil discards.
@@ -99,8 +104,9 @@ type Options struct {
 // Service is the application service of the host. It is safe for
 // concurrent use, and several Services may share one Store.
 type Service struct {
-	o   Options
-	dir dirCache
+	o         Options
+	dir       dirCache
+	retention throttle
 }
 
 // NewService returns a Service. Codes: invalid (no store).

@@ -89,7 +89,10 @@ func (s *Service) deliver(ctx context.Context, m plugins.OutboxMessage) error {
 // RunScheduler leases up to n documents of each kind whose due time has
 // passed and queues what has fallen due: check-in reminders for signposts
 // (when due, and again when overdue), chasers for partners that have not
-// acted on an onward referral, and reminders of follow-up measures. Each reminder is marked sent in the
+// acted on an onward referral, and reminders of follow-up measures; and, at
+// most hourly, it erases the personal data of up to n referrals closed or
+// declined longer ago than the retention period (Options.RetentionMonths),
+// each with an audit entry. Each reminder is marked sent in the
 // document in the same compare-and-swap write that queues it, and leases
 // keep two hosts off the same document, so none is queued twice. It
 // returns how many documents it handled. Codes: unavailable.
@@ -155,7 +158,11 @@ func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, e
 		handled++
 	}
 	m, err := s.remindFollowUps(ctx, lease, now, n)
-	return handled + m, err
+	if err != nil {
+		return handled + m, err
+	}
+	r, err := s.applyRetention(ctx, now, n)
+	return handled + m + r, err
 }
 
 func signpostOf(r *referral.Referral, id string) referral.Signpost {

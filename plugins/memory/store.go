@@ -412,6 +412,70 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 	return out, nil
 }
 
+// Erase removes a document, its events, the outbox messages about it and
+// the record of the create that made it, and creates e.Also, atomically.
+// Codes: invalid, not_found, conflict (an Also document exists),
+// unavailable.
+func (s *Store) Erase(ctx context.Context, e plugins.Erasure) error {
+	if err := e.Check(limits); err != nil {
+		return err
+	}
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if s.docs[e.Kind][e.ID] == nil {
+		return notFound(e.Kind, e.ID)
+	}
+	if err := s.checkNew(plugins.Write{Also: e.Also}); err != nil {
+		return err
+	}
+	delete(s.docs[e.Kind], e.ID)
+	for k, d := range s.idem {
+		if d.Kind == e.Kind && d.ID == e.ID {
+			delete(s.idem, k)
+		}
+	}
+	for id, q := range s.outbox {
+		if plugins.NamesDocument(q.msg.IdempotencyKey, e.ID) {
+			delete(s.outbox, id)
+			delete(s.keys, q.msg.IdempotencyKey)
+		}
+	}
+	t := now()
+	for _, a := range e.Also {
+		s.insert(a, t)
+	}
+	return nil
+}
+
+// OutboxAbout returns every message whose idempotency key names the
+// document id, delivered or not, oldest first. Codes: invalid (no id),
+// unavailable.
+func (s *Store) OutboxAbout(ctx context.Context, id string) ([]plugins.OutboxMessage, error) {
+	if id == "" {
+		return nil, socialrx.Invalid(socialrx.Field("/id", "is required"))
+	}
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	var about []*queued
+	for _, q := range s.outbox {
+		if plugins.NamesDocument(q.msg.IdempotencyKey, id) {
+			about = append(about, q)
+		}
+	}
+	slices.SortFunc(about, func(a, b *queued) int {
+		return cmp.Or(a.msg.CreatedAt.Compare(b.msg.CreatedAt), cmp.Compare(a.seq, b.seq))
+	})
+	out := make([]plugins.OutboxMessage, len(about))
+	for i, q := range about {
+		out[i] = cloneMsg(q.msg)
+	}
+	return out, nil
+}
+
 // Close empties the store; later calls return unavailable. It returns nil.
 func (s *Store) Close() error {
 	s.mu.Lock()

@@ -90,6 +90,13 @@ func TestStore(t *testing.T, newStore func(t *testing.T) plugins.Store) {
 			{"ConcurrentWorkers", storeLeaseDueConcurrent},
 			{"Invalid", storeLeaseDueInvalid},
 		}},
+		{"Erase", []storeTest{
+			{"RemovesEverythingOfTheDocument", storeErase},
+			{"NotFound", storeEraseNotFound},
+			{"AlsoExistingRefusesTheWhole", storeEraseAlsoExisting},
+			{"Invalid", storeEraseInvalid},
+			{"OutboxAbout", storeOutboxAbout},
+		}},
 		{"Context", []storeTest{
 			{"Cancelled", storeCancelled},
 		}},
@@ -1455,6 +1462,112 @@ func storeLeaseDueInvalid(t *testing.T, s plugins.Store) {
 	assert.Equal(t, []string{"x"}, leaseDue(t, s, leaseFor("a", now), now, 1), "invalid leases claimed nothing")
 }
 
+// ---- erasure ---------------------------------------------------------------
+
+// keyed returns an outbox message with the idempotency key.
+func keyed(key string) plugins.OutboxMessage {
+	m := msg("messenger")
+	m.IdempotencyKey = key
+	return m
+}
+
+func storeErase(t *testing.T, s plugins.Store) {
+	ctx := t.Context()
+	now := later()
+	// The document, made under a create key, with events and messages about
+	// it (one delivered), and a neighbour whose id it is a prefix of.
+	d := mustCreate(t, s, plugins.Write{Document: doc("e1"), IdempotencyKey: "erase-key", Events: []plugins.Event{ev("made")},
+		Outbox: []plugins.OutboxMessage{keyed("referral:e1:0:event"), keyed("e1")}})
+	d.Data = obj("name", "Margaret")
+	mustUpdate(t, s, plugins.Write{Document: d, Events: []plugins.Event{ev("named")}, Outbox: []plugins.OutboxMessage{keyed("followup:e1")}})
+	l := leaseFor("w", now)
+	for _, m := range leaseOutbox(t, s, l, now, 1) {
+		noErr(t, s.AckOutbox(ctx, m.ID, l, now), "ack")
+	}
+	mustCreate(t, s, plugins.Write{Document: doc("e1x"), Events: []plugins.Event{ev("made")}, Outbox: []plugins.OutboxMessage{keyed("referral:e1x:0:event")}})
+	require.Equal(t, 3, depth(t, s))
+
+	noErr(t, s.Erase(ctx, plugins.Erasure{Kind: kindA, ID: "e1", Also: []plugins.Document{audit("erased-e1")}}), "erase")
+
+	_, err := s.Get(ctx, kindA, "e1")
+	assertCode(t, socialrx.CodeNotFound, err, "the document is gone")
+	_, err = s.Events(ctx, kindA, "e1", 0, 0)
+	assertCode(t, socialrx.CodeNotFound, err, "its events are gone")
+	assert.Equal(t, int64(1), mustGet(t, s, "audit", "erased-e1").Version, "the further document is created")
+	assert.Equal(t, 1, depth(t, s), "its undelivered messages are gone")
+	left := leaseOutbox(t, s, leaseFor("w2", now), now, 10)
+	if assert.Len(t, left, 1) {
+		assert.Equal(t, "referral:e1x:0:event", left[0].IdempotencyKey, "a message about another document stays")
+	}
+	assert.Len(t, events(t, s, kindA, "e1x"), 1, "another document's events stay")
+	// Its delivered message is gone too: every key about it is free again.
+	mustCreate(t, s, plugins.Write{Document: doc("reuse"), Outbox: []plugins.OutboxMessage{keyed("referral:e1:0:event"), keyed("e1"), keyed("followup:e1")}})
+	// And the create key no longer returns it: a repeat creates anew.
+	again := doc("e1")
+	again.Data = obj("name", "someone else")
+	got := mustCreate(t, s, plugins.Write{Document: again, IdempotencyKey: "erase-key"})
+	assert.JSONEq(t, `{"name":"someone else"}`, string(got.Data))
+	assert.Equal(t, int64(1), got.Version)
+	assert.Empty(t, events(t, s, kindA, "e1"), "a document made again has a log of its own")
+}
+
+func storeEraseNotFound(t *testing.T, s plugins.Store) {
+	err := s.Erase(t.Context(), plugins.Erasure{Kind: kindA, ID: "nobody", Also: []plugins.Document{audit("erased-nobody")}})
+	assertCode(t, socialrx.CodeNotFound, err)
+	_, err = s.Get(t.Context(), "audit", "erased-nobody")
+	assertCode(t, socialrx.CodeNotFound, err, "nothing of a refused erasure is stored")
+}
+
+func storeEraseAlsoExisting(t *testing.T, s plugins.Store) {
+	mustCreate(t, s, plugins.Write{Document: doc("keep"), Events: []plugins.Event{ev("made")}, Outbox: []plugins.OutboxMessage{keyed("referral:keep:0")}, Also: []plugins.Document{audit("a-1")}})
+	err := s.Erase(t.Context(), plugins.Erasure{Kind: kindA, ID: "keep", Also: []plugins.Document{audit("a-2"), audit("a-1")}})
+	assertCode(t, socialrx.CodeConflict, err)
+	mustGet(t, s, kindA, "keep")
+	assert.Len(t, events(t, s, kindA, "keep"), 1, "nothing of a refused erasure is applied")
+	assert.Equal(t, 1, depth(t, s))
+	_, err = s.Get(t.Context(), "audit", "a-2")
+	assertCode(t, socialrx.CodeNotFound, err)
+}
+
+func storeEraseInvalid(t *testing.T, s plugins.Store) {
+	mustCreate(t, s, plugins.Write{Document: doc("v")})
+	bad := plugins.Document{Kind: "Audit", ID: "", Data: json.RawMessage(`[1]`)}
+	err := s.Erase(t.Context(), plugins.Erasure{Kind: "Bad", ID: "", Also: []plugins.Document{bad}})
+	assertInvalid(t, err, "/kind", "/id", "/also/0/kind", "/also/0/id", "/also/0/data")
+	err = s.Erase(t.Context(), plugins.Erasure{Kind: kindA, ID: "v", Also: []plugins.Document{{Kind: kindA, ID: "v", Data: obj()}}})
+	assertInvalid(t, err, "/also/0/id")
+	mustGet(t, s, kindA, "v")
+}
+
+func storeOutboxAbout(t *testing.T, s plugins.Store) {
+	ctx := t.Context()
+	now := later()
+	d := mustCreate(t, s, plugins.Write{Document: doc("p1"), Outbox: []plugins.OutboxMessage{keyed("referral:p1:0:event"), keyed("p1x:0")}})
+	mustUpdate(t, s, plugins.Write{Document: d, Outbox: []plugins.OutboxMessage{keyed("followup:p1")}})
+	l := leaseFor("w", now)
+	first := leaseOutbox(t, s, l, now, 1)
+	require.Len(t, first, 1)
+	noErr(t, s.AckOutbox(ctx, first[0].ID, l, now), "ack")
+
+	got, err := s.OutboxAbout(ctx, "p1")
+	noErr(t, err, "outbox about")
+	keys := make([]string, len(got))
+	for i, m := range got {
+		keys[i] = m.IdempotencyKey
+	}
+	assert.Equal(t, []string{"referral:p1:0:event", "followup:p1"}, keys, "delivered or not, oldest first, and only those naming the id")
+	if assert.Len(t, got, 2) {
+		assert.NotNil(t, got[0].DeliveredAt, "a delivered message says when")
+		assert.Nil(t, got[1].DeliveredAt)
+		assert.NotEmpty(t, got[1].Payload)
+	}
+	none, err := s.OutboxAbout(ctx, "nobody")
+	noErr(t, err, "outbox about nobody")
+	assert.Empty(t, none)
+	_, err = s.OutboxAbout(ctx, "")
+	assertInvalid(t, err, "/id")
+}
+
 // ---- context ---------------------------------------------------------------
 
 func storeCancelled(t *testing.T, s plugins.Store) {
@@ -1482,6 +1595,8 @@ func storeCancelled(t *testing.T, s plugins.Store) {
 				"NackOutbox":  func() error { return s.NackOutbox(ctx, "x", l, "x", now) },
 				"OutboxDepth": func() error { _, err := s.OutboxDepth(ctx); return err },
 				"LeaseDue":    func() error { _, err := s.LeaseDue(ctx, kindA, l, now, 10); return err },
+				"Erase":       func() error { return s.Erase(ctx, plugins.Erasure{Kind: kindA, ID: "c"}) },
+				"OutboxAbout": func() error { _, err := s.OutboxAbout(ctx, "c"); return err },
 			}
 			for call, fn := range calls {
 				t.Run(call, func(t *testing.T) {

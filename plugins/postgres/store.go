@@ -614,3 +614,84 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 	}
 	return docs, nil
 }
+
+// Erase removes a document, its events, the outbox messages about it and
+// the record of the create that made it, and creates e.Also, in one
+// transaction. The rows are gone at once for every reader; PostgreSQL
+// reclaims their space at its next vacuum. Codes: invalid, not_found,
+// conflict (an Also document exists), unavailable.
+func (s *Store) Erase(ctx context.Context, e plugins.Erasure) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	fs := checkText(socialrx.ErrorFields(e.Check(limits)), "/id", e.ID, maxKeyLen)
+	for i, a := range e.Also {
+		fs = checkDoc(fs, fmt.Sprintf("/also/%d", i), a)
+	}
+	if err := socialrx.Invalid(fs...); err != nil {
+		return err
+	}
+	a := arrays(plugins.Write{Also: e.Also}, now())
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "DELETE FROM events WHERE kind = $1 AND id = $2", string(e.Kind), e.ID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, "DELETE FROM documents WHERE kind = $1 AND id = $2", string(e.Kind), e.ID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return socialrx.Errorf(socialrx.CodeNotFound, "postgres: no %s %q", e.Kind, e.ID)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM create_keys WHERE kind = $1 AND id = $2", string(e.Kind), e.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM outbox WHERE strpos(':' || idempotency_key || ':', ':' || $1 || ':') > 0", e.ID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, eraseAlsoSQL, append([]any{now()}, a.alsoArgs()...)...)
+		return err
+	})
+	if err != nil {
+		return writeErr(ctx, "erase", plugins.Document{Kind: e.Kind, ID: e.ID}, err)
+	}
+	return nil
+}
+
+// eraseAlsoSQL creates the further documents of an erasure ($2 to $10,
+// as alsoArgs gives them) at the time $1.
+const eraseAlsoSQL = `
+INSERT INTO documents (kind, id, version, status, owner, partner, person, team, due_at, data, created_at, updated_at, last_seq)
+SELECT al.kind, al.id, 1, al.status, al.owner, al.partner, al.person, al.team, al.due, al.data::jsonb, $1::timestamptz, $1::timestamptz, 0
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+	AS al(kind, id, status, owner, partner, person, team, due, data)`
+
+// OutboxAbout returns every message whose idempotency key names the
+// document id, delivered or not, oldest first. Codes: invalid (no id),
+// unavailable.
+func (s *Store) OutboxAbout(ctx context.Context, id string) ([]plugins.OutboxMessage, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	fs := checkText(nil, "/id", id, maxKeyLen)
+	if id == "" {
+		fs = append(fs, socialrx.Field("/id", "is required"))
+	}
+	if err := socialrx.Invalid(fs...); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, "SELECT "+outboxCols+" FROM outbox WHERE strpos(':' || idempotency_key || ':', ':' || $1 || ':') > 0 ORDER BY created_at, seq", id)
+	if err != nil {
+		return nil, mapErr(ctx, "outbox about", err)
+	}
+	defer rows.Close()
+	var out []plugins.OutboxMessage
+	for rows.Next() {
+		m, _, err := scanOutbox(rows)
+		if err != nil {
+			return nil, mapErr(ctx, "outbox about", err)
+		}
+		out = append(out, m)
+	}
+	return out, mapErr(ctx, "outbox about", rows.Err())
+}

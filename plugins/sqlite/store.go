@@ -125,7 +125,7 @@ func Open(path string) (*Store, error) {
 	}
 	// _txlock=immediate takes the write lock at BEGIN, so two writers never
 	// both read and then fail to upgrade (SQLITE_BUSY without waiting).
-	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: open %s: %w", path, err)
@@ -647,6 +647,86 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 			errMsg, micros(retryAt), id)
 		return err
 	})
+}
+
+// Erase removes a document, its events, the outbox messages about it and
+// the record of the create that made it, and creates e.Also, in one
+// transaction. SQLite's secure_delete (on for every Store) overwrites what
+// is deleted with zeros, and a checkpoint then truncates the write-ahead
+// log, so the content is gone from the file as well as from its tables.
+// Codes: invalid, not_found, conflict (an Also document exists),
+// unavailable.
+func (s *Store) Erase(ctx context.Context, e plugins.Erasure) error {
+	if err := e.Check(limits); err != nil {
+		return err
+	}
+	err := s.inWrite(ctx, "erase", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE kind = ? AND id = ?`, e.Kind, e.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmpErr(err, notFound(e.Kind, e.ID))
+		}
+		for _, q := range []string{
+			`DELETE FROM events WHERE kind = ? AND id = ?`,
+			`DELETE FROM idempotency WHERE json_extract(result, '$.kind') = ? AND json_extract(result, '$.id') = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, e.Kind, e.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE instr(':' || idempotency_key || ':', ':' || ? || ':') > 0`, e.ID); err != nil {
+			return err
+		}
+		return appendRest(ctx, tx, plugins.Document{}, plugins.Write{Also: e.Also}, 0, now())
+	})
+	if err != nil {
+		return err
+	}
+	// Best effort: a reader holding an old snapshot keeps the log until it
+	// ends, and the next checkpoint truncates it then.
+	_, _ = s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
+}
+
+// OutboxAbout returns every message whose idempotency key names the
+// document id, delivered or not, oldest first. Codes: invalid (no id),
+// unavailable.
+func (s *Store) OutboxAbout(ctx context.Context, id string) ([]plugins.OutboxMessage, error) {
+	if id == "" {
+		return nil, socialrx.Invalid(socialrx.Field("/id", "is required"))
+	}
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error, delivered_at FROM outbox
+		WHERE instr(':' || idempotency_key || ':', ':' || ? || ':') > 0 ORDER BY created_at, seq`, id)
+	if err != nil {
+		return nil, s.fail(ctx, "outbox about", err)
+	}
+	defer rows.Close()
+	var out []plugins.OutboxMessage
+	for rows.Next() {
+		var m plugins.OutboxMessage
+		var created, next int64
+		var delivered sql.NullInt64
+		var payload []byte
+		if err := rows.Scan(&m.ID, &m.IdempotencyKey, &m.Target, &payload, &created, &m.Attempts, &next, &m.LastError, &delivered); err != nil {
+			return nil, s.fail(ctx, "outbox about", err)
+		}
+		m.Payload, m.CreatedAt, m.NextAttemptAt, m.DeliveredAt = payload, fromMicros(created), fromMicros(next), optTime(delivered)
+		out = append(out, m)
+	}
+	return out, s.fail(ctx, "outbox about", rows.Err())
+}
+
+// cmpErr is err when there is one, else fallback.
+func cmpErr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
 }
 
 // OutboxDepth counts undelivered messages. Codes: unavailable.

@@ -31,6 +31,8 @@ var allowed = map[string][]referral.Role{
 	"POST /v1/onward-referrals/{id}/attendance":             {"admin", "partner"},
 	"POST /v1/onward-referrals/{id}/feedback":               {"admin", "link_worker", "partner"},
 	"GET /v1/audit":                                         {"admin"},
+	"POST /v1/admin/subject-access":                         {"admin"},
+	"POST /v1/admin/erasure":                                {"admin"},
 	"POST /v1/referrals/{id}/plans":                         {"admin", "link_worker"},
 	"GET /v1/plans/{id}":                                    {"admin", "link_worker"},
 	"GET /v1/plans/{id}/summary":                            {"admin", "link_worker"},
@@ -125,6 +127,9 @@ func request(pattern string, ids map[string]string) (method, path string, body a
 		"POST /v1/referrals/{id}/measurements":                  swemwbs("baseline", "2026-11-02", 3),
 		"POST /v1/directory/search":                             map[string]any{"text": "garden"},
 		"POST /v1/directory/match":                              map[string]any{"person": map[string]any{"needs": []string{"nature_gardening"}}},
+		"POST /v1/admin/subject-access":                         map[string]any{"referral_id": ids["{id}"]},
+		// Nobody's: the routes after this one need the journey's person.
+		"POST /v1/admin/erasure": map[string]any{"referral_id": "00000000-0000-4000-8000-000000000000"},
 	}
 	return method, path, bodies[pattern]
 }

@@ -175,11 +175,16 @@ type Env struct {
 	// Deployment names the store: "memory" for [New], else one of
 	// [Deployments].
 	Deployment string
-	Store      plugins.Store
-	Messenger  *RecordingMessenger
-	Clinical   *memory.FakeClinicalSystem
-	Clock      *Clock
-	Svc        *host.Service
+	// DB is where the deployment keeps its data, for tests that read the
+	// raw store: the SQLite file of sqlite and sqlite-plugin, the
+	// PostgreSQL schema of postgres-plugin (in the database
+	// SOCIALRX_POSTGRES_URL names); "" for memory.
+	DB        string
+	Store     plugins.Store
+	Messenger *RecordingMessenger
+	Clinical  *memory.FakeClinicalSystem
+	Clock     *Clock
+	Svc       *host.Service
 
 	opts    []Option
 	connect func(testing.TB) plugins.Store

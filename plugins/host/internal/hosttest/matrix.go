@@ -65,11 +65,13 @@ func Matrix(t *testing.T, run func(t *testing.T, e *Env), opts ...Option) {
 func Open(t testing.TB, deployment string, opts ...Option) *Env {
 	t.Helper()
 	var connect func(testing.TB) plugins.Store
+	var where string
 	switch deployment {
 	case "memory":
 		return New(t, opts...)
 	case SQLite:
 		db := filepath.Join(t.TempDir(), "socialrx.db")
+		where = db
 		connect = func(t testing.TB) plugins.Store {
 			t.Helper()
 			s, err := sqlite.Open(db)
@@ -79,6 +81,7 @@ func Open(t testing.TB, deployment string, opts ...Option) *Env {
 		}
 	case SQLitePlugin:
 		db := filepath.Join(t.TempDir(), "socialrx.db")
+		where = db
 		path, sum := plugintest.BuildPlugin(t, sqlitePluginPkg)
 		connect = func(t testing.TB) plugins.Store {
 			t.Helper()
@@ -91,6 +94,7 @@ func Open(t testing.TB, deployment string, opts ...Option) *Env {
 				"postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the postgres-plugin leg")
 		}
 		schema := freshSchema(t, u)
+		where = schema
 		path, sum := plugintest.BuildPlugin(t, postgresPluginPkg)
 		env := []string{PostgresURLEnv + "=" + withParam(t, u, "pool_max_conns", "4"), "SOCIALRX_POSTGRES_SCHEMA=" + schema}
 		connect = func(t testing.TB) plugins.Store {
@@ -100,7 +104,9 @@ func Open(t testing.TB, deployment string, opts ...Option) *Env {
 	default:
 		t.Fatalf("hosttest: no deployment %q; want memory or one of %v", deployment, Deployments)
 	}
-	return newEnv(t, deployment, connect, opts)
+	e := newEnv(t, deployment, connect, opts)
+	e.DB = where
+	return e
 }
 
 // launch starts a store plugin, closed when t ends.

@@ -97,6 +97,19 @@ type Config struct {
 	// Lease is how long a worker holds outbox messages and due documents;
 	// after a crash they are retried when it lapses. Default "1m".
 	Lease string `json:"lease,omitempty"`
+	// Retention is how long personal data is kept.
+	Retention Retention `json:"retention,omitzero"`
+}
+
+// Retention is the host's retention policy for personal data.
+type Retention struct {
+	// ClosedReferralsMonths is how many months after a referral is closed
+	// or declined the scheduler erases its personal data (its plans,
+	// onward referrals and measurements with it, keeping de-identified
+	// what the outcomes report counts): 1 to 1200, or -1 never. Default
+	// 96, the 8 years the NHS Records Management Code of Practice sets for
+	// adult health and care records after care ends.
+	ClosedReferralsMonths int `json:"closed_referrals_months,omitempty"`
 }
 
 // PluginConfig names an embedded adapter or a plugin binary.
@@ -217,6 +230,10 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 		return nil, err
 	}
 	opts := host.Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Teams: cfg.Teams, CrossTeam: cfg.CrossTeam, MinCell: cfg.MinCell, Logger: logger}
+	if m := cfg.Retention.ClosedReferralsMonths; m < -1 || m > 1200 {
+		return nil, socialrx.Invalid(socialrx.Field("/retention/closed_referrals_months", "must be 1 to 1200 months, or -1 never (default %d)", host.DefaultRetentionMonths))
+	}
+	opts.RetentionMonths = cfg.Retention.ClosedReferralsMonths
 	var err error
 	if cfg.Lease != "" {
 		if opts.Lease, err = time.ParseDuration(cfg.Lease); err != nil {

@@ -1761,6 +1761,190 @@ func (x *LeaseDueResponse) GetDocuments() []*Document {
 	return nil
 }
 
+type EraseRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Kind          string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Id            string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	Also          []*Document            `protobuf:"bytes,3,rep,name=also,proto3" json:"also,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseRequest) Reset() {
+	*x = EraseRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseRequest) ProtoMessage() {}
+
+func (x *EraseRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseRequest.ProtoReflect.Descriptor instead.
+func (*EraseRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *EraseRequest) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *EraseRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *EraseRequest) GetAlso() []*Document {
+	if x != nil {
+		return x.Also
+	}
+	return nil
+}
+
+type EraseResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EraseResponse) Reset() {
+	*x = EraseResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EraseResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EraseResponse) ProtoMessage() {}
+
+func (x *EraseResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EraseResponse.ProtoReflect.Descriptor instead.
+func (*EraseResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{31}
+}
+
+type OutboxAboutRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OutboxAboutRequest) Reset() {
+	*x = OutboxAboutRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OutboxAboutRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OutboxAboutRequest) ProtoMessage() {}
+
+func (x *OutboxAboutRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OutboxAboutRequest.ProtoReflect.Descriptor instead.
+func (*OutboxAboutRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *OutboxAboutRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type OutboxAboutResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Messages      []*OutboxMessage       `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OutboxAboutResponse) Reset() {
+	*x = OutboxAboutResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OutboxAboutResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OutboxAboutResponse) ProtoMessage() {}
+
+func (x *OutboxAboutResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OutboxAboutResponse.ProtoReflect.Descriptor instead.
+func (*OutboxAboutResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *OutboxAboutResponse) GetMessages() []*OutboxMessage {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
 type Recipient struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Role          string                 `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
@@ -1774,7 +1958,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1786,7 +1970,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1799,7 +1983,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Recipient) GetRole() string {
@@ -1852,7 +2036,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1864,7 +2048,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1877,7 +2061,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Message) GetIdempotencyKey() string {
@@ -1940,7 +2124,7 @@ type Receipt struct {
 
 func (x *Receipt) Reset() {
 	*x = Receipt{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1952,7 +2136,7 @@ func (x *Receipt) String() string {
 func (*Receipt) ProtoMessage() {}
 
 func (x *Receipt) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1965,7 +2149,7 @@ func (x *Receipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Receipt.ProtoReflect.Descriptor instead.
 func (*Receipt) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Receipt) GetId() string {
@@ -1998,7 +2182,7 @@ type SendRequest struct {
 
 func (x *SendRequest) Reset() {
 	*x = SendRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2010,7 +2194,7 @@ func (x *SendRequest) String() string {
 func (*SendRequest) ProtoMessage() {}
 
 func (x *SendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2023,7 +2207,7 @@ func (x *SendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendRequest.ProtoReflect.Descriptor instead.
 func (*SendRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SendRequest) GetMessage() *Message {
@@ -2042,7 +2226,7 @@ type SendResponse struct {
 
 func (x *SendResponse) Reset() {
 	*x = SendResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2054,7 +2238,7 @@ func (x *SendResponse) String() string {
 func (*SendResponse) ProtoMessage() {}
 
 func (x *SendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2067,7 +2251,7 @@ func (x *SendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendResponse.ProtoReflect.Descriptor instead.
 func (*SendResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SendResponse) GetReceipt() *Receipt {
@@ -2092,7 +2276,7 @@ type CodedEvent struct {
 
 func (x *CodedEvent) Reset() {
 	*x = CodedEvent{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2104,7 +2288,7 @@ func (x *CodedEvent) String() string {
 func (*CodedEvent) ProtoMessage() {}
 
 func (x *CodedEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2117,7 +2301,7 @@ func (x *CodedEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CodedEvent.ProtoReflect.Descriptor instead.
 func (*CodedEvent) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *CodedEvent) GetIdempotencyKey() string {
@@ -2171,7 +2355,7 @@ type RecordEventRequest struct {
 
 func (x *RecordEventRequest) Reset() {
 	*x = RecordEventRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2183,7 +2367,7 @@ func (x *RecordEventRequest) String() string {
 func (*RecordEventRequest) ProtoMessage() {}
 
 func (x *RecordEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2196,7 +2380,7 @@ func (x *RecordEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordEventRequest.ProtoReflect.Descriptor instead.
 func (*RecordEventRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *RecordEventRequest) GetEvent() *CodedEvent {
@@ -2215,7 +2399,7 @@ type RecordEventResponse struct {
 
 func (x *RecordEventResponse) Reset() {
 	*x = RecordEventResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2227,7 +2411,7 @@ func (x *RecordEventResponse) String() string {
 func (*RecordEventResponse) ProtoMessage() {}
 
 func (x *RecordEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2240,7 +2424,7 @@ func (x *RecordEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordEventResponse.ProtoReflect.Descriptor instead.
 func (*RecordEventResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *RecordEventResponse) GetReference() string {
@@ -2259,7 +2443,7 @@ type LookupPersonRequest struct {
 
 func (x *LookupPersonRequest) Reset() {
 	*x = LookupPersonRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2271,7 +2455,7 @@ func (x *LookupPersonRequest) String() string {
 func (*LookupPersonRequest) ProtoMessage() {}
 
 func (x *LookupPersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2284,7 +2468,7 @@ func (x *LookupPersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LookupPersonRequest.ProtoReflect.Descriptor instead.
 func (*LookupPersonRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *LookupPersonRequest) GetNhsNumber() string {
@@ -2303,7 +2487,7 @@ type LookupPersonResponse struct {
 
 func (x *LookupPersonResponse) Reset() {
 	*x = LookupPersonResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2315,7 +2499,7 @@ func (x *LookupPersonResponse) String() string {
 func (*LookupPersonResponse) ProtoMessage() {}
 
 func (x *LookupPersonResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2328,7 +2512,7 @@ func (x *LookupPersonResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LookupPersonResponse.ProtoReflect.Descriptor instead.
 func (*LookupPersonResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *LookupPersonResponse) GetPerson() []byte {
@@ -2348,7 +2532,7 @@ type PullReferralsRequest struct {
 
 func (x *PullReferralsRequest) Reset() {
 	*x = PullReferralsRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2360,7 +2544,7 @@ func (x *PullReferralsRequest) String() string {
 func (*PullReferralsRequest) ProtoMessage() {}
 
 func (x *PullReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2373,7 +2557,7 @@ func (x *PullReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PullReferralsRequest.ProtoReflect.Descriptor instead.
 func (*PullReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *PullReferralsRequest) GetCursor() string {
@@ -2400,7 +2584,7 @@ type PullReferralsResponse struct {
 
 func (x *PullReferralsResponse) Reset() {
 	*x = PullReferralsResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2412,7 +2596,7 @@ func (x *PullReferralsResponse) String() string {
 func (*PullReferralsResponse) ProtoMessage() {}
 
 func (x *PullReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2425,7 +2609,7 @@ func (x *PullReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PullReferralsResponse.ProtoReflect.Descriptor instead.
 func (*PullReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *PullReferralsResponse) GetReferrals() [][]byte {
@@ -2563,7 +2747,16 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x03now\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\x12\f\n" +
 	"\x01n\x18\x04 \x01(\x03R\x01n\"N\n" +
 	"\x10LeaseDueResponse\x12:\n" +
-	"\tdocuments\x18\x01 \x03(\v2\x1c.socialrx.plugin.v1.DocumentR\tdocuments\"\x83\x01\n" +
+	"\tdocuments\x18\x01 \x03(\v2\x1c.socialrx.plugin.v1.DocumentR\tdocuments\"d\n" +
+	"\fEraseRequest\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x120\n" +
+	"\x04also\x18\x03 \x03(\v2\x1c.socialrx.plugin.v1.DocumentR\x04also\"\x0f\n" +
+	"\rEraseResponse\"$\n" +
+	"\x12OutboxAboutRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"T\n" +
+	"\x13OutboxAboutResponse\x12=\n" +
+	"\bmessages\x18\x01 \x03(\v2!.socialrx.plugin.v1.OutboxMessageR\bmessages\"\x83\x01\n" +
 	"\tRecipient\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x12\n" +
@@ -2612,7 +2805,7 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\treferrals\x18\x01 \x03(\fR\treferrals\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor2_\n" +
 	"\x06Plugin\x12U\n" +
-	"\bDescribe\x12#.socialrx.plugin.v1.DescribeRequest\x1a$.socialrx.plugin.v1.DescribeResponse2\xdb\x06\n" +
+	"\bDescribe\x12#.socialrx.plugin.v1.DescribeRequest\x1a$.socialrx.plugin.v1.DescribeResponse2\x89\b\n" +
 	"\x05Store\x12F\n" +
 	"\x03Get\x12\x1e.socialrx.plugin.v1.GetRequest\x1a\x1f.socialrx.plugin.v1.GetResponse\x12O\n" +
 	"\x06Create\x12!.socialrx.plugin.v1.CreateRequest\x1a\".socialrx.plugin.v1.CreateResponse\x12O\n" +
@@ -2624,7 +2817,9 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"NackOutbox\x12%.socialrx.plugin.v1.NackOutboxRequest\x1a&.socialrx.plugin.v1.NackOutboxResponse\x12^\n" +
 	"\vOutboxDepth\x12&.socialrx.plugin.v1.OutboxDepthRequest\x1a'.socialrx.plugin.v1.OutboxDepthResponse\x12U\n" +
-	"\bLeaseDue\x12#.socialrx.plugin.v1.LeaseDueRequest\x1a$.socialrx.plugin.v1.LeaseDueResponse2V\n" +
+	"\bLeaseDue\x12#.socialrx.plugin.v1.LeaseDueRequest\x1a$.socialrx.plugin.v1.LeaseDueResponse\x12L\n" +
+	"\x05Erase\x12 .socialrx.plugin.v1.EraseRequest\x1a!.socialrx.plugin.v1.EraseResponse\x12^\n" +
+	"\vOutboxAbout\x12&.socialrx.plugin.v1.OutboxAboutRequest\x1a'.socialrx.plugin.v1.OutboxAboutResponse2V\n" +
 	"\tMessenger\x12I\n" +
 	"\x04Send\x12\x1f.socialrx.plugin.v1.SendRequest\x1a .socialrx.plugin.v1.SendResponse2\xb9\x02\n" +
 	"\x0eClinicalSystem\x12^\n" +
@@ -2644,7 +2839,7 @@ func file_socialrx_plugin_v1_plugin_proto_rawDescGZIP() []byte {
 	return file_socialrx_plugin_v1_plugin_proto_rawDescData
 }
 
-var file_socialrx_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_socialrx_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
 var file_socialrx_plugin_v1_plugin_proto_goTypes = []any{
 	(*DescribeRequest)(nil),       // 0: socialrx.plugin.v1.DescribeRequest
 	(*DescribeResponse)(nil),      // 1: socialrx.plugin.v1.DescribeResponse
@@ -2676,35 +2871,39 @@ var file_socialrx_plugin_v1_plugin_proto_goTypes = []any{
 	(*OutboxDepthResponse)(nil),   // 27: socialrx.plugin.v1.OutboxDepthResponse
 	(*LeaseDueRequest)(nil),       // 28: socialrx.plugin.v1.LeaseDueRequest
 	(*LeaseDueResponse)(nil),      // 29: socialrx.plugin.v1.LeaseDueResponse
-	(*Recipient)(nil),             // 30: socialrx.plugin.v1.Recipient
-	(*Message)(nil),               // 31: socialrx.plugin.v1.Message
-	(*Receipt)(nil),               // 32: socialrx.plugin.v1.Receipt
-	(*SendRequest)(nil),           // 33: socialrx.plugin.v1.SendRequest
-	(*SendResponse)(nil),          // 34: socialrx.plugin.v1.SendResponse
-	(*CodedEvent)(nil),            // 35: socialrx.plugin.v1.CodedEvent
-	(*RecordEventRequest)(nil),    // 36: socialrx.plugin.v1.RecordEventRequest
-	(*RecordEventResponse)(nil),   // 37: socialrx.plugin.v1.RecordEventResponse
-	(*LookupPersonRequest)(nil),   // 38: socialrx.plugin.v1.LookupPersonRequest
-	(*LookupPersonResponse)(nil),  // 39: socialrx.plugin.v1.LookupPersonResponse
-	(*PullReferralsRequest)(nil),  // 40: socialrx.plugin.v1.PullReferralsRequest
-	(*PullReferralsResponse)(nil), // 41: socialrx.plugin.v1.PullReferralsResponse
-	(*timestamppb.Timestamp)(nil), // 42: google.protobuf.Timestamp
+	(*EraseRequest)(nil),          // 30: socialrx.plugin.v1.EraseRequest
+	(*EraseResponse)(nil),         // 31: socialrx.plugin.v1.EraseResponse
+	(*OutboxAboutRequest)(nil),    // 32: socialrx.plugin.v1.OutboxAboutRequest
+	(*OutboxAboutResponse)(nil),   // 33: socialrx.plugin.v1.OutboxAboutResponse
+	(*Recipient)(nil),             // 34: socialrx.plugin.v1.Recipient
+	(*Message)(nil),               // 35: socialrx.plugin.v1.Message
+	(*Receipt)(nil),               // 36: socialrx.plugin.v1.Receipt
+	(*SendRequest)(nil),           // 37: socialrx.plugin.v1.SendRequest
+	(*SendResponse)(nil),          // 38: socialrx.plugin.v1.SendResponse
+	(*CodedEvent)(nil),            // 39: socialrx.plugin.v1.CodedEvent
+	(*RecordEventRequest)(nil),    // 40: socialrx.plugin.v1.RecordEventRequest
+	(*RecordEventResponse)(nil),   // 41: socialrx.plugin.v1.RecordEventResponse
+	(*LookupPersonRequest)(nil),   // 42: socialrx.plugin.v1.LookupPersonRequest
+	(*LookupPersonResponse)(nil),  // 43: socialrx.plugin.v1.LookupPersonResponse
+	(*PullReferralsRequest)(nil),  // 44: socialrx.plugin.v1.PullReferralsRequest
+	(*PullReferralsResponse)(nil), // 45: socialrx.plugin.v1.PullReferralsResponse
+	(*timestamppb.Timestamp)(nil), // 46: google.protobuf.Timestamp
 }
 var file_socialrx_plugin_v1_plugin_proto_depIdxs = []int32{
 	3,  // 0: socialrx.plugin.v1.Error.fields:type_name -> socialrx.plugin.v1.FieldError
-	42, // 1: socialrx.plugin.v1.Document.due_at:type_name -> google.protobuf.Timestamp
-	42, // 2: socialrx.plugin.v1.Document.created_at:type_name -> google.protobuf.Timestamp
-	42, // 3: socialrx.plugin.v1.Document.updated_at:type_name -> google.protobuf.Timestamp
-	42, // 4: socialrx.plugin.v1.Event.at:type_name -> google.protobuf.Timestamp
-	42, // 5: socialrx.plugin.v1.OutboxMessage.created_at:type_name -> google.protobuf.Timestamp
-	42, // 6: socialrx.plugin.v1.OutboxMessage.next_attempt_at:type_name -> google.protobuf.Timestamp
-	42, // 7: socialrx.plugin.v1.OutboxMessage.delivered_at:type_name -> google.protobuf.Timestamp
+	46, // 1: socialrx.plugin.v1.Document.due_at:type_name -> google.protobuf.Timestamp
+	46, // 2: socialrx.plugin.v1.Document.created_at:type_name -> google.protobuf.Timestamp
+	46, // 3: socialrx.plugin.v1.Document.updated_at:type_name -> google.protobuf.Timestamp
+	46, // 4: socialrx.plugin.v1.Event.at:type_name -> google.protobuf.Timestamp
+	46, // 5: socialrx.plugin.v1.OutboxMessage.created_at:type_name -> google.protobuf.Timestamp
+	46, // 6: socialrx.plugin.v1.OutboxMessage.next_attempt_at:type_name -> google.protobuf.Timestamp
+	46, // 7: socialrx.plugin.v1.OutboxMessage.delivered_at:type_name -> google.protobuf.Timestamp
 	4,  // 8: socialrx.plugin.v1.Write.document:type_name -> socialrx.plugin.v1.Document
 	5,  // 9: socialrx.plugin.v1.Write.events:type_name -> socialrx.plugin.v1.Event
 	6,  // 10: socialrx.plugin.v1.Write.outbox:type_name -> socialrx.plugin.v1.OutboxMessage
 	4,  // 11: socialrx.plugin.v1.Write.also:type_name -> socialrx.plugin.v1.Document
-	42, // 12: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
-	42, // 13: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
+	46, // 12: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
+	46, // 13: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
 	4,  // 14: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
 	7,  // 15: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
 	4,  // 16: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
@@ -2714,55 +2913,61 @@ var file_socialrx_plugin_v1_plugin_proto_depIdxs = []int32{
 	4,  // 20: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
 	5,  // 21: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
 	9,  // 22: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 23: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
+	46, // 23: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
 	6,  // 24: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
 	9,  // 25: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 26: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	46, // 26: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
 	9,  // 27: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 28: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
+	46, // 28: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
 	9,  // 29: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 30: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
+	46, // 30: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
 	4,  // 31: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
-	30, // 32: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
-	42, // 33: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
-	31, // 34: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
-	32, // 35: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
-	35, // 36: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
-	0,  // 37: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
-	10, // 38: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
-	12, // 39: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
-	14, // 40: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
-	16, // 41: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
-	18, // 42: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
-	20, // 43: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
-	22, // 44: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
-	24, // 45: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
-	26, // 46: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
-	28, // 47: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
-	33, // 48: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
-	36, // 49: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
-	38, // 50: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
-	40, // 51: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
-	1,  // 52: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
-	11, // 53: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
-	13, // 54: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
-	15, // 55: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
-	17, // 56: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
-	19, // 57: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
-	21, // 58: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
-	23, // 59: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
-	25, // 60: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
-	27, // 61: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
-	29, // 62: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
-	34, // 63: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
-	37, // 64: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
-	39, // 65: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
-	41, // 66: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
-	52, // [52:67] is the sub-list for method output_type
-	37, // [37:52] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	4,  // 32: socialrx.plugin.v1.EraseRequest.also:type_name -> socialrx.plugin.v1.Document
+	6,  // 33: socialrx.plugin.v1.OutboxAboutResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	34, // 34: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
+	46, // 35: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
+	35, // 36: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
+	36, // 37: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
+	39, // 38: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
+	0,  // 39: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
+	10, // 40: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
+	12, // 41: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
+	14, // 42: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
+	16, // 43: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
+	18, // 44: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
+	20, // 45: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
+	22, // 46: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
+	24, // 47: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
+	26, // 48: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
+	28, // 49: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
+	30, // 50: socialrx.plugin.v1.Store.Erase:input_type -> socialrx.plugin.v1.EraseRequest
+	32, // 51: socialrx.plugin.v1.Store.OutboxAbout:input_type -> socialrx.plugin.v1.OutboxAboutRequest
+	37, // 52: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
+	40, // 53: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
+	42, // 54: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
+	44, // 55: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
+	1,  // 56: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
+	11, // 57: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
+	13, // 58: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
+	15, // 59: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
+	17, // 60: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
+	19, // 61: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
+	21, // 62: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
+	23, // 63: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
+	25, // 64: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
+	27, // 65: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
+	29, // 66: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
+	31, // 67: socialrx.plugin.v1.Store.Erase:output_type -> socialrx.plugin.v1.EraseResponse
+	33, // 68: socialrx.plugin.v1.Store.OutboxAbout:output_type -> socialrx.plugin.v1.OutboxAboutResponse
+	38, // 69: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
+	41, // 70: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
+	43, // 71: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
+	45, // 72: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
+	56, // [56:73] is the sub-list for method output_type
+	39, // [39:56] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_socialrx_plugin_v1_plugin_proto_init() }
@@ -2776,7 +2981,7 @@ func file_socialrx_plugin_v1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_socialrx_plugin_v1_plugin_proto_rawDesc), len(file_socialrx_plugin_v1_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   42,
+			NumMessages:   46,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -150,6 +150,8 @@ const (
 	Store_NackOutbox_FullMethodName  = "/socialrx.plugin.v1.Store/NackOutbox"
 	Store_OutboxDepth_FullMethodName = "/socialrx.plugin.v1.Store/OutboxDepth"
 	Store_LeaseDue_FullMethodName    = "/socialrx.plugin.v1.Store/LeaseDue"
+	Store_Erase_FullMethodName       = "/socialrx.plugin.v1.Store/Erase"
+	Store_OutboxAbout_FullMethodName = "/socialrx.plugin.v1.Store/OutboxAbout"
 )
 
 // StoreClient is the client API for Store service.
@@ -168,6 +170,16 @@ type StoreClient interface {
 	NackOutbox(ctx context.Context, in *NackOutboxRequest, opts ...grpc.CallOption) (*NackOutboxResponse, error)
 	OutboxDepth(ctx context.Context, in *OutboxDepthRequest, opts ...grpc.CallOption) (*OutboxDepthResponse, error)
 	LeaseDue(ctx context.Context, in *LeaseDueRequest, opts ...grpc.CallOption) (*LeaseDueResponse, error)
+	// Erase removes a document for good with its events, the outbox
+	// messages whose idempotency key names it and the record of its create,
+	// and creates the documents of also, in one transaction (data
+	// protection: retention and erasure). A plugin built before it answers
+	// Unimplemented.
+	Erase(ctx context.Context, in *EraseRequest, opts ...grpc.CallOption) (*EraseResponse, error)
+	// OutboxAbout returns every outbox message, delivered or not, whose
+	// idempotency key names the document id, oldest first. A plugin built
+	// before it answers Unimplemented.
+	OutboxAbout(ctx context.Context, in *OutboxAboutRequest, opts ...grpc.CallOption) (*OutboxAboutResponse, error)
 }
 
 type storeClient struct {
@@ -278,6 +290,26 @@ func (c *storeClient) LeaseDue(ctx context.Context, in *LeaseDueRequest, opts ..
 	return out, nil
 }
 
+func (c *storeClient) Erase(ctx context.Context, in *EraseRequest, opts ...grpc.CallOption) (*EraseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EraseResponse)
+	err := c.cc.Invoke(ctx, Store_Erase_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *storeClient) OutboxAbout(ctx context.Context, in *OutboxAboutRequest, opts ...grpc.CallOption) (*OutboxAboutResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OutboxAboutResponse)
+	err := c.cc.Invoke(ctx, Store_OutboxAbout_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StoreServer is the server API for Store service.
 // All implementations must embed UnimplementedStoreServer
 // for forward compatibility.
@@ -294,6 +326,16 @@ type StoreServer interface {
 	NackOutbox(context.Context, *NackOutboxRequest) (*NackOutboxResponse, error)
 	OutboxDepth(context.Context, *OutboxDepthRequest) (*OutboxDepthResponse, error)
 	LeaseDue(context.Context, *LeaseDueRequest) (*LeaseDueResponse, error)
+	// Erase removes a document for good with its events, the outbox
+	// messages whose idempotency key names it and the record of its create,
+	// and creates the documents of also, in one transaction (data
+	// protection: retention and erasure). A plugin built before it answers
+	// Unimplemented.
+	Erase(context.Context, *EraseRequest) (*EraseResponse, error)
+	// OutboxAbout returns every outbox message, delivered or not, whose
+	// idempotency key names the document id, oldest first. A plugin built
+	// before it answers Unimplemented.
+	OutboxAbout(context.Context, *OutboxAboutRequest) (*OutboxAboutResponse, error)
 	mustEmbedUnimplementedStoreServer()
 }
 
@@ -333,6 +375,12 @@ func (UnimplementedStoreServer) OutboxDepth(context.Context, *OutboxDepthRequest
 }
 func (UnimplementedStoreServer) LeaseDue(context.Context, *LeaseDueRequest) (*LeaseDueResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method LeaseDue not implemented")
+}
+func (UnimplementedStoreServer) Erase(context.Context, *EraseRequest) (*EraseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Erase not implemented")
+}
+func (UnimplementedStoreServer) OutboxAbout(context.Context, *OutboxAboutRequest) (*OutboxAboutResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method OutboxAbout not implemented")
 }
 func (UnimplementedStoreServer) mustEmbedUnimplementedStoreServer() {}
 func (UnimplementedStoreServer) testEmbeddedByValue()               {}
@@ -535,6 +583,42 @@ func _Store_LeaseDue_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Store_Erase_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EraseRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).Erase(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_Erase_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).Erase(ctx, req.(*EraseRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Store_OutboxAbout_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(OutboxAboutRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).OutboxAbout(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_OutboxAbout_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).OutboxAbout(ctx, req.(*OutboxAboutRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Store_ServiceDesc is the grpc.ServiceDesc for Store service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -581,6 +665,14 @@ var Store_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "LeaseDue",
 			Handler:    _Store_LeaseDue_Handler,
+		},
+		{
+			MethodName: "Erase",
+			Handler:    _Store_Erase_Handler,
+		},
+		{
+			MethodName: "OutboxAbout",
+			Handler:    _Store_OutboxAbout_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

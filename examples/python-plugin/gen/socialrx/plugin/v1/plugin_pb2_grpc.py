@@ -106,6 +106,16 @@ class StoreStub(object):
         request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.LeaseDueRequest.SerializeToString,
         response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.LeaseDueResponse.FromString,
         )
+    self.Erase = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/Erase',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.EraseRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.EraseResponse.FromString,
+        )
+    self.OutboxAbout = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/OutboxAbout',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutResponse.FromString,
+        )
 
 
 class StoreServicer(object):
@@ -182,6 +192,26 @@ class StoreServicer(object):
     context.set_details('Method not implemented!')
     raise NotImplementedError('Method not implemented!')
 
+  def Erase(self, request, context):
+    """Erase removes a document for good with its events, the outbox
+    messages whose idempotency key names it and the record of its create,
+    and creates the documents of also, in one transaction (data
+    protection: retention and erasure). A plugin built before it answers
+    Unimplemented.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def OutboxAbout(self, request, context):
+    """OutboxAbout returns every outbox message, delivered or not, whose
+    idempotency key names the document id, oldest first. A plugin built
+    before it answers Unimplemented.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
 
 def add_StoreServicer_to_server(servicer, server):
   rpc_method_handlers = {
@@ -234,6 +264,16 @@ def add_StoreServicer_to_server(servicer, server):
           servicer.LeaseDue,
           request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.LeaseDueRequest.FromString,
           response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.LeaseDueResponse.SerializeToString,
+      ),
+      'Erase': grpc.unary_unary_rpc_method_handler(
+          servicer.Erase,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.EraseRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.EraseResponse.SerializeToString,
+      ),
+      'OutboxAbout': grpc.unary_unary_rpc_method_handler(
+          servicer.OutboxAbout,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutResponse.SerializeToString,
       ),
   }
   generic_handler = grpc.method_handlers_generic_handler(
