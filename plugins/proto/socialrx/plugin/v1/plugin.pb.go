@@ -452,6 +452,7 @@ type OutboxMessage struct {
 	NextAttemptAt  *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=next_attempt_at,json=nextAttemptAt,proto3" json:"next_attempt_at,omitempty"`
 	LastError      string                 `protobuf:"bytes,8,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
 	DeliveredAt    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=delivered_at,json=deliveredAt,proto3" json:"delivered_at,omitempty"`
+	DeadAt         *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=dead_at,json=deadAt,proto3" json:"dead_at,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -545,6 +546,13 @@ func (x *OutboxMessage) GetLastError() string {
 func (x *OutboxMessage) GetDeliveredAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.DeliveredAt
+	}
+	return nil
+}
+
+func (x *OutboxMessage) GetDeadAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeadAt
 	}
 	return nil
 }
@@ -1761,6 +1769,582 @@ func (x *LeaseDueResponse) GetDocuments() []*Document {
 	return nil
 }
 
+type DeadLetterOutboxRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Lease         *Lease                 `protobuf:"bytes,2,opt,name=lease,proto3" json:"lease,omitempty"`
+	Error         string                 `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterOutboxRequest) Reset() {
+	*x = DeadLetterOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterOutboxRequest) ProtoMessage() {}
+
+func (x *DeadLetterOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterOutboxRequest.ProtoReflect.Descriptor instead.
+func (*DeadLetterOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *DeadLetterOutboxRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *DeadLetterOutboxRequest) GetLease() *Lease {
+	if x != nil {
+		return x.Lease
+	}
+	return nil
+}
+
+func (x *DeadLetterOutboxRequest) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *DeadLetterOutboxRequest) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+type DeadLetterOutboxResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterOutboxResponse) Reset() {
+	*x = DeadLetterOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterOutboxResponse) ProtoMessage() {}
+
+func (x *DeadLetterOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterOutboxResponse.ProtoReflect.Descriptor instead.
+func (*DeadLetterOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{31}
+}
+
+type DeadLettersRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cursor        string                 `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	Limit         int64                  `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLettersRequest) Reset() {
+	*x = DeadLettersRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLettersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLettersRequest) ProtoMessage() {}
+
+func (x *DeadLettersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLettersRequest.ProtoReflect.Descriptor instead.
+func (*DeadLettersRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *DeadLettersRequest) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+func (x *DeadLettersRequest) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type DeadLettersResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Messages      []*OutboxMessage       `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	Next          string                 `protobuf:"bytes,2,opt,name=next,proto3" json:"next,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLettersResponse) Reset() {
+	*x = DeadLettersResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLettersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLettersResponse) ProtoMessage() {}
+
+func (x *DeadLettersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLettersResponse.ProtoReflect.Descriptor instead.
+func (*DeadLettersResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *DeadLettersResponse) GetMessages() []*OutboxMessage {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+func (x *DeadLettersResponse) GetNext() string {
+	if x != nil {
+		return x.Next
+	}
+	return ""
+}
+
+type DeadLetterCountRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterCountRequest) Reset() {
+	*x = DeadLetterCountRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterCountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterCountRequest) ProtoMessage() {}
+
+func (x *DeadLetterCountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterCountRequest.ProtoReflect.Descriptor instead.
+func (*DeadLetterCountRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{34}
+}
+
+type DeadLetterCountResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Count         int64                  `protobuf:"varint,1,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterCountResponse) Reset() {
+	*x = DeadLetterCountResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterCountResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterCountResponse) ProtoMessage() {}
+
+func (x *DeadLetterCountResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterCountResponse.ProtoReflect.Descriptor instead.
+func (*DeadLetterCountResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *DeadLetterCountResponse) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+type GetOutboxRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOutboxRequest) Reset() {
+	*x = GetOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOutboxRequest) ProtoMessage() {}
+
+func (x *GetOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOutboxRequest.ProtoReflect.Descriptor instead.
+func (*GetOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetOutboxRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type GetOutboxResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Message       *OutboxMessage         `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOutboxResponse) Reset() {
+	*x = GetOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOutboxResponse) ProtoMessage() {}
+
+func (x *GetOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOutboxResponse.ProtoReflect.Descriptor instead.
+func (*GetOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetOutboxResponse) GetMessage() *OutboxMessage {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+type RedriveOutboxRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedriveOutboxRequest) Reset() {
+	*x = RedriveOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedriveOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedriveOutboxRequest) ProtoMessage() {}
+
+func (x *RedriveOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedriveOutboxRequest.ProtoReflect.Descriptor instead.
+func (*RedriveOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *RedriveOutboxRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *RedriveOutboxRequest) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+type RedriveOutboxResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Message       *OutboxMessage         `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedriveOutboxResponse) Reset() {
+	*x = RedriveOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedriveOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedriveOutboxResponse) ProtoMessage() {}
+
+func (x *RedriveOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedriveOutboxResponse.ProtoReflect.Descriptor instead.
+func (*RedriveOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *RedriveOutboxResponse) GetMessage() *OutboxMessage {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+type PruneOutboxRequest struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	DeliveredBefore *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=delivered_before,json=deliveredBefore,proto3" json:"delivered_before,omitempty"`
+	KeysBefore      *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=keys_before,json=keysBefore,proto3" json:"keys_before,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PruneOutboxRequest) Reset() {
+	*x = PruneOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PruneOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PruneOutboxRequest) ProtoMessage() {}
+
+func (x *PruneOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PruneOutboxRequest.ProtoReflect.Descriptor instead.
+func (*PruneOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *PruneOutboxRequest) GetDeliveredBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeliveredBefore
+	}
+	return nil
+}
+
+func (x *PruneOutboxRequest) GetKeysBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.KeysBefore
+	}
+	return nil
+}
+
+type PruneOutboxResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Delivered       int64                  `protobuf:"varint,1,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	IdempotencyKeys int64                  `protobuf:"varint,2,opt,name=idempotency_keys,json=idempotencyKeys,proto3" json:"idempotency_keys,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PruneOutboxResponse) Reset() {
+	*x = PruneOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PruneOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PruneOutboxResponse) ProtoMessage() {}
+
+func (x *PruneOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PruneOutboxResponse.ProtoReflect.Descriptor instead.
+func (*PruneOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *PruneOutboxResponse) GetDelivered() int64 {
+	if x != nil {
+		return x.Delivered
+	}
+	return 0
+}
+
+func (x *PruneOutboxResponse) GetIdempotencyKeys() int64 {
+	if x != nil {
+		return x.IdempotencyKeys
+	}
+	return 0
+}
+
 type Recipient struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Role          string                 `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
@@ -1774,7 +2358,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1786,7 +2370,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[30]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1799,7 +2383,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{30}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Recipient) GetRole() string {
@@ -1852,7 +2436,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1864,7 +2448,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[31]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1877,7 +2461,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{31}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Message) GetIdempotencyKey() string {
@@ -1940,7 +2524,7 @@ type Receipt struct {
 
 func (x *Receipt) Reset() {
 	*x = Receipt{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1952,7 +2536,7 @@ func (x *Receipt) String() string {
 func (*Receipt) ProtoMessage() {}
 
 func (x *Receipt) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[32]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1965,7 +2549,7 @@ func (x *Receipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Receipt.ProtoReflect.Descriptor instead.
 func (*Receipt) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{32}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *Receipt) GetId() string {
@@ -1998,7 +2582,7 @@ type SendRequest struct {
 
 func (x *SendRequest) Reset() {
 	*x = SendRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2010,7 +2594,7 @@ func (x *SendRequest) String() string {
 func (*SendRequest) ProtoMessage() {}
 
 func (x *SendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[33]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2023,7 +2607,7 @@ func (x *SendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendRequest.ProtoReflect.Descriptor instead.
 func (*SendRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{33}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SendRequest) GetMessage() *Message {
@@ -2042,7 +2626,7 @@ type SendResponse struct {
 
 func (x *SendResponse) Reset() {
 	*x = SendResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2054,7 +2638,7 @@ func (x *SendResponse) String() string {
 func (*SendResponse) ProtoMessage() {}
 
 func (x *SendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2067,7 +2651,7 @@ func (x *SendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendResponse.ProtoReflect.Descriptor instead.
 func (*SendResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SendResponse) GetReceipt() *Receipt {
@@ -2092,7 +2676,7 @@ type CodedEvent struct {
 
 func (x *CodedEvent) Reset() {
 	*x = CodedEvent{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2104,7 +2688,7 @@ func (x *CodedEvent) String() string {
 func (*CodedEvent) ProtoMessage() {}
 
 func (x *CodedEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2117,7 +2701,7 @@ func (x *CodedEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CodedEvent.ProtoReflect.Descriptor instead.
 func (*CodedEvent) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *CodedEvent) GetIdempotencyKey() string {
@@ -2171,7 +2755,7 @@ type RecordEventRequest struct {
 
 func (x *RecordEventRequest) Reset() {
 	*x = RecordEventRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2183,7 +2767,7 @@ func (x *RecordEventRequest) String() string {
 func (*RecordEventRequest) ProtoMessage() {}
 
 func (x *RecordEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2196,7 +2780,7 @@ func (x *RecordEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordEventRequest.ProtoReflect.Descriptor instead.
 func (*RecordEventRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *RecordEventRequest) GetEvent() *CodedEvent {
@@ -2215,7 +2799,7 @@ type RecordEventResponse struct {
 
 func (x *RecordEventResponse) Reset() {
 	*x = RecordEventResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2227,7 +2811,7 @@ func (x *RecordEventResponse) String() string {
 func (*RecordEventResponse) ProtoMessage() {}
 
 func (x *RecordEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2240,7 +2824,7 @@ func (x *RecordEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordEventResponse.ProtoReflect.Descriptor instead.
 func (*RecordEventResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *RecordEventResponse) GetReference() string {
@@ -2259,7 +2843,7 @@ type LookupPersonRequest struct {
 
 func (x *LookupPersonRequest) Reset() {
 	*x = LookupPersonRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2271,7 +2855,7 @@ func (x *LookupPersonRequest) String() string {
 func (*LookupPersonRequest) ProtoMessage() {}
 
 func (x *LookupPersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2284,7 +2868,7 @@ func (x *LookupPersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LookupPersonRequest.ProtoReflect.Descriptor instead.
 func (*LookupPersonRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *LookupPersonRequest) GetNhsNumber() string {
@@ -2303,7 +2887,7 @@ type LookupPersonResponse struct {
 
 func (x *LookupPersonResponse) Reset() {
 	*x = LookupPersonResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2315,7 +2899,7 @@ func (x *LookupPersonResponse) String() string {
 func (*LookupPersonResponse) ProtoMessage() {}
 
 func (x *LookupPersonResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2328,7 +2912,7 @@ func (x *LookupPersonResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LookupPersonResponse.ProtoReflect.Descriptor instead.
 func (*LookupPersonResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *LookupPersonResponse) GetPerson() []byte {
@@ -2348,7 +2932,7 @@ type PullReferralsRequest struct {
 
 func (x *PullReferralsRequest) Reset() {
 	*x = PullReferralsRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2360,7 +2944,7 @@ func (x *PullReferralsRequest) String() string {
 func (*PullReferralsRequest) ProtoMessage() {}
 
 func (x *PullReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2373,7 +2957,7 @@ func (x *PullReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PullReferralsRequest.ProtoReflect.Descriptor instead.
 func (*PullReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *PullReferralsRequest) GetCursor() string {
@@ -2400,7 +2984,7 @@ type PullReferralsResponse struct {
 
 func (x *PullReferralsResponse) Reset() {
 	*x = PullReferralsResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2412,7 +2996,7 @@ func (x *PullReferralsResponse) String() string {
 func (*PullReferralsResponse) ProtoMessage() {}
 
 func (x *PullReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2425,7 +3009,7 @@ func (x *PullReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PullReferralsResponse.ProtoReflect.Descriptor instead.
 func (*PullReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *PullReferralsResponse) GetReferrals() [][]byte {
@@ -2479,7 +3063,7 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x14\n" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x12*\n" +
 	"\x02at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x12\n" +
-	"\x04data\x18\x05 \x01(\fR\x04data\"\xf3\x02\n" +
+	"\x04data\x18\x05 \x01(\fR\x04data\"\xa8\x03\n" +
 	"\rOutboxMessage\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12'\n" +
 	"\x0fidempotency_key\x18\x02 \x01(\tR\x0eidempotencyKey\x12\x16\n" +
@@ -2491,7 +3075,9 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x0fnext_attempt_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\rnextAttemptAt\x12\x1d\n" +
 	"\n" +
 	"last_error\x18\b \x01(\tR\tlastError\x12=\n" +
-	"\fdelivered_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vdeliveredAt\"\x8a\x02\n" +
+	"\fdelivered_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vdeliveredAt\x123\n" +
+	"\adead_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\x06deadAt\"\x8a\x02\n" +
 	"\x05Write\x128\n" +
 	"\bdocument\x18\x01 \x01(\v2\x1c.socialrx.plugin.v1.DocumentR\bdocument\x121\n" +
 	"\x06events\x18\x02 \x03(\v2\x19.socialrx.plugin.v1.EventR\x06events\x129\n" +
@@ -2563,7 +3149,38 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x03now\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x03now\x12\f\n" +
 	"\x01n\x18\x04 \x01(\x03R\x01n\"N\n" +
 	"\x10LeaseDueResponse\x12:\n" +
-	"\tdocuments\x18\x01 \x03(\v2\x1c.socialrx.plugin.v1.DocumentR\tdocuments\"\x83\x01\n" +
+	"\tdocuments\x18\x01 \x03(\v2\x1c.socialrx.plugin.v1.DocumentR\tdocuments\"\x9c\x01\n" +
+	"\x17DeadLetterOutboxRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12/\n" +
+	"\x05lease\x18\x02 \x01(\v2\x19.socialrx.plugin.v1.LeaseR\x05lease\x12\x14\n" +
+	"\x05error\x18\x03 \x01(\tR\x05error\x12*\n" +
+	"\x02at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\x1a\n" +
+	"\x18DeadLetterOutboxResponse\"B\n" +
+	"\x12DeadLettersRequest\x12\x16\n" +
+	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\x03R\x05limit\"h\n" +
+	"\x13DeadLettersResponse\x12=\n" +
+	"\bmessages\x18\x01 \x03(\v2!.socialrx.plugin.v1.OutboxMessageR\bmessages\x12\x12\n" +
+	"\x04next\x18\x02 \x01(\tR\x04next\"\x18\n" +
+	"\x16DeadLetterCountRequest\"/\n" +
+	"\x17DeadLetterCountResponse\x12\x14\n" +
+	"\x05count\x18\x01 \x01(\x03R\x05count\"\"\n" +
+	"\x10GetOutboxRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"P\n" +
+	"\x11GetOutboxResponse\x12;\n" +
+	"\amessage\x18\x01 \x01(\v2!.socialrx.plugin.v1.OutboxMessageR\amessage\"R\n" +
+	"\x14RedriveOutboxRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12*\n" +
+	"\x02at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"T\n" +
+	"\x15RedriveOutboxResponse\x12;\n" +
+	"\amessage\x18\x01 \x01(\v2!.socialrx.plugin.v1.OutboxMessageR\amessage\"\x98\x01\n" +
+	"\x12PruneOutboxRequest\x12E\n" +
+	"\x10delivered_before\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x0fdeliveredBefore\x12;\n" +
+	"\vkeys_before\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"keysBefore\"^\n" +
+	"\x13PruneOutboxResponse\x12\x1c\n" +
+	"\tdelivered\x18\x01 \x01(\x03R\tdelivered\x12)\n" +
+	"\x10idempotency_keys\x18\x02 \x01(\x03R\x0fidempotencyKeys\"\x83\x01\n" +
 	"\tRecipient\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x12\n" +
@@ -2612,7 +3229,7 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\treferrals\x18\x01 \x03(\fR\treferrals\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor2_\n" +
 	"\x06Plugin\x12U\n" +
-	"\bDescribe\x12#.socialrx.plugin.v1.DescribeRequest\x1a$.socialrx.plugin.v1.DescribeResponse2\xdb\x06\n" +
+	"\bDescribe\x12#.socialrx.plugin.v1.DescribeRequest\x1a$.socialrx.plugin.v1.DescribeResponse2\xb6\v\n" +
 	"\x05Store\x12F\n" +
 	"\x03Get\x12\x1e.socialrx.plugin.v1.GetRequest\x1a\x1f.socialrx.plugin.v1.GetResponse\x12O\n" +
 	"\x06Create\x12!.socialrx.plugin.v1.CreateRequest\x1a\".socialrx.plugin.v1.CreateResponse\x12O\n" +
@@ -2624,7 +3241,13 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\n" +
 	"NackOutbox\x12%.socialrx.plugin.v1.NackOutboxRequest\x1a&.socialrx.plugin.v1.NackOutboxResponse\x12^\n" +
 	"\vOutboxDepth\x12&.socialrx.plugin.v1.OutboxDepthRequest\x1a'.socialrx.plugin.v1.OutboxDepthResponse\x12U\n" +
-	"\bLeaseDue\x12#.socialrx.plugin.v1.LeaseDueRequest\x1a$.socialrx.plugin.v1.LeaseDueResponse2V\n" +
+	"\bLeaseDue\x12#.socialrx.plugin.v1.LeaseDueRequest\x1a$.socialrx.plugin.v1.LeaseDueResponse\x12m\n" +
+	"\x10DeadLetterOutbox\x12+.socialrx.plugin.v1.DeadLetterOutboxRequest\x1a,.socialrx.plugin.v1.DeadLetterOutboxResponse\x12^\n" +
+	"\vDeadLetters\x12&.socialrx.plugin.v1.DeadLettersRequest\x1a'.socialrx.plugin.v1.DeadLettersResponse\x12j\n" +
+	"\x0fDeadLetterCount\x12*.socialrx.plugin.v1.DeadLetterCountRequest\x1a+.socialrx.plugin.v1.DeadLetterCountResponse\x12X\n" +
+	"\tGetOutbox\x12$.socialrx.plugin.v1.GetOutboxRequest\x1a%.socialrx.plugin.v1.GetOutboxResponse\x12d\n" +
+	"\rRedriveOutbox\x12(.socialrx.plugin.v1.RedriveOutboxRequest\x1a).socialrx.plugin.v1.RedriveOutboxResponse\x12^\n" +
+	"\vPruneOutbox\x12&.socialrx.plugin.v1.PruneOutboxRequest\x1a'.socialrx.plugin.v1.PruneOutboxResponse2V\n" +
 	"\tMessenger\x12I\n" +
 	"\x04Send\x12\x1f.socialrx.plugin.v1.SendRequest\x1a .socialrx.plugin.v1.SendResponse2\xb9\x02\n" +
 	"\x0eClinicalSystem\x12^\n" +
@@ -2644,125 +3267,158 @@ func file_socialrx_plugin_v1_plugin_proto_rawDescGZIP() []byte {
 	return file_socialrx_plugin_v1_plugin_proto_rawDescData
 }
 
-var file_socialrx_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_socialrx_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_socialrx_plugin_v1_plugin_proto_goTypes = []any{
-	(*DescribeRequest)(nil),       // 0: socialrx.plugin.v1.DescribeRequest
-	(*DescribeResponse)(nil),      // 1: socialrx.plugin.v1.DescribeResponse
-	(*Error)(nil),                 // 2: socialrx.plugin.v1.Error
-	(*FieldError)(nil),            // 3: socialrx.plugin.v1.FieldError
-	(*Document)(nil),              // 4: socialrx.plugin.v1.Document
-	(*Event)(nil),                 // 5: socialrx.plugin.v1.Event
-	(*OutboxMessage)(nil),         // 6: socialrx.plugin.v1.OutboxMessage
-	(*Write)(nil),                 // 7: socialrx.plugin.v1.Write
-	(*Query)(nil),                 // 8: socialrx.plugin.v1.Query
-	(*Lease)(nil),                 // 9: socialrx.plugin.v1.Lease
-	(*GetRequest)(nil),            // 10: socialrx.plugin.v1.GetRequest
-	(*GetResponse)(nil),           // 11: socialrx.plugin.v1.GetResponse
-	(*CreateRequest)(nil),         // 12: socialrx.plugin.v1.CreateRequest
-	(*CreateResponse)(nil),        // 13: socialrx.plugin.v1.CreateResponse
-	(*UpdateRequest)(nil),         // 14: socialrx.plugin.v1.UpdateRequest
-	(*UpdateResponse)(nil),        // 15: socialrx.plugin.v1.UpdateResponse
-	(*ListRequest)(nil),           // 16: socialrx.plugin.v1.ListRequest
-	(*ListResponse)(nil),          // 17: socialrx.plugin.v1.ListResponse
-	(*EventsRequest)(nil),         // 18: socialrx.plugin.v1.EventsRequest
-	(*EventsResponse)(nil),        // 19: socialrx.plugin.v1.EventsResponse
-	(*LeaseOutboxRequest)(nil),    // 20: socialrx.plugin.v1.LeaseOutboxRequest
-	(*LeaseOutboxResponse)(nil),   // 21: socialrx.plugin.v1.LeaseOutboxResponse
-	(*AckOutboxRequest)(nil),      // 22: socialrx.plugin.v1.AckOutboxRequest
-	(*AckOutboxResponse)(nil),     // 23: socialrx.plugin.v1.AckOutboxResponse
-	(*NackOutboxRequest)(nil),     // 24: socialrx.plugin.v1.NackOutboxRequest
-	(*NackOutboxResponse)(nil),    // 25: socialrx.plugin.v1.NackOutboxResponse
-	(*OutboxDepthRequest)(nil),    // 26: socialrx.plugin.v1.OutboxDepthRequest
-	(*OutboxDepthResponse)(nil),   // 27: socialrx.plugin.v1.OutboxDepthResponse
-	(*LeaseDueRequest)(nil),       // 28: socialrx.plugin.v1.LeaseDueRequest
-	(*LeaseDueResponse)(nil),      // 29: socialrx.plugin.v1.LeaseDueResponse
-	(*Recipient)(nil),             // 30: socialrx.plugin.v1.Recipient
-	(*Message)(nil),               // 31: socialrx.plugin.v1.Message
-	(*Receipt)(nil),               // 32: socialrx.plugin.v1.Receipt
-	(*SendRequest)(nil),           // 33: socialrx.plugin.v1.SendRequest
-	(*SendResponse)(nil),          // 34: socialrx.plugin.v1.SendResponse
-	(*CodedEvent)(nil),            // 35: socialrx.plugin.v1.CodedEvent
-	(*RecordEventRequest)(nil),    // 36: socialrx.plugin.v1.RecordEventRequest
-	(*RecordEventResponse)(nil),   // 37: socialrx.plugin.v1.RecordEventResponse
-	(*LookupPersonRequest)(nil),   // 38: socialrx.plugin.v1.LookupPersonRequest
-	(*LookupPersonResponse)(nil),  // 39: socialrx.plugin.v1.LookupPersonResponse
-	(*PullReferralsRequest)(nil),  // 40: socialrx.plugin.v1.PullReferralsRequest
-	(*PullReferralsResponse)(nil), // 41: socialrx.plugin.v1.PullReferralsResponse
-	(*timestamppb.Timestamp)(nil), // 42: google.protobuf.Timestamp
+	(*DescribeRequest)(nil),          // 0: socialrx.plugin.v1.DescribeRequest
+	(*DescribeResponse)(nil),         // 1: socialrx.plugin.v1.DescribeResponse
+	(*Error)(nil),                    // 2: socialrx.plugin.v1.Error
+	(*FieldError)(nil),               // 3: socialrx.plugin.v1.FieldError
+	(*Document)(nil),                 // 4: socialrx.plugin.v1.Document
+	(*Event)(nil),                    // 5: socialrx.plugin.v1.Event
+	(*OutboxMessage)(nil),            // 6: socialrx.plugin.v1.OutboxMessage
+	(*Write)(nil),                    // 7: socialrx.plugin.v1.Write
+	(*Query)(nil),                    // 8: socialrx.plugin.v1.Query
+	(*Lease)(nil),                    // 9: socialrx.plugin.v1.Lease
+	(*GetRequest)(nil),               // 10: socialrx.plugin.v1.GetRequest
+	(*GetResponse)(nil),              // 11: socialrx.plugin.v1.GetResponse
+	(*CreateRequest)(nil),            // 12: socialrx.plugin.v1.CreateRequest
+	(*CreateResponse)(nil),           // 13: socialrx.plugin.v1.CreateResponse
+	(*UpdateRequest)(nil),            // 14: socialrx.plugin.v1.UpdateRequest
+	(*UpdateResponse)(nil),           // 15: socialrx.plugin.v1.UpdateResponse
+	(*ListRequest)(nil),              // 16: socialrx.plugin.v1.ListRequest
+	(*ListResponse)(nil),             // 17: socialrx.plugin.v1.ListResponse
+	(*EventsRequest)(nil),            // 18: socialrx.plugin.v1.EventsRequest
+	(*EventsResponse)(nil),           // 19: socialrx.plugin.v1.EventsResponse
+	(*LeaseOutboxRequest)(nil),       // 20: socialrx.plugin.v1.LeaseOutboxRequest
+	(*LeaseOutboxResponse)(nil),      // 21: socialrx.plugin.v1.LeaseOutboxResponse
+	(*AckOutboxRequest)(nil),         // 22: socialrx.plugin.v1.AckOutboxRequest
+	(*AckOutboxResponse)(nil),        // 23: socialrx.plugin.v1.AckOutboxResponse
+	(*NackOutboxRequest)(nil),        // 24: socialrx.plugin.v1.NackOutboxRequest
+	(*NackOutboxResponse)(nil),       // 25: socialrx.plugin.v1.NackOutboxResponse
+	(*OutboxDepthRequest)(nil),       // 26: socialrx.plugin.v1.OutboxDepthRequest
+	(*OutboxDepthResponse)(nil),      // 27: socialrx.plugin.v1.OutboxDepthResponse
+	(*LeaseDueRequest)(nil),          // 28: socialrx.plugin.v1.LeaseDueRequest
+	(*LeaseDueResponse)(nil),         // 29: socialrx.plugin.v1.LeaseDueResponse
+	(*DeadLetterOutboxRequest)(nil),  // 30: socialrx.plugin.v1.DeadLetterOutboxRequest
+	(*DeadLetterOutboxResponse)(nil), // 31: socialrx.plugin.v1.DeadLetterOutboxResponse
+	(*DeadLettersRequest)(nil),       // 32: socialrx.plugin.v1.DeadLettersRequest
+	(*DeadLettersResponse)(nil),      // 33: socialrx.plugin.v1.DeadLettersResponse
+	(*DeadLetterCountRequest)(nil),   // 34: socialrx.plugin.v1.DeadLetterCountRequest
+	(*DeadLetterCountResponse)(nil),  // 35: socialrx.plugin.v1.DeadLetterCountResponse
+	(*GetOutboxRequest)(nil),         // 36: socialrx.plugin.v1.GetOutboxRequest
+	(*GetOutboxResponse)(nil),        // 37: socialrx.plugin.v1.GetOutboxResponse
+	(*RedriveOutboxRequest)(nil),     // 38: socialrx.plugin.v1.RedriveOutboxRequest
+	(*RedriveOutboxResponse)(nil),    // 39: socialrx.plugin.v1.RedriveOutboxResponse
+	(*PruneOutboxRequest)(nil),       // 40: socialrx.plugin.v1.PruneOutboxRequest
+	(*PruneOutboxResponse)(nil),      // 41: socialrx.plugin.v1.PruneOutboxResponse
+	(*Recipient)(nil),                // 42: socialrx.plugin.v1.Recipient
+	(*Message)(nil),                  // 43: socialrx.plugin.v1.Message
+	(*Receipt)(nil),                  // 44: socialrx.plugin.v1.Receipt
+	(*SendRequest)(nil),              // 45: socialrx.plugin.v1.SendRequest
+	(*SendResponse)(nil),             // 46: socialrx.plugin.v1.SendResponse
+	(*CodedEvent)(nil),               // 47: socialrx.plugin.v1.CodedEvent
+	(*RecordEventRequest)(nil),       // 48: socialrx.plugin.v1.RecordEventRequest
+	(*RecordEventResponse)(nil),      // 49: socialrx.plugin.v1.RecordEventResponse
+	(*LookupPersonRequest)(nil),      // 50: socialrx.plugin.v1.LookupPersonRequest
+	(*LookupPersonResponse)(nil),     // 51: socialrx.plugin.v1.LookupPersonResponse
+	(*PullReferralsRequest)(nil),     // 52: socialrx.plugin.v1.PullReferralsRequest
+	(*PullReferralsResponse)(nil),    // 53: socialrx.plugin.v1.PullReferralsResponse
+	(*timestamppb.Timestamp)(nil),    // 54: google.protobuf.Timestamp
 }
 var file_socialrx_plugin_v1_plugin_proto_depIdxs = []int32{
 	3,  // 0: socialrx.plugin.v1.Error.fields:type_name -> socialrx.plugin.v1.FieldError
-	42, // 1: socialrx.plugin.v1.Document.due_at:type_name -> google.protobuf.Timestamp
-	42, // 2: socialrx.plugin.v1.Document.created_at:type_name -> google.protobuf.Timestamp
-	42, // 3: socialrx.plugin.v1.Document.updated_at:type_name -> google.protobuf.Timestamp
-	42, // 4: socialrx.plugin.v1.Event.at:type_name -> google.protobuf.Timestamp
-	42, // 5: socialrx.plugin.v1.OutboxMessage.created_at:type_name -> google.protobuf.Timestamp
-	42, // 6: socialrx.plugin.v1.OutboxMessage.next_attempt_at:type_name -> google.protobuf.Timestamp
-	42, // 7: socialrx.plugin.v1.OutboxMessage.delivered_at:type_name -> google.protobuf.Timestamp
-	4,  // 8: socialrx.plugin.v1.Write.document:type_name -> socialrx.plugin.v1.Document
-	5,  // 9: socialrx.plugin.v1.Write.events:type_name -> socialrx.plugin.v1.Event
-	6,  // 10: socialrx.plugin.v1.Write.outbox:type_name -> socialrx.plugin.v1.OutboxMessage
-	4,  // 11: socialrx.plugin.v1.Write.also:type_name -> socialrx.plugin.v1.Document
-	42, // 12: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
-	42, // 13: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
-	4,  // 14: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
-	7,  // 15: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
-	4,  // 16: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
-	7,  // 17: socialrx.plugin.v1.UpdateRequest.write:type_name -> socialrx.plugin.v1.Write
-	4,  // 18: socialrx.plugin.v1.UpdateResponse.document:type_name -> socialrx.plugin.v1.Document
-	8,  // 19: socialrx.plugin.v1.ListRequest.query:type_name -> socialrx.plugin.v1.Query
-	4,  // 20: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
-	5,  // 21: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
-	9,  // 22: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 23: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
-	6,  // 24: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
-	9,  // 25: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 26: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
-	9,  // 27: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 28: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
-	9,  // 29: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	42, // 30: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
-	4,  // 31: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
-	30, // 32: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
-	42, // 33: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
-	31, // 34: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
-	32, // 35: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
-	35, // 36: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
-	0,  // 37: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
-	10, // 38: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
-	12, // 39: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
-	14, // 40: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
-	16, // 41: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
-	18, // 42: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
-	20, // 43: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
-	22, // 44: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
-	24, // 45: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
-	26, // 46: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
-	28, // 47: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
-	33, // 48: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
-	36, // 49: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
-	38, // 50: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
-	40, // 51: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
-	1,  // 52: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
-	11, // 53: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
-	13, // 54: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
-	15, // 55: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
-	17, // 56: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
-	19, // 57: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
-	21, // 58: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
-	23, // 59: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
-	25, // 60: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
-	27, // 61: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
-	29, // 62: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
-	34, // 63: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
-	37, // 64: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
-	39, // 65: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
-	41, // 66: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
-	52, // [52:67] is the sub-list for method output_type
-	37, // [37:52] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	54, // 1: socialrx.plugin.v1.Document.due_at:type_name -> google.protobuf.Timestamp
+	54, // 2: socialrx.plugin.v1.Document.created_at:type_name -> google.protobuf.Timestamp
+	54, // 3: socialrx.plugin.v1.Document.updated_at:type_name -> google.protobuf.Timestamp
+	54, // 4: socialrx.plugin.v1.Event.at:type_name -> google.protobuf.Timestamp
+	54, // 5: socialrx.plugin.v1.OutboxMessage.created_at:type_name -> google.protobuf.Timestamp
+	54, // 6: socialrx.plugin.v1.OutboxMessage.next_attempt_at:type_name -> google.protobuf.Timestamp
+	54, // 7: socialrx.plugin.v1.OutboxMessage.delivered_at:type_name -> google.protobuf.Timestamp
+	54, // 8: socialrx.plugin.v1.OutboxMessage.dead_at:type_name -> google.protobuf.Timestamp
+	4,  // 9: socialrx.plugin.v1.Write.document:type_name -> socialrx.plugin.v1.Document
+	5,  // 10: socialrx.plugin.v1.Write.events:type_name -> socialrx.plugin.v1.Event
+	6,  // 11: socialrx.plugin.v1.Write.outbox:type_name -> socialrx.plugin.v1.OutboxMessage
+	4,  // 12: socialrx.plugin.v1.Write.also:type_name -> socialrx.plugin.v1.Document
+	54, // 13: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
+	54, // 14: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
+	4,  // 15: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
+	7,  // 16: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
+	4,  // 17: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
+	7,  // 18: socialrx.plugin.v1.UpdateRequest.write:type_name -> socialrx.plugin.v1.Write
+	4,  // 19: socialrx.plugin.v1.UpdateResponse.document:type_name -> socialrx.plugin.v1.Document
+	8,  // 20: socialrx.plugin.v1.ListRequest.query:type_name -> socialrx.plugin.v1.Query
+	4,  // 21: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
+	5,  // 22: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
+	9,  // 23: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	54, // 24: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
+	6,  // 25: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	9,  // 26: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	54, // 27: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	9,  // 28: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	54, // 29: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
+	9,  // 30: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	54, // 31: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
+	4,  // 32: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
+	9,  // 33: socialrx.plugin.v1.DeadLetterOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	54, // 34: socialrx.plugin.v1.DeadLetterOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	6,  // 35: socialrx.plugin.v1.DeadLettersResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	6,  // 36: socialrx.plugin.v1.GetOutboxResponse.message:type_name -> socialrx.plugin.v1.OutboxMessage
+	54, // 37: socialrx.plugin.v1.RedriveOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	6,  // 38: socialrx.plugin.v1.RedriveOutboxResponse.message:type_name -> socialrx.plugin.v1.OutboxMessage
+	54, // 39: socialrx.plugin.v1.PruneOutboxRequest.delivered_before:type_name -> google.protobuf.Timestamp
+	54, // 40: socialrx.plugin.v1.PruneOutboxRequest.keys_before:type_name -> google.protobuf.Timestamp
+	42, // 41: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
+	54, // 42: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
+	43, // 43: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
+	44, // 44: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
+	47, // 45: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
+	0,  // 46: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
+	10, // 47: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
+	12, // 48: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
+	14, // 49: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
+	16, // 50: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
+	18, // 51: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
+	20, // 52: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
+	22, // 53: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
+	24, // 54: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
+	26, // 55: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
+	28, // 56: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
+	30, // 57: socialrx.plugin.v1.Store.DeadLetterOutbox:input_type -> socialrx.plugin.v1.DeadLetterOutboxRequest
+	32, // 58: socialrx.plugin.v1.Store.DeadLetters:input_type -> socialrx.plugin.v1.DeadLettersRequest
+	34, // 59: socialrx.plugin.v1.Store.DeadLetterCount:input_type -> socialrx.plugin.v1.DeadLetterCountRequest
+	36, // 60: socialrx.plugin.v1.Store.GetOutbox:input_type -> socialrx.plugin.v1.GetOutboxRequest
+	38, // 61: socialrx.plugin.v1.Store.RedriveOutbox:input_type -> socialrx.plugin.v1.RedriveOutboxRequest
+	40, // 62: socialrx.plugin.v1.Store.PruneOutbox:input_type -> socialrx.plugin.v1.PruneOutboxRequest
+	45, // 63: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
+	48, // 64: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
+	50, // 65: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
+	52, // 66: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
+	1,  // 67: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
+	11, // 68: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
+	13, // 69: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
+	15, // 70: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
+	17, // 71: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
+	19, // 72: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
+	21, // 73: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
+	23, // 74: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
+	25, // 75: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
+	27, // 76: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
+	29, // 77: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
+	31, // 78: socialrx.plugin.v1.Store.DeadLetterOutbox:output_type -> socialrx.plugin.v1.DeadLetterOutboxResponse
+	33, // 79: socialrx.plugin.v1.Store.DeadLetters:output_type -> socialrx.plugin.v1.DeadLettersResponse
+	35, // 80: socialrx.plugin.v1.Store.DeadLetterCount:output_type -> socialrx.plugin.v1.DeadLetterCountResponse
+	37, // 81: socialrx.plugin.v1.Store.GetOutbox:output_type -> socialrx.plugin.v1.GetOutboxResponse
+	39, // 82: socialrx.plugin.v1.Store.RedriveOutbox:output_type -> socialrx.plugin.v1.RedriveOutboxResponse
+	41, // 83: socialrx.plugin.v1.Store.PruneOutbox:output_type -> socialrx.plugin.v1.PruneOutboxResponse
+	46, // 84: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
+	49, // 85: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
+	51, // 86: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
+	53, // 87: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
+	67, // [67:88] is the sub-list for method output_type
+	46, // [46:67] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_socialrx_plugin_v1_plugin_proto_init() }
@@ -2776,7 +3432,7 @@ func file_socialrx_plugin_v1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_socialrx_plugin_v1_plugin_proto_rawDesc), len(file_socialrx_plugin_v1_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   42,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
