@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -12,6 +13,38 @@ import (
 // KindDeadLetter is the kind audit entries name for dead-lettered outbox
 // messages; the messages themselves live in the store's outbox.
 const KindDeadLetter plugins.Kind = "dead_letter"
+
+// DeadLetter is an outbox message whose last allowed delivery attempt
+// failed, as an admin sees it to decide whether to re-drive it. Its
+// payload is what was to be delivered, a message to a person or a coded
+// clinical event, and may hold personal data.
+type DeadLetter struct {
+	// ID identifies the message.
+	ID string `json:"id"`
+	// IdempotencyKey is the key the delivering plugin sees, so that a
+	// re-driven message that had in fact gone out is not sent twice.
+	IdempotencyKey string `json:"idempotency_key"`
+	// Target is the plugin that delivers it.
+	Target string `json:"target" jsonschema:"enum=messenger,enum=clinical"`
+	// Payload is the message or coded clinical event to deliver.
+	Payload json.RawMessage `json:"payload"`
+	// CreatedAt is when the message was queued.
+	CreatedAt time.Time `json:"created_at"`
+	// Attempts counts the failed attempts since it was queued or last
+	// re-driven.
+	Attempts int `json:"attempts" jsonschema:"minimum=0"`
+	// LastError is the error of the last failed attempt.
+	LastError string `json:"last_error,omitempty"`
+	// DeadAt is when it was dead-lettered; absent once re-driven.
+	DeadAt *time.Time `json:"dead_at,omitempty"`
+	// NextAttemptAt is when a re-driven message is next tried.
+	NextAttemptAt time.Time `json:"next_attempt_at"`
+}
+
+func deadLetterOf(m plugins.OutboxMessage) DeadLetter {
+	return DeadLetter{ID: m.ID, IdempotencyKey: m.IdempotencyKey, Target: m.Target, Payload: m.Payload, CreatedAt: m.CreatedAt,
+		Attempts: m.Attempts, LastError: m.LastError, DeadAt: m.DeadAt, NextAttemptAt: m.NextAttemptAt}
+}
 
 // The defaults of Options.PruneDeliveredAfter and IdempotencyKeysTTL: a
 // delivered message is kept 30 days for whoever asks whether it went out,
@@ -26,7 +59,7 @@ const (
 // Their payloads may hold personal data (a message's body), so only
 // admins may read them, and each read is audited. Codes: forbidden,
 // invalid (bad page), unavailable.
-func (s *Service) DeadLetters(ctx context.Context, p Principal, page Page) ([]plugins.OutboxMessage, string, error) {
+func (s *Service) DeadLetters(ctx context.Context, p Principal, page Page) ([]DeadLetter, string, error) {
 	if err := forbid(p, "read dead letters", referral.RoleAdmin); err != nil {
 		return nil, "", s.denied(ctx, p, "list", KindDeadLetter, "", err)
 	}
@@ -35,52 +68,53 @@ func (s *Service) DeadLetters(ctx context.Context, p Principal, page Page) ([]pl
 		return nil, "", err
 	}
 	ids := make([]string, len(pg.Messages))
+	out := make([]DeadLetter, len(pg.Messages))
 	for i, m := range pg.Messages {
-		ids[i] = m.ID
+		ids[i], out[i] = m.ID, deadLetterOf(m)
 	}
 	if err := s.audit(ctx, p, "list", KindDeadLetter, "", ids...); err != nil {
 		return nil, "", err
 	}
-	return pg.Messages, pg.Next, nil
+	return out, pg.Next, nil
 }
 
 // DeadLetter returns one dead-lettered outbox message, for an admin, and
 // audits the read. A message that is not dead-lettered is not_found here.
 // Codes: forbidden, not_found, unavailable.
-func (s *Service) DeadLetter(ctx context.Context, p Principal, id string) (plugins.OutboxMessage, error) {
+func (s *Service) DeadLetter(ctx context.Context, p Principal, id string) (DeadLetter, error) {
 	if err := forbid(p, "read dead letters", referral.RoleAdmin); err != nil {
-		return plugins.OutboxMessage{}, s.denied(ctx, p, "read", KindDeadLetter, id, err)
+		return DeadLetter{}, s.denied(ctx, p, "read", KindDeadLetter, id, err)
 	}
 	m, err := s.o.Store.GetOutbox(ctx, id)
 	if err == nil && m.DeadAt == nil {
 		err = socialrx.Errorf(socialrx.CodeNotFound, "dead letter %q not found", id)
 	}
 	if err != nil {
-		return plugins.OutboxMessage{}, err
+		return DeadLetter{}, err
 	}
 	if err := s.audit(ctx, p, "read", KindDeadLetter, id); err != nil {
-		return plugins.OutboxMessage{}, err
+		return DeadLetter{}, err
 	}
-	return m, nil
+	return deadLetterOf(m), nil
 }
 
 // RedriveDeadLetter puts a dead-lettered message back in the outbox, due
 // now with its attempts reset, and returns it. The audit entry is stored
 // first, so no re-drive goes unrecorded. Codes: forbidden, not_found,
 // conflict (not dead-lettered, as when re-driven already), unavailable.
-func (s *Service) RedriveDeadLetter(ctx context.Context, p Principal, id string) (plugins.OutboxMessage, error) {
+func (s *Service) RedriveDeadLetter(ctx context.Context, p Principal, id string) (DeadLetter, error) {
 	if err := forbid(p, "re-drive dead letters", referral.RoleAdmin); err != nil {
-		return plugins.OutboxMessage{}, s.denied(ctx, p, "redrive", KindDeadLetter, id, err)
+		return DeadLetter{}, s.denied(ctx, p, "redrive", KindDeadLetter, id, err)
 	}
 	if err := s.audit(ctx, p, "redrive", KindDeadLetter, id); err != nil {
-		return plugins.OutboxMessage{}, err
+		return DeadLetter{}, err
 	}
 	m, err := s.o.Store.RedriveOutbox(ctx, id, s.now())
 	if err != nil {
-		return plugins.OutboxMessage{}, err
+		return DeadLetter{}, err
 	}
 	s.o.Logger.Info("dead letter re-driven", "id", id, "by", p.ID)
-	return m, nil
+	return deadLetterOf(m), nil
 }
 
 // DeadLetterCount is how many outbox messages are dead-lettered, for

@@ -115,7 +115,7 @@ func TestOutboxDeadLettersAfterMaxAttemptsAndRedriveDelivers(t *testing.T) {
 		assert.Empty(t, e.Messenger.Sent())
 
 		admin := as(referral.RoleAdmin)
-		var all []plugins.OutboxMessage
+		var all []host.DeadLetter
 		cursor := ""
 		for {
 			page, next, err := e.Svc.DeadLetters(ctx, admin, host.Page{Cursor: cursor, Limit: 1})
