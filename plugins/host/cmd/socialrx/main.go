@@ -8,6 +8,8 @@
 //	                                                    import an ORUK feed, following its pages
 //	socialrx import postcodes [--config FILE] FILE      load postcode centroids (ONS Postcode Directory CSV)
 //	socialrx export oruk [--config FILE]                print the directory as an ORUK service list
+//	socialrx deadletters list|show ID|redrive ID [--config FILE]
+//	                                                    see and re-drive dead-lettered outbox messages
 //
 // validate checks each document against a published schema and the
 // domain's rules, reporting every failing pointer, as the HTTP API does
@@ -66,6 +68,7 @@ const usage = `usage:
   socialrx import oruk [--config FILE] [--max-pages N] [--allow-partial] FILE|URL
   socialrx import postcodes [--config FILE] FILE
   socialrx export oruk [--config FILE]
+  socialrx deadletters list|show ID|redrive ID [--config FILE]
 exit status: 0 ok; 1 error, invalid, or nothing imported; 2 usage;
   3 partly imported (some services refused, an envelope that disagrees
   with its contents, or --max-pages reached) unless --allow-partial
@@ -104,6 +107,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		} else {
 			err = exportORUK(args[2:], stdout)
 		}
+	case "deadletters":
+		err = deadLetters(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

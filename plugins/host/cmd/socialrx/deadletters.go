@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/plugins/host/cmd/socialrx/config"
+	"github.com/socialrx/socialrx/referral"
+)
+
+// cliAdmin is who the dead-letter commands act as in the audit log: whoever
+// can read the config file and the database is an admin of this host.
+var cliAdmin = host.Principal{ID: "socialrx-cli", Role: referral.RoleAdmin}
+
+// deadLetters runs `socialrx deadletters list|show ID|redrive ID`: what an
+// admin does over /v1/admin/dead-letters, from the host's own config. A
+// dead letter may hold personal data; every list, show and re-drive is
+// audited as socialrx-cli.
+func deadLetters(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{errors.New("deadletters needs list, show ID or redrive ID")}
+	}
+	sub := args[0]
+	fs := flag.NewFlagSet("deadletters "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "config file (JSON)")
+	// Flags may come before or after the ID.
+	var pos []string
+	for rest := args[1:]; ; {
+		if err := fs.Parse(rest); err != nil {
+			return usageError{err}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, rest = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	want := map[string]int{"list": 0, "show": 1, "redrive": 1}
+	n, ok := want[sub]
+	switch {
+	case !ok:
+		return usageError{fmt.Errorf("deadletters: unknown subcommand %q; want list, show or redrive", sub)}
+	case len(pos) != n:
+		return usageError{fmt.Errorf("deadletters %s takes %d argument(s), not %d: %q", sub, n, len(pos), pos)}
+	}
+	var cfg config.Config
+	if *path != "" {
+		var err error
+		if cfg, err = config.Load(*path); err != nil {
+			return err
+		}
+	}
+	rt, err := config.Open(cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	ctx := context.Background()
+	switch sub {
+	case "list":
+		return listDeadLetters(ctx, rt.Service, stdout)
+	case "show":
+		m, err := rt.Service.DeadLetter(ctx, cliAdmin, pos[0])
+		if err != nil {
+			return err
+		}
+		b, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	default:
+		m, err := rt.Service.RedriveDeadLetter(ctx, cliAdmin, pos[0])
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "re-driven %s: next attempt at %s\n", m.ID, m.NextAttemptAt.Format(time.RFC3339))
+		return err
+	}
+}
+
+// listDeadLetters prints every dead letter, one line each, page by page.
+func listDeadLetters(ctx context.Context, svc *host.Service, stdout io.Writer) error {
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tTARGET\tATTEMPTS\tDEAD AT\tLAST ERROR")
+	total, cursor := 0, ""
+	for {
+		items, next, err := svc.DeadLetters(ctx, cliAdmin, host.Page{Cursor: cursor})
+		if err != nil {
+			return err
+		}
+		for _, m := range items {
+			dead := ""
+			if m.DeadAt != nil {
+				dead = m.DeadAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", m.ID, m.Target, m.Attempts, dead, oneLine(m.LastError, 80))
+		}
+		total += len(items)
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	fmt.Fprintf(w, "%d dead letters\n", total)
+	return w.Flush()
+}
+
+// oneLine keeps the first line of s, at most n runes of it.
+func oneLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
