@@ -198,6 +198,35 @@ func (l Lease) CheckDue(kind Kind, now time.Time, n int, lim Limits) error {
 	return socialrx.Invalid(fs...)
 }
 
+// DefaultDeadLetterPage and MaxDeadLetterPage are the default and the
+// largest page size of [Store.DeadLetters]: dead letters carry their
+// payloads, so their pages are smaller than a [Query]'s.
+const (
+	DefaultDeadLetterPage = 50
+	MaxDeadLetterPage     = 100
+)
+
+// Check returns the problems of q that the Store contract refuses
+// ("/limit", "/cursor"), the page size ([DefaultDeadLetterPage] for a zero
+// Limit) and the message id q.Cursor continues after. Codes: invalid.
+func (q DeadLetterQuery) Check() (limit int, after string, err error) {
+	var fs []socialrx.FieldError
+	limit = q.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultDeadLetterPage
+	case limit < 0 || limit > MaxDeadLetterPage:
+		fs = append(fs, socialrx.Field("/limit", "must be 1 to %d, or 0 for %d", MaxDeadLetterPage, DefaultDeadLetterPage))
+	}
+	if q.Cursor != "" {
+		var ok bool
+		if after, ok = decodeCursor(q.Cursor); !ok {
+			fs = append(fs, socialrx.Field("/cursor", "is not a cursor this store issued"))
+		}
+	}
+	return limit, after, socialrx.Invalid(fs...)
+}
+
 // cursorPrefix marks the cursors EncodeCursor makes, so that a string that
 // is not one is refused rather than read as an id.
 const cursorPrefix = "id:"

@@ -623,6 +623,53 @@ func (r remoteStore) OutboxDepth(ctx context.Context) (int, error) {
 	return clampInt(resp.Depth), nil
 }
 
+func (r remoteStore) DeadLetterOutbox(ctx context.Context, id string, lease Lease, errMsg string, at time.Time) error {
+	req := &pb.DeadLetterOutboxRequest{Id: id, Lease: leaseToPB(lease), Error: errMsg, At: ts(at)}
+	return r.c.call(ctx, pb.Store_DeadLetterOutbox_FullMethodName, req, &pb.DeadLetterOutboxResponse{})
+}
+
+func (r remoteStore) DeadLetters(ctx context.Context, q DeadLetterQuery) (DeadLetterPage, error) {
+	var resp pb.DeadLettersResponse
+	req := &pb.DeadLettersRequest{Cursor: q.Cursor, Limit: int64(q.Limit)}
+	if err := r.c.call(ctx, pb.Store_DeadLetters_FullMethodName, req, &resp); err != nil {
+		return DeadLetterPage{}, err
+	}
+	return DeadLetterPage{Messages: outboxFromPB(resp.Messages), Next: resp.Next}, nil
+}
+
+func (r remoteStore) DeadLetterCount(ctx context.Context) (int, error) {
+	var resp pb.DeadLetterCountResponse
+	if err := r.c.call(ctx, pb.Store_DeadLetterCount_FullMethodName, &pb.DeadLetterCountRequest{}, &resp); err != nil {
+		return 0, err
+	}
+	return clampInt(resp.Count), nil
+}
+
+func (r remoteStore) GetOutbox(ctx context.Context, id string) (OutboxMessage, error) {
+	var resp pb.GetOutboxResponse
+	if err := r.c.call(ctx, pb.Store_GetOutbox_FullMethodName, &pb.GetOutboxRequest{Id: id}, &resp); err != nil {
+		return OutboxMessage{}, err
+	}
+	return outboxFromPB([]*pb.OutboxMessage{resp.Message})[0], nil
+}
+
+func (r remoteStore) RedriveOutbox(ctx context.Context, id string, at time.Time) (OutboxMessage, error) {
+	var resp pb.RedriveOutboxResponse
+	if err := r.c.call(ctx, pb.Store_RedriveOutbox_FullMethodName, &pb.RedriveOutboxRequest{Id: id, At: ts(at)}, &resp); err != nil {
+		return OutboxMessage{}, err
+	}
+	return outboxFromPB([]*pb.OutboxMessage{resp.Message})[0], nil
+}
+
+func (r remoteStore) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (Pruned, error) {
+	var resp pb.PruneOutboxResponse
+	req := &pb.PruneOutboxRequest{DeliveredBefore: ts(deliveredBefore), KeysBefore: ts(keysBefore)}
+	if err := r.c.call(ctx, pb.Store_PruneOutbox_FullMethodName, req, &resp); err != nil {
+		return Pruned{}, err
+	}
+	return Pruned{Delivered: clampInt(resp.Delivered), IdempotencyKeys: clampInt(resp.IdempotencyKeys)}, nil
+}
+
 func (r remoteStore) LeaseDue(ctx context.Context, kind Kind, lease Lease, now time.Time, n int) ([]Document, error) {
 	var resp pb.LeaseDueResponse
 	req := &pb.LeaseDueRequest{Kind: string(kind), Lease: leaseToPB(lease), Now: ts(now), N: int64(n)}

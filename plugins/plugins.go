@@ -148,6 +148,34 @@ type OutboxMessage struct {
 	LastError string `json:"last_error,omitempty"`
 	// DeliveredAt is set once the message is acknowledged as delivered.
 	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	// DeadAt is set once the message is dead-lettered: its last attempt
+	// failed and it is no longer leased until an admin re-drives it.
+	DeadAt *time.Time `json:"dead_at,omitempty"`
+}
+
+// DeadLetterQuery asks for one page of dead-lettered outbox messages,
+// ordered by ID ascending.
+type DeadLetterQuery struct {
+	// Cursor is the Next of the previous page, or "" for the first page.
+	Cursor string `json:"cursor,omitempty"`
+	// Limit is the most messages a page holds: 1 to [MaxDeadLetterPage]; 0
+	// means [DefaultDeadLetterPage].
+	Limit int `json:"limit,omitempty"`
+}
+
+// DeadLetterPage is one page of a [DeadLetterQuery].
+type DeadLetterPage struct {
+	Messages []OutboxMessage `json:"messages"`
+	// Next is the cursor of the next page, or "" on the last page.
+	Next string `json:"next,omitempty"`
+}
+
+// Pruned counts what [Store.PruneOutbox] deleted.
+type Pruned struct {
+	// Delivered is how many delivered outbox messages were deleted.
+	Delivered int `json:"delivered"`
+	// IdempotencyKeys is how many create idempotency keys were deleted.
+	IdempotencyKeys int `json:"idempotency_keys"`
 }
 
 // Write is one atomic write: a document, the events it appends, the outbox
@@ -254,8 +282,33 @@ type Store interface {
 	// NackOutbox records a failed attempt: Attempts+1, LastError, and the
 	// time of the next attempt; it releases the lease. Codes: not_found, conflict.
 	NackOutbox(ctx context.Context, id string, lease Lease, errMsg string, retryAt time.Time) error
-	// OutboxDepth counts undelivered messages.
+	// OutboxDepth counts messages waiting to be delivered: neither
+	// delivered nor dead-lettered. Codes: unavailable.
 	OutboxDepth(ctx context.Context) (int, error)
+	// DeadLetterOutbox records the last failed attempt of a leased message,
+	// as NackOutbox does, and dead-letters it at at: it is never leased
+	// again unless re-driven. Codes: not_found, conflict (the lease was
+	// lost, or the message was delivered), unavailable.
+	DeadLetterOutbox(ctx context.Context, id string, lease Lease, errMsg string, at time.Time) error
+	// DeadLetters returns one page of dead-lettered messages, by ID.
+	// Codes: invalid (bad limit or cursor), unavailable.
+	DeadLetters(ctx context.Context, q DeadLetterQuery) (DeadLetterPage, error)
+	// DeadLetterCount counts dead-lettered messages. Codes: unavailable.
+	DeadLetterCount(ctx context.Context) (int, error)
+	// GetOutbox returns one outbox message in whatever state it is.
+	// Codes: not_found, unavailable.
+	GetOutbox(ctx context.Context, id string) (OutboxMessage, error)
+	// RedriveOutbox puts a dead-lettered message back in the queue: no
+	// longer dead, Attempts 0, next attempt at at, LastError kept. It
+	// returns the message as it now is. Codes: not_found, conflict (the
+	// message is not dead-lettered), unavailable.
+	RedriveOutbox(ctx context.Context, id string, at time.Time) (OutboxMessage, error)
+	// PruneOutbox deletes the messages delivered before deliveredBefore
+	// (freeing their idempotency keys) and the create idempotency keys
+	// ([Write].IdempotencyKey) stored before keysBefore, and counts them.
+	// Waiting and dead-lettered messages are never pruned; a zero time
+	// prunes nothing of its kind. Codes: unavailable.
+	PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (Pruned, error)
 
 	// LeaseDue claims up to n documents of the kind whose DueAt is at or
 	// before now and that no live lease holds, for the scheduler. The claim

@@ -413,6 +413,53 @@ func (g storeServer) OutboxDepth(ctx context.Context, _ *pb.OutboxDepthRequest) 
 	return &pb.OutboxDepthResponse{Depth: int64(n)}, nil
 }
 
+func (g storeServer) DeadLetterOutbox(ctx context.Context, r *pb.DeadLetterOutboxRequest) (*pb.DeadLetterOutboxResponse, error) {
+	if err := g.s.DeadLetterOutbox(ctx, r.Id, leaseFromPB(r.Lease), r.Error, fromTS(r.At)); err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.DeadLetterOutboxResponse{}, nil
+}
+
+func (g storeServer) DeadLetters(ctx context.Context, r *pb.DeadLettersRequest) (*pb.DeadLettersResponse, error) {
+	p, err := g.s.DeadLetters(ctx, DeadLetterQuery{Cursor: r.Cursor, Limit: clampInt(r.Limit)})
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.DeadLettersResponse{Messages: outboxToPB(p.Messages), Next: p.Next}, nil
+}
+
+func (g storeServer) DeadLetterCount(ctx context.Context, _ *pb.DeadLetterCountRequest) (*pb.DeadLetterCountResponse, error) {
+	n, err := g.s.DeadLetterCount(ctx)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.DeadLetterCountResponse{Count: int64(n)}, nil
+}
+
+func (g storeServer) GetOutbox(ctx context.Context, r *pb.GetOutboxRequest) (*pb.GetOutboxResponse, error) {
+	m, err := g.s.GetOutbox(ctx, r.Id)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetOutboxResponse{Message: outboxToPB([]OutboxMessage{m})[0]}, nil
+}
+
+func (g storeServer) RedriveOutbox(ctx context.Context, r *pb.RedriveOutboxRequest) (*pb.RedriveOutboxResponse, error) {
+	m, err := g.s.RedriveOutbox(ctx, r.Id, fromTS(r.At))
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.RedriveOutboxResponse{Message: outboxToPB([]OutboxMessage{m})[0]}, nil
+}
+
+func (g storeServer) PruneOutbox(ctx context.Context, r *pb.PruneOutboxRequest) (*pb.PruneOutboxResponse, error) {
+	p, err := g.s.PruneOutbox(ctx, fromTS(r.DeliveredBefore), fromTS(r.KeysBefore))
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.PruneOutboxResponse{Delivered: int64(p.Delivered), IdempotencyKeys: int64(p.IdempotencyKeys)}, nil
+}
+
 func (g storeServer) LeaseDue(ctx context.Context, r *pb.LeaseDueRequest) (*pb.LeaseDueResponse, error) {
 	ds, err := g.s.LeaseDue(ctx, Kind(r.Kind), leaseFromPB(r.Lease), fromTS(r.Now), clampInt(r.N))
 	if err != nil {

@@ -132,7 +132,7 @@ func outboxToPB(ms []OutboxMessage) []*pb.OutboxMessage {
 		out[i] = &pb.OutboxMessage{
 			Id: m.ID, IdempotencyKey: m.IdempotencyKey, Target: m.Target, Payload: m.Payload,
 			CreatedAt: ts(m.CreatedAt), Attempts: int64(m.Attempts), NextAttemptAt: ts(m.NextAttemptAt),
-			LastError: m.LastError, DeliveredAt: tsPtr(m.DeliveredAt),
+			LastError: m.LastError, DeliveredAt: tsPtr(m.DeliveredAt), DeadAt: tsPtr(m.DeadAt),
 		}
 	}
 	return out
@@ -147,7 +147,7 @@ func outboxFromPB(ms []*pb.OutboxMessage) []OutboxMessage {
 		out[i] = OutboxMessage{
 			ID: m.Id, IdempotencyKey: m.IdempotencyKey, Target: m.Target, Payload: raw(m.Payload),
 			CreatedAt: fromTS(m.CreatedAt), Attempts: int(m.Attempts), NextAttemptAt: fromTS(m.NextAttemptAt),
-			LastError: m.LastError, DeliveredAt: fromTSPtr(m.DeliveredAt),
+			LastError: m.LastError, DeliveredAt: fromTSPtr(m.DeliveredAt), DeadAt: fromTSPtr(m.DeadAt),
 		}
 	}
 	return out

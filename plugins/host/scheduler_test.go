@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialrx/socialrx/plugins/host"
 	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
 )
 
@@ -58,7 +59,7 @@ func TestOutboxRetriesWithBackoffAndNeverLoses(t *testing.T) {
 	n, err = e.Svc.DeliverOutbox(ctx, "w", 100)
 	require.NoError(t, err)
 	assert.Zero(t, n, "not before the backoff")
-	e.Clock.Add(10 * time.Second)
+	e.Clock.Add(host.DefaultRetryBase) // the first retry comes within it
 	n, err = e.Svc.DeliverOutbox(ctx, "w", 100)
 	require.NoError(t, err)
 	assert.Equal(t, depth, n)

@@ -85,6 +85,17 @@ type Options struct {
 	// Lease is how long the outbox worker and scheduler hold what they
 	// took; after a crash, others take it over when it lapses. Default DefaultLease.
 	Lease time.Duration
+	// Retry is how failed outbox deliveries are retried and when they are
+	// dead-lettered; zero fields take their defaults.
+	Retry RetryPolicy
+	// PruneDeliveredAfter is how long a delivered outbox message is kept
+	// before [Service.PruneOutbox] deletes it; default
+	// DefaultPruneDeliveredAfter.
+	PruneDeliveredAfter time.Duration
+	// IdempotencyKeysTTL is how long the key of a create (Idempotency-Key)
+	// is kept, within which a repeated create returns the first result;
+	// default DefaultIdempotencyKeysTTL.
+	IdempotencyKeysTTL time.Duration
 	// DirectoryRefresh is how long the Service searches its copy of the
 	// directory before it reads what changed in the store, by Now: how long
 	// an import through another host sharing the store may take to show.
@@ -122,6 +133,13 @@ func NewService(o Options) (*Service, error) {
 	}
 	if o.Lease <= 0 {
 		o.Lease = DefaultLease
+	}
+	o.Retry = o.Retry.withDefaults()
+	if o.PruneDeliveredAfter <= 0 {
+		o.PruneDeliveredAfter = DefaultPruneDeliveredAfter
+	}
+	if o.IdempotencyKeysTTL <= 0 {
+		o.IdempotencyKeysTTL = DefaultIdempotencyKeysTTL
 	}
 	if o.DirectoryRefresh <= 0 {
 		o.DirectoryRefresh = DefaultDirectoryRefresh

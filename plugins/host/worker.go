@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/socialrx/socialrx"
@@ -16,22 +17,73 @@ import (
 // take them over; Options.Lease overrides it.
 const DefaultLease = time.Minute
 
-// backoff is the wait before retry n (1-based): 5 s doubling, at most an hour.
-func backoff(n int) time.Duration {
-	d := 5 * time.Second
-	for i := 1; i < n && d < time.Hour; i++ {
+// The defaults of [RetryPolicy]: with them a message is retried for about
+// four to eight days (the 40th attempt comes between 3.9 and 7.9 days
+// after the first) before it is dead-lettered, enough to outlast a
+// partner's mail server being down for most of a week.
+const (
+	DefaultRetryBase   = time.Minute
+	DefaultRetryMax    = 6 * time.Hour
+	DefaultMaxAttempts = 40
+)
+
+// RetryPolicy is how the outbox worker retries a failed delivery:
+// exponential backoff with jitter, and a cap on attempts after which the
+// message is dead-lettered for an admin to inspect and re-drive.
+type RetryPolicy struct {
+	// Base is the wait after the first failure, doubled after each further
+	// one; default DefaultRetryBase.
+	Base time.Duration
+	// Max caps the wait (raised to Base if below it); default DefaultRetryMax.
+	Max time.Duration
+	// MaxAttempts is how many failed attempts dead-letter a message;
+	// default DefaultMaxAttempts.
+	MaxAttempts int
+	// Rand returns a number in [0, 1) for the jitter; nil means
+	// math/rand/v2's Float64. Tests fix it.
+	Rand func() float64
+}
+
+// withDefaults fills the fields left zero.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.Base <= 0 {
+		p.Base = DefaultRetryBase
+	}
+	if p.Max <= 0 {
+		p.Max = DefaultRetryMax
+	}
+	p.Max = max(p.Max, p.Base)
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = DefaultMaxAttempts
+	}
+	if p.Rand == nil {
+		p.Rand = rand.Float64
+	}
+	return p
+}
+
+// Backoff is the wait after failed attempt n (1-based): d = Base·2^(n-1),
+// at most Max, of which the first half is always waited and the second
+// half at random ("equal jitter"), so that hosts retrying after one
+// outage spread out, yet none retries much sooner than planned.
+func (p RetryPolicy) Backoff(n int) time.Duration {
+	p = p.withDefaults()
+	d := p.Base
+	for i := 1; i < n && d < p.Max; i++ {
 		d *= 2
 	}
-	return min(d, time.Hour)
+	d = min(d, p.Max)
+	return d/2 + time.Duration(p.Rand()*float64(d/2))
 }
 
 // DeliverOutbox leases up to n due outbox messages under the worker name
 // owner and delivers each through its plugin: acknowledged when sent,
-// retried later with backoff when not. A message a plugin refuses as
-// forbidden (the person asked not to be contacted) is acknowledged as
-// handled and not retried. Because each carries its idempotency key to
-// the plugin, a message redelivered after a crash is not sent twice.
-// It returns how many were delivered. Codes: unavailable (the store).
+// retried later by the [RetryPolicy] when not, and dead-lettered when its
+// last allowed attempt fails. A message a plugin refuses as forbidden (the
+// person asked not to be contacted) is acknowledged as handled and not
+// retried. Because each carries its idempotency key to the plugin, a
+// message redelivered after a crash is not sent twice. It returns how
+// many were delivered. Codes: unavailable (the store).
 func (s *Service) DeliverOutbox(ctx context.Context, owner string, n int) (int, error) {
 	now := s.now()
 	lease := plugins.Lease{Owner: owner, Until: now.Add(s.o.Lease)}
@@ -50,8 +102,14 @@ func (s *Service) DeliverOutbox(ctx context.Context, owner string, n int) (int, 
 			s.o.Logger.Warn("outbox message refused; not retried", "id", m.ID, "key", m.IdempotencyKey, "err", err)
 			err = s.o.Store.AckOutbox(ctx, m.ID, lease, s.now())
 		default:
-			s.o.Logger.Warn("outbox delivery failed; will retry", "id", m.ID, "key", m.IdempotencyKey, "attempt", m.Attempts+1, "err", err)
-			err = s.o.Store.NackOutbox(ctx, m.ID, lease, err.Error(), s.now().Add(backoff(m.Attempts+1)))
+			attempt := m.Attempts + 1
+			if attempt >= s.o.Retry.MaxAttempts {
+				s.o.Logger.Error("outbox delivery failed for the last time; dead-lettered for an admin to re-drive", "id", m.ID, "key", m.IdempotencyKey, "attempt", attempt, "err", err)
+				err = s.o.Store.DeadLetterOutbox(ctx, m.ID, lease, err.Error(), s.now())
+				break
+			}
+			s.o.Logger.Warn("outbox delivery failed; will retry", "id", m.ID, "key", m.IdempotencyKey, "attempt", attempt, "err", err)
+			err = s.o.Store.NackOutbox(ctx, m.ID, lease, err.Error(), s.now().Add(s.o.Retry.Backoff(attempt)))
 		}
 		if err != nil {
 			return delivered, err

@@ -299,7 +299,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 	defer s.mu.Unlock()
 	var due []*queued
 	for _, q := range s.outbox {
-		if q.msg.DeliveredAt == nil && !q.msg.NextAttemptAt.After(now) && leasable(q.lease, now) {
+		if q.msg.DeliveredAt == nil && q.msg.DeadAt == nil && !q.msg.NextAttemptAt.After(now) && leasable(q.lease, now) {
 			due = append(due, q)
 		}
 	}
@@ -368,19 +368,138 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 	return nil
 }
 
-// OutboxDepth counts undelivered messages. Codes: unavailable.
+// OutboxDepth counts messages neither delivered nor dead-lettered.
+// Codes: unavailable.
 func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
+	return s.count(ctx, func(m plugins.OutboxMessage) bool { return m.DeliveredAt == nil && m.DeadAt == nil })
+}
+
+// DeadLetterCount counts dead-lettered messages. Codes: unavailable.
+func (s *Store) DeadLetterCount(ctx context.Context) (int, error) {
+	return s.count(ctx, func(m plugins.OutboxMessage) bool { return m.DeadAt != nil })
+}
+
+func (s *Store) count(ctx context.Context, f func(plugins.OutboxMessage) bool) (int, error) {
 	if err := s.lock(ctx); err != nil {
 		return 0, err
 	}
 	defer s.mu.Unlock()
 	n := 0
 	for _, q := range s.outbox {
-		if q.msg.DeliveredAt == nil {
+		if f(q.msg) {
 			n++
 		}
 	}
 	return n, nil
+}
+
+// DeadLetterOutbox records the last failed attempt of a message leased by
+// lease.Owner and dead-letters it at at. Codes: not_found, conflict
+// (another owner holds it, no one does, or it was delivered), unavailable.
+func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, at time.Time) error {
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	q, err := s.held(id, lease)
+	if err != nil {
+		return err
+	}
+	if q.msg.DeliveredAt != nil {
+		return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q was delivered", id)
+	}
+	t := at.UTC().Round(0)
+	q.msg.Attempts++
+	q.msg.LastError = errMsg
+	q.msg.DeadAt = &t
+	q.lease = plugins.Lease{}
+	return nil
+}
+
+// DeadLetters returns one page of dead-lettered messages by id. Codes:
+// invalid (bad limit or cursor), unavailable.
+func (s *Store) DeadLetters(ctx context.Context, dq plugins.DeadLetterQuery) (plugins.DeadLetterPage, error) {
+	limit, after, err := dq.Check()
+	if err != nil {
+		return plugins.DeadLetterPage{}, err
+	}
+	if err := s.lock(ctx); err != nil {
+		return plugins.DeadLetterPage{}, err
+	}
+	defer s.mu.Unlock()
+	var dead []plugins.OutboxMessage
+	for _, q := range s.outbox {
+		if q.msg.DeadAt != nil && q.msg.ID > after {
+			dead = append(dead, q.msg)
+		}
+	}
+	slices.SortFunc(dead, func(a, b plugins.OutboxMessage) int { return cmp.Compare(a.ID, b.ID) })
+	pg := plugins.DeadLetterPage{Messages: []plugins.OutboxMessage{}}
+	for i, m := range dead {
+		if i == limit {
+			pg.Next = plugins.EncodeCursor(dead[i-1].ID)
+			break
+		}
+		pg.Messages = append(pg.Messages, cloneMsg(m))
+	}
+	return pg, nil
+}
+
+// GetOutbox returns one message. Codes: not_found, unavailable.
+func (s *Store) GetOutbox(ctx context.Context, id string) (plugins.OutboxMessage, error) {
+	if err := s.lock(ctx); err != nil {
+		return plugins.OutboxMessage{}, err
+	}
+	defer s.mu.Unlock()
+	q := s.outbox[id]
+	if q == nil {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeNotFound, "outbox message %q not found", id)
+	}
+	return cloneMsg(q.msg), nil
+}
+
+// RedriveOutbox puts a dead-lettered message back in the queue, due at at
+// with no attempts. Codes: not_found, conflict (not dead-lettered),
+// unavailable.
+func (s *Store) RedriveOutbox(ctx context.Context, id string, at time.Time) (plugins.OutboxMessage, error) {
+	if err := s.lock(ctx); err != nil {
+		return plugins.OutboxMessage{}, err
+	}
+	defer s.mu.Unlock()
+	q := s.outbox[id]
+	if q == nil {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeNotFound, "outbox message %q not found", id)
+	}
+	if q.msg.DeadAt == nil {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeConflict, "outbox message %q is not dead-lettered", id)
+	}
+	q.msg.DeadAt, q.msg.Attempts, q.msg.NextAttemptAt = nil, 0, at.UTC().Round(0)
+	q.lease = plugins.Lease{}
+	return cloneMsg(q.msg), nil
+}
+
+// PruneOutbox deletes the messages delivered before deliveredBefore and
+// the create idempotency keys stored before keysBefore. Codes: unavailable.
+func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (plugins.Pruned, error) {
+	if err := s.lock(ctx); err != nil {
+		return plugins.Pruned{}, err
+	}
+	defer s.mu.Unlock()
+	var p plugins.Pruned
+	for id, q := range s.outbox {
+		if q.msg.DeliveredAt != nil && q.msg.DeliveredAt.Before(deliveredBefore) {
+			delete(s.outbox, id)
+			delete(s.keys, q.msg.IdempotencyKey)
+			p.Delivered++
+		}
+	}
+	for k, d := range s.idem {
+		if d.CreatedAt.Before(keysBefore) {
+			delete(s.idem, k)
+			p.IdempotencyKeys++
+		}
+	}
+	return p, nil
 }
 
 // LeaseDue claims up to n documents of the kind due at now that no live
@@ -510,6 +629,10 @@ func cloneMsg(m plugins.OutboxMessage) plugins.OutboxMessage {
 	if m.DeliveredAt != nil {
 		t := *m.DeliveredAt
 		m.DeliveredAt = &t
+	}
+	if m.DeadAt != nil {
+		t := *m.DeadAt
+		m.DeadAt = &t
 	}
 	return m
 }

@@ -84,6 +84,18 @@ func TestStore(t *testing.T, newStore func(t *testing.T) plugins.Store) {
 			{"InvalidLease", storeOutboxInvalidLease},
 			{"InvalidMessages", storeOutboxInvalid},
 		}},
+		{"DeadLetters", []storeTest{
+			{"DeadLetterStopsRetries", storeDeadLetter},
+			{"DeadLetterNeedsTheLease", storeDeadLetterLease},
+			{"Paging", storeDeadLetterPaging},
+			{"Redrive", storeRedrive},
+			{"RedriveNotDead", storeRedriveNotDead},
+			{"GetOutbox", storeGetOutbox},
+		}},
+		{"Prune", []storeTest{
+			{"DeliveredOnly", storePruneDelivered},
+			{"IdempotencyKeys", storePruneKeys},
+		}},
 		{"LeaseDue", []storeTest{
 			{"MostOverdueFirst", storeLeaseDue},
 			{"UpdateEndsClaim", storeLeaseDueUpdate},
@@ -1588,15 +1600,21 @@ func storeCancelled(t *testing.T, s plugins.Store) {
 					_, err := s.Update(ctx, plugins.Write{Document: next, Outbox: []plugins.OutboxMessage{msg("messenger")}})
 					return err
 				},
-				"List":        func() error { _, err := s.List(ctx, plugins.Query{Kind: kindA}); return err },
-				"Events":      func() error { _, err := s.Events(ctx, kindA, "c", 0, 0); return err },
-				"LeaseOutbox": func() error { _, err := s.LeaseOutbox(ctx, l, now, 10); return err },
-				"AckOutbox":   func() error { return s.AckOutbox(ctx, "x", l, now) },
-				"NackOutbox":  func() error { return s.NackOutbox(ctx, "x", l, "x", now) },
-				"OutboxDepth": func() error { _, err := s.OutboxDepth(ctx); return err },
-				"LeaseDue":    func() error { _, err := s.LeaseDue(ctx, kindA, l, now, 10); return err },
-				"Erase":       func() error { return s.Erase(ctx, plugins.Erasure{Kind: kindA, ID: "c"}) },
-				"OutboxAbout": func() error { _, err := s.OutboxAbout(ctx, "c"); return err },
+				"List":             func() error { _, err := s.List(ctx, plugins.Query{Kind: kindA}); return err },
+				"Events":           func() error { _, err := s.Events(ctx, kindA, "c", 0, 0); return err },
+				"LeaseOutbox":      func() error { _, err := s.LeaseOutbox(ctx, l, now, 10); return err },
+				"AckOutbox":        func() error { return s.AckOutbox(ctx, "x", l, now) },
+				"NackOutbox":       func() error { return s.NackOutbox(ctx, "x", l, "x", now) },
+				"OutboxDepth":      func() error { _, err := s.OutboxDepth(ctx); return err },
+				"DeadLetterOutbox": func() error { return s.DeadLetterOutbox(ctx, "x", l, "x", now) },
+				"DeadLetters":      func() error { _, err := s.DeadLetters(ctx, plugins.DeadLetterQuery{}); return err },
+				"DeadLetterCount":  func() error { _, err := s.DeadLetterCount(ctx); return err },
+				"GetOutbox":        func() error { _, err := s.GetOutbox(ctx, "x"); return err },
+				"RedriveOutbox":    func() error { _, err := s.RedriveOutbox(ctx, "x", now); return err },
+				"PruneOutbox":      func() error { _, err := s.PruneOutbox(ctx, now, now); return err },
+				"LeaseDue":         func() error { _, err := s.LeaseDue(ctx, kindA, l, now, 10); return err },
+				"Erase":            func() error { return s.Erase(ctx, plugins.Erasure{Kind: kindA, ID: "c"}) },
+				"OutboxAbout":      func() error { _, err := s.OutboxAbout(ctx, "c"); return err },
 			}
 			for call, fn := range calls {
 				t.Run(call, func(t *testing.T) {

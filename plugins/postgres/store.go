@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -425,7 +426,7 @@ func (s *Store) Events(ctx context.Context, kind plugins.Kind, id string, after 
 }
 
 // outboxCols are the columns scanOutbox reads, in order.
-const outboxCols = "id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error, delivered_at, seq"
+const outboxCols = "id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error, delivered_at, seq, dead_at"
 
 // scanOutbox reads one row of outboxCols and the row's queue order.
 func scanOutbox(row pgx.Row) (plugins.OutboxMessage, int64, error) {
@@ -433,9 +434,10 @@ func scanOutbox(row pgx.Row) (plugins.OutboxMessage, int64, error) {
 	var payload []byte
 	var seq int64
 	if err := row.Scan(&m.ID, &m.IdempotencyKey, &m.Target, &payload, &m.CreatedAt, &m.Attempts,
-		&m.NextAttemptAt, &m.LastError, &m.DeliveredAt, &seq); err != nil {
+		&m.NextAttemptAt, &m.LastError, &m.DeliveredAt, &seq, &m.DeadAt); err != nil {
 		return m, 0, err
 	}
+	m.DeadAt = microPtr(m.DeadAt)
 	m.Payload = payload
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.NextAttemptAt = m.NextAttemptAt.UTC()
@@ -445,17 +447,17 @@ func scanOutbox(row pgx.Row) (plugins.OutboxMessage, int64, error) {
 
 // leaseOutboxSQL claims the oldest due messages that no live lease holds,
 // skipping rows another worker is claiming at this moment.
-const leaseOutboxSQL = `
+var leaseOutboxSQL = `
 WITH c AS (
 	SELECT id FROM outbox
-	WHERE delivered_at IS NULL AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
+	WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3)
 	ORDER BY created_at, seq
 	LIMIT $4
 	FOR UPDATE SKIP LOCKED
 )
 UPDATE outbox o SET lease_owner = $1, lease_until = $2
 FROM c WHERE o.id = c.id
-RETURNING ` + "o.id, o.idempotency_key, o.target, o.payload, o.created_at, o.attempts, o.next_attempt_at, o.last_error, o.delivered_at, o.seq"
+RETURNING ` + prefixed("o.", outboxCols)
 
 // LeaseOutbox claims up to n undelivered messages whose NextAttemptAt is at
 // or before now and that no live lease holds, oldest first. Workers on
@@ -558,16 +560,151 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 	return nil
 }
 
-// OutboxDepth counts undelivered messages. Codes: unavailable.
+// OutboxDepth counts messages neither delivered nor dead-lettered.
+// Codes: unavailable.
 func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
+	return s.count(ctx, "outbox depth", "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL")
+}
+
+// DeadLetterCount counts dead-lettered messages. Codes: unavailable.
+func (s *Store) DeadLetterCount(ctx context.Context) (int, error) {
+	return s.count(ctx, "dead letter count", "SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL")
+}
+
+func (s *Store) count(ctx context.Context, op, query string) (int, error) {
 	if err := s.check(ctx); err != nil {
 		return 0, err
 	}
 	var n int
-	if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM outbox WHERE delivered_at IS NULL").Scan(&n); err != nil {
-		return 0, mapErr(ctx, "outbox depth", err)
+	if err := s.pool.QueryRow(ctx, query).Scan(&n); err != nil {
+		return 0, mapErr(ctx, op, err)
 	}
 	return n, nil
+}
+
+// DeadLetterOutbox records the last failed attempt of a leased message and
+// dead-letters it at at; it releases the lease. Codes: not_found, conflict
+// (the lease was lost, or the message was delivered), unavailable.
+func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, at time.Time) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	errMsg = strings.ReplaceAll(strings.ToValidUTF8(errMsg, "\uFFFD"), "\x00", "")
+	tag, err := s.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $3, dead_at = $4,
+		lease_owner = NULL, lease_until = NULL
+		WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL AND dead_at IS NULL`,
+		id, lease.Owner, errMsg, micro(at))
+	if err != nil {
+		return mapErr(ctx, "dead-letter outbox", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return s.leaseLost(ctx, "dead-letter outbox", id, lease, false)
+	}
+	return nil
+}
+
+// outboxRows collects rows of outboxCols.
+func outboxRows(rows pgx.Rows) ([]plugins.OutboxMessage, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (plugins.OutboxMessage, error) {
+		m, _, err := scanOutbox(r)
+		return m, err
+	})
+}
+
+// DeadLetters returns one page of dead-lettered messages by id. Codes:
+// invalid (bad limit or cursor), unavailable.
+func (s *Store) DeadLetters(ctx context.Context, q plugins.DeadLetterQuery) (plugins.DeadLetterPage, error) {
+	if err := s.check(ctx); err != nil {
+		return plugins.DeadLetterPage{}, err
+	}
+	limit, after, err := q.Check()
+	if err != nil {
+		return plugins.DeadLetterPage{}, err
+	}
+	if strings.ContainsRune(after, 0) || !utf8.ValidString(after) {
+		return plugins.DeadLetterPage{}, socialrx.Invalid(socialrx.Field("/cursor", "is not a cursor this store issued"))
+	}
+	rows, err := s.pool.Query(ctx, "SELECT "+outboxCols+" FROM outbox WHERE dead_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2", after, limit+1)
+	if err != nil {
+		return plugins.DeadLetterPage{}, mapErr(ctx, "dead letters", err)
+	}
+	ms, err := outboxRows(rows)
+	if err != nil {
+		return plugins.DeadLetterPage{}, mapErr(ctx, "dead letters", err)
+	}
+	pg := plugins.DeadLetterPage{Messages: ms}
+	if len(ms) > limit {
+		pg.Messages = ms[:limit]
+		pg.Next = plugins.EncodeCursor(ms[limit-1].ID)
+	}
+	if pg.Messages == nil {
+		pg.Messages = []plugins.OutboxMessage{}
+	}
+	return pg, nil
+}
+
+// GetOutbox returns one message. Codes: not_found, unavailable.
+func (s *Store) GetOutbox(ctx context.Context, id string) (plugins.OutboxMessage, error) {
+	if err := s.check(ctx); err != nil {
+		return plugins.OutboxMessage{}, err
+	}
+	if strings.ContainsRune(id, 0) || !utf8.ValidString(id) {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeNotFound, "postgres: no outbox message %q", id)
+	}
+	m, _, err := scanOutbox(s.pool.QueryRow(ctx, "SELECT "+outboxCols+" FROM outbox WHERE id = $1", id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeNotFound, "postgres: no outbox message %q", id)
+	}
+	if err != nil {
+		return plugins.OutboxMessage{}, mapErr(ctx, "get outbox", err)
+	}
+	return m, nil
+}
+
+// RedriveOutbox puts a dead-lettered message back in the queue, due at at
+// with no attempts. Codes: not_found, conflict (not dead-lettered),
+// unavailable.
+func (s *Store) RedriveOutbox(ctx context.Context, id string, at time.Time) (plugins.OutboxMessage, error) {
+	if err := s.check(ctx); err != nil {
+		return plugins.OutboxMessage{}, err
+	}
+	if strings.ContainsRune(id, 0) || !utf8.ValidString(id) {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeNotFound, "postgres: no outbox message %q", id)
+	}
+	m, _, err := scanOutbox(s.pool.QueryRow(ctx, `UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $2,
+		lease_owner = NULL, lease_until = NULL
+		WHERE id = $1 AND dead_at IS NOT NULL
+		RETURNING `+outboxCols, id, micro(at)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := s.GetOutbox(ctx, id); err != nil {
+			return plugins.OutboxMessage{}, err
+		}
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeConflict, "postgres: outbox message %q is not dead-lettered", id)
+	}
+	if err != nil {
+		return plugins.OutboxMessage{}, mapErr(ctx, "redrive outbox", err)
+	}
+	return m, nil
+}
+
+// PruneOutbox deletes the messages delivered before deliveredBefore and
+// the create idempotency keys stored before keysBefore, in one
+// transaction. Codes: unavailable.
+func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (plugins.Pruned, error) {
+	if err := s.check(ctx); err != nil {
+		return plugins.Pruned{}, err
+	}
+	var p plugins.Pruned
+	err := s.pool.QueryRow(ctx, `WITH d AS (
+		DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1 RETURNING 1
+	), k AS (
+		DELETE FROM create_keys WHERE created_at < $2 RETURNING 1
+	)
+	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM k)`, micro(deliveredBefore), micro(keysBefore)).Scan(&p.Delivered, &p.IdempotencyKeys)
+	if err != nil {
+		return plugins.Pruned{}, mapErr(ctx, "prune outbox", err)
+	}
+	return p, nil
 }
 
 // leaseDueSQL claims the documents of a kind that are due and not leased,

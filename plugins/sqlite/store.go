@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -17,13 +18,27 @@ import (
 )
 
 // schemaVersion is the user_version of a database this package made.
-const schemaVersion = 2
+const schemaVersion = 3
+
+// schemaBaseline is the version the schema constant creates: a new file
+// gets it, then the upgrades from there.
+const schemaBaseline = 2
 
 // upgrades[v] brings a file at schema version v to v+1, in the transaction
 // that then creates whatever of the schema is missing.
 var upgrades = map[int]string{
 	// 2: documents carry the team whose case they are.
 	1: `ALTER TABLE documents ADD COLUMN team TEXT NOT NULL DEFAULT ''`,
+	// 3: dead letters, and pruning of delivered messages and old create
+	// idempotency keys (keys stored before this upgrade count from it).
+	2: `
+ALTER TABLE outbox ADD COLUMN dead_at INTEGER;
+ALTER TABLE idempotency ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+UPDATE idempotency SET created_at = CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER);
+CREATE INDEX IF NOT EXISTS outbox_dead      ON outbox (id) WHERE dead_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
+`,
 }
 
 // limits bounds kinds and document ids, so a key stays a key; the input
@@ -160,7 +175,13 @@ func (s *Store) migrate() error {
 	if v > schemaVersion {
 		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: the file has schema version %d; this build knows %d", v, schemaVersion)
 	}
-	for ; v > 0 && v < schemaVersion; v++ {
+	if v == 0 {
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return s.fail(ctx, "create schema", err)
+		}
+		v = schemaBaseline
+	}
+	for ; v < schemaVersion; v++ {
 		if _, err := tx.ExecContext(ctx, upgrades[v]); err != nil {
 			return s.fail(ctx, fmt.Sprintf("upgrade schema from version %d", v), err)
 		}
@@ -341,7 +362,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (key, result) VALUES (?, ?)`, w.IdempotencyKey, result); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (key, result, created_at) VALUES (?, ?, ?)`, w.IdempotencyKey, result, micros(t)); err != nil {
 				return err
 			}
 		}
@@ -562,7 +583,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 	var out []plugins.OutboxMessage
 	err := s.inWrite(ctx, "lease outbox", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT seq, id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error FROM outbox
-			WHERE delivered_at IS NULL AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
+			WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
 			ORDER BY created_at, seq LIMIT ?`, micros(now), micros(now), n)
 		if err != nil {
 			return err
@@ -730,13 +751,162 @@ func cmpErr(err, fallback error) error {
 }
 
 // OutboxDepth counts undelivered messages. Codes: unavailable.
+
+// OutboxDepth counts messages neither delivered nor dead-lettered.
+// Codes: unavailable.
 func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
+	return s.count(ctx, "outbox depth", `SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL`)
+}
+
+// DeadLetterCount counts dead-lettered messages. Codes: unavailable.
+func (s *Store) DeadLetterCount(ctx context.Context) (int, error) {
+	return s.count(ctx, "dead letter count", `SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL`)
+}
+
+func (s *Store) count(ctx context.Context, op, query string) (int, error) {
 	if err := live(ctx); err != nil {
 		return 0, err
 	}
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL`).Scan(&n)
-	return n, s.fail(ctx, "outbox depth", err)
+	err := s.db.QueryRowContext(ctx, query).Scan(&n)
+	return n, s.fail(ctx, op, err)
+}
+
+// DeadLetterOutbox records the last failed attempt of a message leased by
+// lease.Owner and dead-letters it at at. Codes: not_found, conflict
+// (another owner holds it, no one does, or it was delivered), unavailable.
+func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, at time.Time) error {
+	return s.inWrite(ctx, "dead-letter outbox", func(tx *sql.Tx) error {
+		delivered, err := held(ctx, tx, id, lease)
+		if err != nil {
+			return err
+		}
+		if delivered {
+			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q was delivered", id)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, dead_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+			errMsg, micros(at), id)
+		return err
+	})
+}
+
+const outboxColumns = `id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error, delivered_at, dead_at`
+
+// scanOutbox reads a row of outboxColumns.
+func scanOutbox(row interface{ Scan(...any) error }) (plugins.OutboxMessage, error) {
+	var m plugins.OutboxMessage
+	var created, next int64
+	var delivered, dead sql.NullInt64
+	var payload []byte
+	err := row.Scan(&m.ID, &m.IdempotencyKey, &m.Target, &payload, &created, &m.Attempts, &next, &m.LastError, &delivered, &dead)
+	m.Payload, m.CreatedAt, m.NextAttemptAt = payload, fromMicros(created), fromMicros(next)
+	m.DeliveredAt, m.DeadAt = optTime(delivered), optTime(dead)
+	return m, err
+}
+
+// DeadLetters returns one page of dead-lettered messages by id. Codes:
+// invalid (bad limit or cursor), unavailable.
+func (s *Store) DeadLetters(ctx context.Context, q plugins.DeadLetterQuery) (plugins.DeadLetterPage, error) {
+	limit, after, err := q.Check()
+	if err != nil {
+		return plugins.DeadLetterPage{}, err
+	}
+	if err := live(ctx); err != nil {
+		return plugins.DeadLetterPage{}, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE dead_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?`, after, limit+1)
+	if err != nil {
+		return plugins.DeadLetterPage{}, s.fail(ctx, "dead letters", err)
+	}
+	defer rows.Close()
+	pg := plugins.DeadLetterPage{Messages: []plugins.OutboxMessage{}}
+	for rows.Next() {
+		if len(pg.Messages) == limit {
+			pg.Next = plugins.EncodeCursor(pg.Messages[limit-1].ID)
+			break
+		}
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return plugins.DeadLetterPage{}, s.fail(ctx, "dead letters", err)
+		}
+		pg.Messages = append(pg.Messages, m)
+	}
+	if err := rows.Err(); err != nil {
+		return plugins.DeadLetterPage{}, s.fail(ctx, "dead letters", err)
+	}
+	return pg, nil
+}
+
+// GetOutbox returns one message. Codes: not_found, unavailable.
+func (s *Store) GetOutbox(ctx context.Context, id string) (plugins.OutboxMessage, error) {
+	if err := live(ctx); err != nil {
+		return plugins.OutboxMessage{}, err
+	}
+	m, err := scanOutbox(s.db.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return plugins.OutboxMessage{}, socialrx.Errorf(socialrx.CodeNotFound, "outbox message %q not found", id)
+	}
+	return m, s.fail(ctx, "get outbox", err)
+}
+
+// RedriveOutbox puts a dead-lettered message back in the queue, due at at
+// with no attempts. Codes: not_found, conflict (not dead-lettered),
+// unavailable.
+func (s *Store) RedriveOutbox(ctx context.Context, id string, at time.Time) (plugins.OutboxMessage, error) {
+	var m plugins.OutboxMessage
+	err := s.inWrite(ctx, "redrive outbox", func(tx *sql.Tx) error {
+		var dead sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT dead_at FROM outbox WHERE id = ?`, id).Scan(&dead)
+		if errors.Is(err, sql.ErrNoRows) {
+			return socialrx.Errorf(socialrx.CodeNotFound, "outbox message %q not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		if !dead.Valid {
+			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q is not dead-lettered", id)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+			micros(at), id); err != nil {
+			return err
+		}
+		m, err = scanOutbox(tx.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
+		return err
+	})
+	return m, err
+}
+
+// PruneOutbox deletes the messages delivered before deliveredBefore and
+// the create idempotency keys stored before keysBefore. Codes: unavailable.
+func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (plugins.Pruned, error) {
+	var p plugins.Pruned
+	err := s.inWrite(ctx, "prune outbox", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?`, before(deliveredBefore))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		p.Delivered = int(n)
+		if res, err = tx.ExecContext(ctx, `DELETE FROM idempotency WHERE created_at < ?`, before(keysBefore)); err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		p.IdempotencyKeys = int(n)
+		return err
+	})
+	return p, err
+}
+
+// before is the stored form of a pruning bound: the zero time is before
+// every stored time.
+func before(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return micros(t)
 }
 
 // LeaseDue claims up to n documents of the kind due at now that no live

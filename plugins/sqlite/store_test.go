@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -118,4 +119,42 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, pg.Documents, 1)
 	assert.Equal(t, "old", pg.Documents[0].ID)
+}
+
+// TestUpgradeToDeadLetters opens a file of schema version 2, from before
+// dead letters and pruning, with a create idempotency key and a delivered
+// message, and shows both survive the upgrade and can then be pruned: the
+// old key counts from the upgrade, not from the epoch.
+func TestUpgradeToDeadLetters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "socialrx.db")
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	_, err = db.Exec(`
+CREATE TABLE idempotency (key TEXT PRIMARY KEY, result BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE outbox (
+	seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, idempotency_key TEXT NOT NULL UNIQUE,
+	target TEXT NOT NULL, payload BLOB NOT NULL, created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '', delivered_at INTEGER,
+	lease_owner TEXT, lease_until INTEGER);
+INSERT INTO idempotency (key, result) VALUES ('old-key', '{"kind":"referral","id":"r-1","version":1,"data":{}}');
+INSERT INTO outbox (id, idempotency_key, target, payload, created_at, next_attempt_at, delivered_at) VALUES ('m-1', 'k-1', 'messenger', '{}', 1, 1, 1);
+PRAGMA user_version = 2;`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err := sqlite.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	m, err := s.GetOutbox(ctx, "m-1")
+	require.NoError(t, err)
+	assert.Nil(t, m.DeadAt)
+	assert.NotNil(t, m.DeliveredAt)
+
+	p, err := s.PruneOutbox(ctx, time.Time{}, time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, plugins.Pruned{}, p, "a key kept from before the upgrade is as new as the upgrade")
+	p, err = s.PruneOutbox(ctx, time.Now(), time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, plugins.Pruned{Delivered: 1, IdempotencyKeys: 1}, p)
 }

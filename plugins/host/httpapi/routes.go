@@ -96,7 +96,7 @@ func (c *call) ok(version int64, v any) error {
 // routes lists every operation of the API.
 func (h *Handler) routes() []route {
 	var all []route
-	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.privacyRoutes(), h.systemRoutes(), schemaRoutes()} {
+	for _, area := range [][]route{h.referralRoutes(), h.planRoutes(), h.directoryRoutes(), h.outcomeRoutes(), h.privacyRoutes(), h.systemRoutes(), h.deadLetterRoutes(), schemaRoutes()} {
 		all = append(all, area...)
 	}
 	return all

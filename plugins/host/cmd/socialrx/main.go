@@ -91,6 +91,7 @@ func init() {
 		{name: "export", summary: "print the directory in an exchange format", subs: []*command{
 			{name: "oruk", summary: "print every active service as one Open Referral UK service list", cmd: exportORUK},
 		}},
+		{name: "deadletters", summary: "see and re-drive outbox messages that could not be delivered", subs: deadLetterCommands()},
 		{name: "version", summary: "print the version of socialrx and the commit it was built from", cmd: version},
 		{name: "help", args: "[COMMAND...]", summary: "show the commands, a command's flags, or (help config) every config field", cmd: help},
 	}}

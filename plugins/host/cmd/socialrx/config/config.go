@@ -99,6 +99,9 @@ type Config struct {
 	Lease string `json:"lease,omitempty"`
 	// Retention is how long personal data is kept.
 	Retention Retention `json:"retention,omitzero"`
+	// Outbox is how failed deliveries are retried and dead-lettered, and
+	// when delivered messages and create idempotency keys are pruned.
+	Outbox OutboxConfig `json:"outbox,omitzero"`
 }
 
 // Retention is the host's retention policy for personal data.
@@ -110,6 +113,68 @@ type Retention struct {
 	// 96, the 8 years the NHS Records Management Code of Practice sets for
 	// adult health and care records after care ends.
 	ClosedReferralsMonths int `json:"closed_referrals_months,omitempty"`
+}
+
+// OutboxConfig is the outbox's retry policy and pruning. Durations are Go
+// durations ("90s", "6h", "720h"); an empty field takes its default.
+type OutboxConfig struct {
+	// RetryBase is the wait after a first failed delivery, doubled after
+	// each further failure, of which a random half is waited ("equal
+	// jitter"); "1s" to "1h", default "1m".
+	RetryBase string `json:"retry_base,omitempty"`
+	// RetryMax caps that wait; from RetryBase to "168h", default "6h".
+	RetryMax string `json:"retry_max,omitempty"`
+	// MaxAttempts is how many failed attempts dead-letter a message, which
+	// then waits for an admin (socialrx deadletters); 1 to 1000, default
+	// 40: about 4 to 8 days with the default waits.
+	MaxAttempts int `json:"max_attempts,omitempty"`
+	// PruneAfter is how long a delivered message is kept; "1h" to "87600h"
+	// (ten years), default "720h" (30 days).
+	PruneAfter string `json:"prune_after,omitempty"`
+	// IdempotencyKeysTTL is how long the Idempotency-Key of a create is
+	// remembered; "1h" to "87600h", default "168h" (7 days).
+	IdempotencyKeysTTL string `json:"idempotency_keys_ttl,omitempty"`
+	// PruneEvery is how often the host prunes; "1m" to "24h", default "1h".
+	PruneEvery string `json:"prune_every,omitempty"`
+}
+
+// outboxSettings are an OutboxConfig read and checked.
+type outboxSettings struct {
+	retry                      host.RetryPolicy
+	pruneAfter, keysTTL, every time.Duration
+}
+
+// settings checks every field of o and returns them with the defaults
+// filled in. Codes: invalid, naming each field at fault ("/outbox/...").
+func (o OutboxConfig) settings() (outboxSettings, error) {
+	var fs []socialrx.FieldError
+	dur := func(name, v string, def, lo, hi time.Duration) time.Duration {
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			fs = append(fs, socialrx.Field("/outbox/"+name, "not a duration such as \"90s\" or \"6h\": %q", v))
+		case d < lo || d > hi:
+			fs = append(fs, socialrx.Field("/outbox/"+name, "must be %s to %s, not %s", lo, hi, d))
+		}
+		return d
+	}
+	var s outboxSettings
+	s.retry.Base = dur("retry_base", o.RetryBase, host.DefaultRetryBase, time.Second, time.Hour)
+	s.retry.Max = dur("retry_max", o.RetryMax, max(host.DefaultRetryMax, s.retry.Base), max(s.retry.Base, time.Second), 168*time.Hour)
+	s.retry.MaxAttempts = host.DefaultMaxAttempts
+	if o.MaxAttempts != 0 {
+		s.retry.MaxAttempts = o.MaxAttempts
+		if o.MaxAttempts < 1 || o.MaxAttempts > 1000 {
+			fs = append(fs, socialrx.Field("/outbox/max_attempts", "must be 1 to 1000, not %d", o.MaxAttempts))
+		}
+	}
+	s.pruneAfter = dur("prune_after", o.PruneAfter, host.DefaultPruneDeliveredAfter, time.Hour, 87600*time.Hour)
+	s.keysTTL = dur("idempotency_keys_ttl", o.IdempotencyKeysTTL, host.DefaultIdempotencyKeysTTL, time.Hour, 87600*time.Hour)
+	s.every = dur("prune_every", o.PruneEvery, time.Hour, time.Minute, 24*time.Hour)
+	return s, socialrx.Invalid(fs...)
 }
 
 // PluginConfig names an embedded adapter or a plugin binary.
@@ -210,8 +275,9 @@ type Runtime struct {
 	// AdminToken is the secret of an admin token made on first run ("" otherwise).
 	AdminToken string
 
-	clients []*plugins.Client
-	closers []io.Closer
+	clients    []*plugins.Client
+	closers    []io.Closer
+	pruneEvery time.Duration
 }
 
 // Open starts the configured plugins and builds the service and API. Its
@@ -234,7 +300,12 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 		return nil, socialrx.Invalid(socialrx.Field("/retention/closed_referrals_months", "must be 1 to 1200 months, or -1 never (default %d)", host.DefaultRetentionMonths))
 	}
 	opts.RetentionMonths = cfg.Retention.ClosedReferralsMonths
-	var err error
+	outbox, err := cfg.Outbox.settings()
+	if err != nil {
+		return nil, err
+	}
+	opts.Retry, opts.PruneDeliveredAfter, opts.IdempotencyKeysTTL = outbox.retry, outbox.pruneAfter, outbox.keysTTL
+	rt.pruneEvery = outbox.every
 	if cfg.Lease != "" {
 		if opts.Lease, err = time.ParseDuration(cfg.Lease); err != nil {
 			return nil, socialrx.Invalid(socialrx.Field("/lease", "not a duration: %v", err))
@@ -467,6 +538,11 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 			if n < 100 {
 				return
 			}
+		}
+	})
+	every(max(rt.pruneEvery, time.Minute), func(ctx context.Context) {
+		if _, err := rt.Service.PruneOutbox(ctx); err != nil {
+			rt.Logger.Warn("pruning the outbox", "err", err)
 		}
 	})
 	every(schedEvery, func(ctx context.Context) {

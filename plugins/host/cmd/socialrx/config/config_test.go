@@ -46,3 +46,62 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// configIn is a config whose files all live in a new directory.
+func configIn(t *testing.T, o config.OutboxConfig) config.Config {
+	dir := t.TempDir()
+	return config.Config{Store: config.PluginConfig{SQLite: filepath.Join(dir, "db")}, Messenger: config.PluginConfig{Log: filepath.Join(dir, "m.jsonl")},
+		TokensFile: filepath.Join(dir, "tokens.json"), Outbox: o}
+}
+
+func TestOutboxConfigRanges(t *testing.T) {
+	cases := []struct {
+		name   string
+		outbox config.OutboxConfig
+		field  string // "" when valid
+	}{
+		{"defaults", config.OutboxConfig{}, ""},
+		{"all set", config.OutboxConfig{RetryBase: "30s", RetryMax: "2h", MaxAttempts: 12, PruneAfter: "2160h", IdempotencyKeysTTL: "24h", PruneEvery: "15m"}, ""},
+		{"largest", config.OutboxConfig{RetryBase: "1h", RetryMax: "168h", MaxAttempts: 1000, PruneAfter: "87600h", IdempotencyKeysTTL: "87600h", PruneEvery: "24h"}, ""},
+		{"smallest", config.OutboxConfig{RetryBase: "1s", RetryMax: "1s", MaxAttempts: 1, PruneAfter: "1h", IdempotencyKeysTTL: "1h", PruneEvery: "1m"}, ""},
+		{"base not a duration", config.OutboxConfig{RetryBase: "soon"}, "/outbox/retry_base"},
+		{"base too short", config.OutboxConfig{RetryBase: "10ms"}, "/outbox/retry_base"},
+		{"base too long", config.OutboxConfig{RetryBase: "2h"}, "/outbox/retry_base"},
+		{"max below base", config.OutboxConfig{RetryBase: "10m", RetryMax: "5m"}, "/outbox/retry_max"},
+		{"max too long", config.OutboxConfig{RetryMax: "169h"}, "/outbox/retry_max"},
+		{"no attempts", config.OutboxConfig{MaxAttempts: -1}, "/outbox/max_attempts"},
+		{"too many attempts", config.OutboxConfig{MaxAttempts: 1001}, "/outbox/max_attempts"},
+		{"prune too soon", config.OutboxConfig{PruneAfter: "59m"}, "/outbox/prune_after"},
+		{"keys kept too long", config.OutboxConfig{IdempotencyKeysTTL: "87601h"}, "/outbox/idempotency_keys_ttl"},
+		{"keys negative", config.OutboxConfig{IdempotencyKeysTTL: "-1h"}, "/outbox/idempotency_keys_ttl"},
+		{"prune too often", config.OutboxConfig{PruneEvery: "30s"}, "/outbox/prune_every"},
+		{"prune too rarely", config.OutboxConfig{PruneEvery: "25h"}, "/outbox/prune_every"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rt, err := config.Open(configIn(t, c.outbox), nil)
+			if c.field == "" {
+				require.NoError(t, err)
+				assert.NoError(t, rt.Close())
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, socialrx.CodeInvalid, socialrx.ErrorCode(err), "%v", err)
+			var paths []string
+			for _, f := range socialrx.ErrorFields(err) {
+				paths = append(paths, f.Path)
+			}
+			assert.Equal(t, []string{c.field}, paths, "%v", err)
+		})
+	}
+}
+
+func TestOutboxConfigNamesEveryBadField(t *testing.T) {
+	_, err := config.Open(configIn(t, config.OutboxConfig{RetryBase: "x", MaxAttempts: 5000, PruneEvery: "1s"}), nil)
+	require.Error(t, err)
+	var paths []string
+	for _, f := range socialrx.ErrorFields(err) {
+		paths = append(paths, f.Path)
+	}
+	assert.ElementsMatch(t, []string{"/outbox/retry_base", "/outbox/max_attempts", "/outbox/prune_every"}, paths)
+}

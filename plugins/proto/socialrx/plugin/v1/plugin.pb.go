@@ -452,6 +452,7 @@ type OutboxMessage struct {
 	NextAttemptAt  *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=next_attempt_at,json=nextAttemptAt,proto3" json:"next_attempt_at,omitempty"`
 	LastError      string                 `protobuf:"bytes,8,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
 	DeliveredAt    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=delivered_at,json=deliveredAt,proto3" json:"delivered_at,omitempty"`
+	DeadAt         *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=dead_at,json=deadAt,proto3" json:"dead_at,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -545,6 +546,13 @@ func (x *OutboxMessage) GetLastError() string {
 func (x *OutboxMessage) GetDeliveredAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.DeliveredAt
+	}
+	return nil
+}
+
+func (x *OutboxMessage) GetDeadAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeadAt
 	}
 	return nil
 }
@@ -1945,6 +1953,582 @@ func (x *OutboxAboutResponse) GetMessages() []*OutboxMessage {
 	return nil
 }
 
+type DeadLetterOutboxRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Lease         *Lease                 `protobuf:"bytes,2,opt,name=lease,proto3" json:"lease,omitempty"`
+	Error         string                 `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterOutboxRequest) Reset() {
+	*x = DeadLetterOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterOutboxRequest) ProtoMessage() {}
+
+func (x *DeadLetterOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterOutboxRequest.ProtoReflect.Descriptor instead.
+func (*DeadLetterOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *DeadLetterOutboxRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *DeadLetterOutboxRequest) GetLease() *Lease {
+	if x != nil {
+		return x.Lease
+	}
+	return nil
+}
+
+func (x *DeadLetterOutboxRequest) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *DeadLetterOutboxRequest) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+type DeadLetterOutboxResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterOutboxResponse) Reset() {
+	*x = DeadLetterOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterOutboxResponse) ProtoMessage() {}
+
+func (x *DeadLetterOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterOutboxResponse.ProtoReflect.Descriptor instead.
+func (*DeadLetterOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{35}
+}
+
+type DeadLettersRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cursor        string                 `protobuf:"bytes,1,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	Limit         int64                  `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLettersRequest) Reset() {
+	*x = DeadLettersRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLettersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLettersRequest) ProtoMessage() {}
+
+func (x *DeadLettersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLettersRequest.ProtoReflect.Descriptor instead.
+func (*DeadLettersRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *DeadLettersRequest) GetCursor() string {
+	if x != nil {
+		return x.Cursor
+	}
+	return ""
+}
+
+func (x *DeadLettersRequest) GetLimit() int64 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type DeadLettersResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Messages      []*OutboxMessage       `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
+	Next          string                 `protobuf:"bytes,2,opt,name=next,proto3" json:"next,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLettersResponse) Reset() {
+	*x = DeadLettersResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLettersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLettersResponse) ProtoMessage() {}
+
+func (x *DeadLettersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLettersResponse.ProtoReflect.Descriptor instead.
+func (*DeadLettersResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *DeadLettersResponse) GetMessages() []*OutboxMessage {
+	if x != nil {
+		return x.Messages
+	}
+	return nil
+}
+
+func (x *DeadLettersResponse) GetNext() string {
+	if x != nil {
+		return x.Next
+	}
+	return ""
+}
+
+type DeadLetterCountRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterCountRequest) Reset() {
+	*x = DeadLetterCountRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterCountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterCountRequest) ProtoMessage() {}
+
+func (x *DeadLetterCountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterCountRequest.ProtoReflect.Descriptor instead.
+func (*DeadLetterCountRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{38}
+}
+
+type DeadLetterCountResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Count         int64                  `protobuf:"varint,1,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeadLetterCountResponse) Reset() {
+	*x = DeadLetterCountResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeadLetterCountResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeadLetterCountResponse) ProtoMessage() {}
+
+func (x *DeadLetterCountResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeadLetterCountResponse.ProtoReflect.Descriptor instead.
+func (*DeadLetterCountResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *DeadLetterCountResponse) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+type GetOutboxRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOutboxRequest) Reset() {
+	*x = GetOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOutboxRequest) ProtoMessage() {}
+
+func (x *GetOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOutboxRequest.ProtoReflect.Descriptor instead.
+func (*GetOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *GetOutboxRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type GetOutboxResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Message       *OutboxMessage         `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOutboxResponse) Reset() {
+	*x = GetOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOutboxResponse) ProtoMessage() {}
+
+func (x *GetOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOutboxResponse.ProtoReflect.Descriptor instead.
+func (*GetOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetOutboxResponse) GetMessage() *OutboxMessage {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+type RedriveOutboxRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	At            *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=at,proto3" json:"at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedriveOutboxRequest) Reset() {
+	*x = RedriveOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedriveOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedriveOutboxRequest) ProtoMessage() {}
+
+func (x *RedriveOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedriveOutboxRequest.ProtoReflect.Descriptor instead.
+func (*RedriveOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *RedriveOutboxRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *RedriveOutboxRequest) GetAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.At
+	}
+	return nil
+}
+
+type RedriveOutboxResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Message       *OutboxMessage         `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedriveOutboxResponse) Reset() {
+	*x = RedriveOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedriveOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedriveOutboxResponse) ProtoMessage() {}
+
+func (x *RedriveOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedriveOutboxResponse.ProtoReflect.Descriptor instead.
+func (*RedriveOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *RedriveOutboxResponse) GetMessage() *OutboxMessage {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+type PruneOutboxRequest struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	DeliveredBefore *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=delivered_before,json=deliveredBefore,proto3" json:"delivered_before,omitempty"`
+	KeysBefore      *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=keys_before,json=keysBefore,proto3" json:"keys_before,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PruneOutboxRequest) Reset() {
+	*x = PruneOutboxRequest{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PruneOutboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PruneOutboxRequest) ProtoMessage() {}
+
+func (x *PruneOutboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PruneOutboxRequest.ProtoReflect.Descriptor instead.
+func (*PruneOutboxRequest) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *PruneOutboxRequest) GetDeliveredBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.DeliveredBefore
+	}
+	return nil
+}
+
+func (x *PruneOutboxRequest) GetKeysBefore() *timestamppb.Timestamp {
+	if x != nil {
+		return x.KeysBefore
+	}
+	return nil
+}
+
+type PruneOutboxResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Delivered       int64                  `protobuf:"varint,1,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	IdempotencyKeys int64                  `protobuf:"varint,2,opt,name=idempotency_keys,json=idempotencyKeys,proto3" json:"idempotency_keys,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PruneOutboxResponse) Reset() {
+	*x = PruneOutboxResponse{}
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PruneOutboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PruneOutboxResponse) ProtoMessage() {}
+
+func (x *PruneOutboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PruneOutboxResponse.ProtoReflect.Descriptor instead.
+func (*PruneOutboxResponse) Descriptor() ([]byte, []int) {
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *PruneOutboxResponse) GetDelivered() int64 {
+	if x != nil {
+		return x.Delivered
+	}
+	return 0
+}
+
+func (x *PruneOutboxResponse) GetIdempotencyKeys() int64 {
+	if x != nil {
+		return x.IdempotencyKeys
+	}
+	return 0
+}
+
 type Recipient struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Role          string                 `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
@@ -1958,7 +2542,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1970,7 +2554,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[34]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1983,7 +2567,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{34}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *Recipient) GetRole() string {
@@ -2036,7 +2620,7 @@ type Message struct {
 
 func (x *Message) Reset() {
 	*x = Message{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2048,7 +2632,7 @@ func (x *Message) String() string {
 func (*Message) ProtoMessage() {}
 
 func (x *Message) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[35]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2061,7 +2645,7 @@ func (x *Message) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Message.ProtoReflect.Descriptor instead.
 func (*Message) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{35}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Message) GetIdempotencyKey() string {
@@ -2124,7 +2708,7 @@ type Receipt struct {
 
 func (x *Receipt) Reset() {
 	*x = Receipt{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2136,7 +2720,7 @@ func (x *Receipt) String() string {
 func (*Receipt) ProtoMessage() {}
 
 func (x *Receipt) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[36]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2149,7 +2733,7 @@ func (x *Receipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Receipt.ProtoReflect.Descriptor instead.
 func (*Receipt) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{36}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *Receipt) GetId() string {
@@ -2182,7 +2766,7 @@ type SendRequest struct {
 
 func (x *SendRequest) Reset() {
 	*x = SendRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2194,7 +2778,7 @@ func (x *SendRequest) String() string {
 func (*SendRequest) ProtoMessage() {}
 
 func (x *SendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[37]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2207,7 +2791,7 @@ func (x *SendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendRequest.ProtoReflect.Descriptor instead.
 func (*SendRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{37}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *SendRequest) GetMessage() *Message {
@@ -2226,7 +2810,7 @@ type SendResponse struct {
 
 func (x *SendResponse) Reset() {
 	*x = SendResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2238,7 +2822,7 @@ func (x *SendResponse) String() string {
 func (*SendResponse) ProtoMessage() {}
 
 func (x *SendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[38]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2251,7 +2835,7 @@ func (x *SendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendResponse.ProtoReflect.Descriptor instead.
 func (*SendResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{38}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *SendResponse) GetReceipt() *Receipt {
@@ -2276,7 +2860,7 @@ type CodedEvent struct {
 
 func (x *CodedEvent) Reset() {
 	*x = CodedEvent{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2288,7 +2872,7 @@ func (x *CodedEvent) String() string {
 func (*CodedEvent) ProtoMessage() {}
 
 func (x *CodedEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[39]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2301,7 +2885,7 @@ func (x *CodedEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CodedEvent.ProtoReflect.Descriptor instead.
 func (*CodedEvent) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{39}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *CodedEvent) GetIdempotencyKey() string {
@@ -2355,7 +2939,7 @@ type RecordEventRequest struct {
 
 func (x *RecordEventRequest) Reset() {
 	*x = RecordEventRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2367,7 +2951,7 @@ func (x *RecordEventRequest) String() string {
 func (*RecordEventRequest) ProtoMessage() {}
 
 func (x *RecordEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[40]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2380,7 +2964,7 @@ func (x *RecordEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordEventRequest.ProtoReflect.Descriptor instead.
 func (*RecordEventRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{40}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *RecordEventRequest) GetEvent() *CodedEvent {
@@ -2399,7 +2983,7 @@ type RecordEventResponse struct {
 
 func (x *RecordEventResponse) Reset() {
 	*x = RecordEventResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2411,7 +2995,7 @@ func (x *RecordEventResponse) String() string {
 func (*RecordEventResponse) ProtoMessage() {}
 
 func (x *RecordEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[41]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2424,7 +3008,7 @@ func (x *RecordEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordEventResponse.ProtoReflect.Descriptor instead.
 func (*RecordEventResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{41}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *RecordEventResponse) GetReference() string {
@@ -2443,7 +3027,7 @@ type LookupPersonRequest struct {
 
 func (x *LookupPersonRequest) Reset() {
 	*x = LookupPersonRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2455,7 +3039,7 @@ func (x *LookupPersonRequest) String() string {
 func (*LookupPersonRequest) ProtoMessage() {}
 
 func (x *LookupPersonRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[42]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2468,7 +3052,7 @@ func (x *LookupPersonRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LookupPersonRequest.ProtoReflect.Descriptor instead.
 func (*LookupPersonRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{42}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *LookupPersonRequest) GetNhsNumber() string {
@@ -2487,7 +3071,7 @@ type LookupPersonResponse struct {
 
 func (x *LookupPersonResponse) Reset() {
 	*x = LookupPersonResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2499,7 +3083,7 @@ func (x *LookupPersonResponse) String() string {
 func (*LookupPersonResponse) ProtoMessage() {}
 
 func (x *LookupPersonResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[43]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2512,7 +3096,7 @@ func (x *LookupPersonResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LookupPersonResponse.ProtoReflect.Descriptor instead.
 func (*LookupPersonResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{43}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *LookupPersonResponse) GetPerson() []byte {
@@ -2532,7 +3116,7 @@ type PullReferralsRequest struct {
 
 func (x *PullReferralsRequest) Reset() {
 	*x = PullReferralsRequest{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2544,7 +3128,7 @@ func (x *PullReferralsRequest) String() string {
 func (*PullReferralsRequest) ProtoMessage() {}
 
 func (x *PullReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[44]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2557,7 +3141,7 @@ func (x *PullReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PullReferralsRequest.ProtoReflect.Descriptor instead.
 func (*PullReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{44}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *PullReferralsRequest) GetCursor() string {
@@ -2584,7 +3168,7 @@ type PullReferralsResponse struct {
 
 func (x *PullReferralsResponse) Reset() {
 	*x = PullReferralsResponse{}
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2596,7 +3180,7 @@ func (x *PullReferralsResponse) String() string {
 func (*PullReferralsResponse) ProtoMessage() {}
 
 func (x *PullReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[45]
+	mi := &file_socialrx_plugin_v1_plugin_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2609,7 +3193,7 @@ func (x *PullReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PullReferralsResponse.ProtoReflect.Descriptor instead.
 func (*PullReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{45}
+	return file_socialrx_plugin_v1_plugin_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *PullReferralsResponse) GetReferrals() [][]byte {
@@ -2663,7 +3247,7 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x14\n" +
 	"\x05actor\x18\x03 \x01(\tR\x05actor\x12*\n" +
 	"\x02at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x12\n" +
-	"\x04data\x18\x05 \x01(\fR\x04data\"\xf3\x02\n" +
+	"\x04data\x18\x05 \x01(\fR\x04data\"\xa8\x03\n" +
 	"\rOutboxMessage\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12'\n" +
 	"\x0fidempotency_key\x18\x02 \x01(\tR\x0eidempotencyKey\x12\x16\n" +
@@ -2675,7 +3259,9 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x0fnext_attempt_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\rnextAttemptAt\x12\x1d\n" +
 	"\n" +
 	"last_error\x18\b \x01(\tR\tlastError\x12=\n" +
-	"\fdelivered_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vdeliveredAt\"\x8a\x02\n" +
+	"\fdelivered_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\vdeliveredAt\x123\n" +
+	"\adead_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\x06deadAt\"\x8a\x02\n" +
 	"\x05Write\x128\n" +
 	"\bdocument\x18\x01 \x01(\v2\x1c.socialrx.plugin.v1.DocumentR\bdocument\x121\n" +
 	"\x06events\x18\x02 \x03(\v2\x19.socialrx.plugin.v1.EventR\x06events\x129\n" +
@@ -2756,7 +3342,38 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x12OutboxAboutRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"T\n" +
 	"\x13OutboxAboutResponse\x12=\n" +
-	"\bmessages\x18\x01 \x03(\v2!.socialrx.plugin.v1.OutboxMessageR\bmessages\"\x83\x01\n" +
+	"\bmessages\x18\x01 \x03(\v2!.socialrx.plugin.v1.OutboxMessageR\bmessages\"\x9c\x01\n" +
+	"\x17DeadLetterOutboxRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12/\n" +
+	"\x05lease\x18\x02 \x01(\v2\x19.socialrx.plugin.v1.LeaseR\x05lease\x12\x14\n" +
+	"\x05error\x18\x03 \x01(\tR\x05error\x12*\n" +
+	"\x02at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\x1a\n" +
+	"\x18DeadLetterOutboxResponse\"B\n" +
+	"\x12DeadLettersRequest\x12\x16\n" +
+	"\x06cursor\x18\x01 \x01(\tR\x06cursor\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\x03R\x05limit\"h\n" +
+	"\x13DeadLettersResponse\x12=\n" +
+	"\bmessages\x18\x01 \x03(\v2!.socialrx.plugin.v1.OutboxMessageR\bmessages\x12\x12\n" +
+	"\x04next\x18\x02 \x01(\tR\x04next\"\x18\n" +
+	"\x16DeadLetterCountRequest\"/\n" +
+	"\x17DeadLetterCountResponse\x12\x14\n" +
+	"\x05count\x18\x01 \x01(\x03R\x05count\"\"\n" +
+	"\x10GetOutboxRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"P\n" +
+	"\x11GetOutboxResponse\x12;\n" +
+	"\amessage\x18\x01 \x01(\v2!.socialrx.plugin.v1.OutboxMessageR\amessage\"R\n" +
+	"\x14RedriveOutboxRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12*\n" +
+	"\x02at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"T\n" +
+	"\x15RedriveOutboxResponse\x12;\n" +
+	"\amessage\x18\x01 \x01(\v2!.socialrx.plugin.v1.OutboxMessageR\amessage\"\x98\x01\n" +
+	"\x12PruneOutboxRequest\x12E\n" +
+	"\x10delivered_before\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x0fdeliveredBefore\x12;\n" +
+	"\vkeys_before\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"keysBefore\"^\n" +
+	"\x13PruneOutboxResponse\x12\x1c\n" +
+	"\tdelivered\x18\x01 \x01(\x03R\tdelivered\x12)\n" +
+	"\x10idempotency_keys\x18\x02 \x01(\x03R\x0fidempotencyKeys\"\x83\x01\n" +
 	"\tRecipient\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\x12\x12\n" +
@@ -2805,7 +3422,7 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\treferrals\x18\x01 \x03(\fR\treferrals\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor2_\n" +
 	"\x06Plugin\x12U\n" +
-	"\bDescribe\x12#.socialrx.plugin.v1.DescribeRequest\x1a$.socialrx.plugin.v1.DescribeResponse2\x89\b\n" +
+	"\bDescribe\x12#.socialrx.plugin.v1.DescribeRequest\x1a$.socialrx.plugin.v1.DescribeResponse2\xe4\f\n" +
 	"\x05Store\x12F\n" +
 	"\x03Get\x12\x1e.socialrx.plugin.v1.GetRequest\x1a\x1f.socialrx.plugin.v1.GetResponse\x12O\n" +
 	"\x06Create\x12!.socialrx.plugin.v1.CreateRequest\x1a\".socialrx.plugin.v1.CreateResponse\x12O\n" +
@@ -2819,7 +3436,13 @@ const file_socialrx_plugin_v1_plugin_proto_rawDesc = "" +
 	"\vOutboxDepth\x12&.socialrx.plugin.v1.OutboxDepthRequest\x1a'.socialrx.plugin.v1.OutboxDepthResponse\x12U\n" +
 	"\bLeaseDue\x12#.socialrx.plugin.v1.LeaseDueRequest\x1a$.socialrx.plugin.v1.LeaseDueResponse\x12L\n" +
 	"\x05Erase\x12 .socialrx.plugin.v1.EraseRequest\x1a!.socialrx.plugin.v1.EraseResponse\x12^\n" +
-	"\vOutboxAbout\x12&.socialrx.plugin.v1.OutboxAboutRequest\x1a'.socialrx.plugin.v1.OutboxAboutResponse2V\n" +
+	"\vOutboxAbout\x12&.socialrx.plugin.v1.OutboxAboutRequest\x1a'.socialrx.plugin.v1.OutboxAboutResponse\x12m\n" +
+	"\x10DeadLetterOutbox\x12+.socialrx.plugin.v1.DeadLetterOutboxRequest\x1a,.socialrx.plugin.v1.DeadLetterOutboxResponse\x12^\n" +
+	"\vDeadLetters\x12&.socialrx.plugin.v1.DeadLettersRequest\x1a'.socialrx.plugin.v1.DeadLettersResponse\x12j\n" +
+	"\x0fDeadLetterCount\x12*.socialrx.plugin.v1.DeadLetterCountRequest\x1a+.socialrx.plugin.v1.DeadLetterCountResponse\x12X\n" +
+	"\tGetOutbox\x12$.socialrx.plugin.v1.GetOutboxRequest\x1a%.socialrx.plugin.v1.GetOutboxResponse\x12d\n" +
+	"\rRedriveOutbox\x12(.socialrx.plugin.v1.RedriveOutboxRequest\x1a).socialrx.plugin.v1.RedriveOutboxResponse\x12^\n" +
+	"\vPruneOutbox\x12&.socialrx.plugin.v1.PruneOutboxRequest\x1a'.socialrx.plugin.v1.PruneOutboxResponse2V\n" +
 	"\tMessenger\x12I\n" +
 	"\x04Send\x12\x1f.socialrx.plugin.v1.SendRequest\x1a .socialrx.plugin.v1.SendResponse2\xb9\x02\n" +
 	"\x0eClinicalSystem\x12^\n" +
@@ -2839,135 +3462,168 @@ func file_socialrx_plugin_v1_plugin_proto_rawDescGZIP() []byte {
 	return file_socialrx_plugin_v1_plugin_proto_rawDescData
 }
 
-var file_socialrx_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 46)
+var file_socialrx_plugin_v1_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
 var file_socialrx_plugin_v1_plugin_proto_goTypes = []any{
-	(*DescribeRequest)(nil),       // 0: socialrx.plugin.v1.DescribeRequest
-	(*DescribeResponse)(nil),      // 1: socialrx.plugin.v1.DescribeResponse
-	(*Error)(nil),                 // 2: socialrx.plugin.v1.Error
-	(*FieldError)(nil),            // 3: socialrx.plugin.v1.FieldError
-	(*Document)(nil),              // 4: socialrx.plugin.v1.Document
-	(*Event)(nil),                 // 5: socialrx.plugin.v1.Event
-	(*OutboxMessage)(nil),         // 6: socialrx.plugin.v1.OutboxMessage
-	(*Write)(nil),                 // 7: socialrx.plugin.v1.Write
-	(*Query)(nil),                 // 8: socialrx.plugin.v1.Query
-	(*Lease)(nil),                 // 9: socialrx.plugin.v1.Lease
-	(*GetRequest)(nil),            // 10: socialrx.plugin.v1.GetRequest
-	(*GetResponse)(nil),           // 11: socialrx.plugin.v1.GetResponse
-	(*CreateRequest)(nil),         // 12: socialrx.plugin.v1.CreateRequest
-	(*CreateResponse)(nil),        // 13: socialrx.plugin.v1.CreateResponse
-	(*UpdateRequest)(nil),         // 14: socialrx.plugin.v1.UpdateRequest
-	(*UpdateResponse)(nil),        // 15: socialrx.plugin.v1.UpdateResponse
-	(*ListRequest)(nil),           // 16: socialrx.plugin.v1.ListRequest
-	(*ListResponse)(nil),          // 17: socialrx.plugin.v1.ListResponse
-	(*EventsRequest)(nil),         // 18: socialrx.plugin.v1.EventsRequest
-	(*EventsResponse)(nil),        // 19: socialrx.plugin.v1.EventsResponse
-	(*LeaseOutboxRequest)(nil),    // 20: socialrx.plugin.v1.LeaseOutboxRequest
-	(*LeaseOutboxResponse)(nil),   // 21: socialrx.plugin.v1.LeaseOutboxResponse
-	(*AckOutboxRequest)(nil),      // 22: socialrx.plugin.v1.AckOutboxRequest
-	(*AckOutboxResponse)(nil),     // 23: socialrx.plugin.v1.AckOutboxResponse
-	(*NackOutboxRequest)(nil),     // 24: socialrx.plugin.v1.NackOutboxRequest
-	(*NackOutboxResponse)(nil),    // 25: socialrx.plugin.v1.NackOutboxResponse
-	(*OutboxDepthRequest)(nil),    // 26: socialrx.plugin.v1.OutboxDepthRequest
-	(*OutboxDepthResponse)(nil),   // 27: socialrx.plugin.v1.OutboxDepthResponse
-	(*LeaseDueRequest)(nil),       // 28: socialrx.plugin.v1.LeaseDueRequest
-	(*LeaseDueResponse)(nil),      // 29: socialrx.plugin.v1.LeaseDueResponse
-	(*EraseRequest)(nil),          // 30: socialrx.plugin.v1.EraseRequest
-	(*EraseResponse)(nil),         // 31: socialrx.plugin.v1.EraseResponse
-	(*OutboxAboutRequest)(nil),    // 32: socialrx.plugin.v1.OutboxAboutRequest
-	(*OutboxAboutResponse)(nil),   // 33: socialrx.plugin.v1.OutboxAboutResponse
-	(*Recipient)(nil),             // 34: socialrx.plugin.v1.Recipient
-	(*Message)(nil),               // 35: socialrx.plugin.v1.Message
-	(*Receipt)(nil),               // 36: socialrx.plugin.v1.Receipt
-	(*SendRequest)(nil),           // 37: socialrx.plugin.v1.SendRequest
-	(*SendResponse)(nil),          // 38: socialrx.plugin.v1.SendResponse
-	(*CodedEvent)(nil),            // 39: socialrx.plugin.v1.CodedEvent
-	(*RecordEventRequest)(nil),    // 40: socialrx.plugin.v1.RecordEventRequest
-	(*RecordEventResponse)(nil),   // 41: socialrx.plugin.v1.RecordEventResponse
-	(*LookupPersonRequest)(nil),   // 42: socialrx.plugin.v1.LookupPersonRequest
-	(*LookupPersonResponse)(nil),  // 43: socialrx.plugin.v1.LookupPersonResponse
-	(*PullReferralsRequest)(nil),  // 44: socialrx.plugin.v1.PullReferralsRequest
-	(*PullReferralsResponse)(nil), // 45: socialrx.plugin.v1.PullReferralsResponse
-	(*timestamppb.Timestamp)(nil), // 46: google.protobuf.Timestamp
+	(*DescribeRequest)(nil),          // 0: socialrx.plugin.v1.DescribeRequest
+	(*DescribeResponse)(nil),         // 1: socialrx.plugin.v1.DescribeResponse
+	(*Error)(nil),                    // 2: socialrx.plugin.v1.Error
+	(*FieldError)(nil),               // 3: socialrx.plugin.v1.FieldError
+	(*Document)(nil),                 // 4: socialrx.plugin.v1.Document
+	(*Event)(nil),                    // 5: socialrx.plugin.v1.Event
+	(*OutboxMessage)(nil),            // 6: socialrx.plugin.v1.OutboxMessage
+	(*Write)(nil),                    // 7: socialrx.plugin.v1.Write
+	(*Query)(nil),                    // 8: socialrx.plugin.v1.Query
+	(*Lease)(nil),                    // 9: socialrx.plugin.v1.Lease
+	(*GetRequest)(nil),               // 10: socialrx.plugin.v1.GetRequest
+	(*GetResponse)(nil),              // 11: socialrx.plugin.v1.GetResponse
+	(*CreateRequest)(nil),            // 12: socialrx.plugin.v1.CreateRequest
+	(*CreateResponse)(nil),           // 13: socialrx.plugin.v1.CreateResponse
+	(*UpdateRequest)(nil),            // 14: socialrx.plugin.v1.UpdateRequest
+	(*UpdateResponse)(nil),           // 15: socialrx.plugin.v1.UpdateResponse
+	(*ListRequest)(nil),              // 16: socialrx.plugin.v1.ListRequest
+	(*ListResponse)(nil),             // 17: socialrx.plugin.v1.ListResponse
+	(*EventsRequest)(nil),            // 18: socialrx.plugin.v1.EventsRequest
+	(*EventsResponse)(nil),           // 19: socialrx.plugin.v1.EventsResponse
+	(*LeaseOutboxRequest)(nil),       // 20: socialrx.plugin.v1.LeaseOutboxRequest
+	(*LeaseOutboxResponse)(nil),      // 21: socialrx.plugin.v1.LeaseOutboxResponse
+	(*AckOutboxRequest)(nil),         // 22: socialrx.plugin.v1.AckOutboxRequest
+	(*AckOutboxResponse)(nil),        // 23: socialrx.plugin.v1.AckOutboxResponse
+	(*NackOutboxRequest)(nil),        // 24: socialrx.plugin.v1.NackOutboxRequest
+	(*NackOutboxResponse)(nil),       // 25: socialrx.plugin.v1.NackOutboxResponse
+	(*OutboxDepthRequest)(nil),       // 26: socialrx.plugin.v1.OutboxDepthRequest
+	(*OutboxDepthResponse)(nil),      // 27: socialrx.plugin.v1.OutboxDepthResponse
+	(*LeaseDueRequest)(nil),          // 28: socialrx.plugin.v1.LeaseDueRequest
+	(*LeaseDueResponse)(nil),         // 29: socialrx.plugin.v1.LeaseDueResponse
+	(*EraseRequest)(nil),             // 30: socialrx.plugin.v1.EraseRequest
+	(*EraseResponse)(nil),            // 31: socialrx.plugin.v1.EraseResponse
+	(*OutboxAboutRequest)(nil),       // 32: socialrx.plugin.v1.OutboxAboutRequest
+	(*OutboxAboutResponse)(nil),      // 33: socialrx.plugin.v1.OutboxAboutResponse
+	(*DeadLetterOutboxRequest)(nil),  // 34: socialrx.plugin.v1.DeadLetterOutboxRequest
+	(*DeadLetterOutboxResponse)(nil), // 35: socialrx.plugin.v1.DeadLetterOutboxResponse
+	(*DeadLettersRequest)(nil),       // 36: socialrx.plugin.v1.DeadLettersRequest
+	(*DeadLettersResponse)(nil),      // 37: socialrx.plugin.v1.DeadLettersResponse
+	(*DeadLetterCountRequest)(nil),   // 38: socialrx.plugin.v1.DeadLetterCountRequest
+	(*DeadLetterCountResponse)(nil),  // 39: socialrx.plugin.v1.DeadLetterCountResponse
+	(*GetOutboxRequest)(nil),         // 40: socialrx.plugin.v1.GetOutboxRequest
+	(*GetOutboxResponse)(nil),        // 41: socialrx.plugin.v1.GetOutboxResponse
+	(*RedriveOutboxRequest)(nil),     // 42: socialrx.plugin.v1.RedriveOutboxRequest
+	(*RedriveOutboxResponse)(nil),    // 43: socialrx.plugin.v1.RedriveOutboxResponse
+	(*PruneOutboxRequest)(nil),       // 44: socialrx.plugin.v1.PruneOutboxRequest
+	(*PruneOutboxResponse)(nil),      // 45: socialrx.plugin.v1.PruneOutboxResponse
+	(*Recipient)(nil),                // 46: socialrx.plugin.v1.Recipient
+	(*Message)(nil),                  // 47: socialrx.plugin.v1.Message
+	(*Receipt)(nil),                  // 48: socialrx.plugin.v1.Receipt
+	(*SendRequest)(nil),              // 49: socialrx.plugin.v1.SendRequest
+	(*SendResponse)(nil),             // 50: socialrx.plugin.v1.SendResponse
+	(*CodedEvent)(nil),               // 51: socialrx.plugin.v1.CodedEvent
+	(*RecordEventRequest)(nil),       // 52: socialrx.plugin.v1.RecordEventRequest
+	(*RecordEventResponse)(nil),      // 53: socialrx.plugin.v1.RecordEventResponse
+	(*LookupPersonRequest)(nil),      // 54: socialrx.plugin.v1.LookupPersonRequest
+	(*LookupPersonResponse)(nil),     // 55: socialrx.plugin.v1.LookupPersonResponse
+	(*PullReferralsRequest)(nil),     // 56: socialrx.plugin.v1.PullReferralsRequest
+	(*PullReferralsResponse)(nil),    // 57: socialrx.plugin.v1.PullReferralsResponse
+	(*timestamppb.Timestamp)(nil),    // 58: google.protobuf.Timestamp
 }
 var file_socialrx_plugin_v1_plugin_proto_depIdxs = []int32{
 	3,  // 0: socialrx.plugin.v1.Error.fields:type_name -> socialrx.plugin.v1.FieldError
-	46, // 1: socialrx.plugin.v1.Document.due_at:type_name -> google.protobuf.Timestamp
-	46, // 2: socialrx.plugin.v1.Document.created_at:type_name -> google.protobuf.Timestamp
-	46, // 3: socialrx.plugin.v1.Document.updated_at:type_name -> google.protobuf.Timestamp
-	46, // 4: socialrx.plugin.v1.Event.at:type_name -> google.protobuf.Timestamp
-	46, // 5: socialrx.plugin.v1.OutboxMessage.created_at:type_name -> google.protobuf.Timestamp
-	46, // 6: socialrx.plugin.v1.OutboxMessage.next_attempt_at:type_name -> google.protobuf.Timestamp
-	46, // 7: socialrx.plugin.v1.OutboxMessage.delivered_at:type_name -> google.protobuf.Timestamp
-	4,  // 8: socialrx.plugin.v1.Write.document:type_name -> socialrx.plugin.v1.Document
-	5,  // 9: socialrx.plugin.v1.Write.events:type_name -> socialrx.plugin.v1.Event
-	6,  // 10: socialrx.plugin.v1.Write.outbox:type_name -> socialrx.plugin.v1.OutboxMessage
-	4,  // 11: socialrx.plugin.v1.Write.also:type_name -> socialrx.plugin.v1.Document
-	46, // 12: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
-	46, // 13: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
-	4,  // 14: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
-	7,  // 15: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
-	4,  // 16: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
-	7,  // 17: socialrx.plugin.v1.UpdateRequest.write:type_name -> socialrx.plugin.v1.Write
-	4,  // 18: socialrx.plugin.v1.UpdateResponse.document:type_name -> socialrx.plugin.v1.Document
-	8,  // 19: socialrx.plugin.v1.ListRequest.query:type_name -> socialrx.plugin.v1.Query
-	4,  // 20: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
-	5,  // 21: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
-	9,  // 22: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	46, // 23: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
-	6,  // 24: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
-	9,  // 25: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	46, // 26: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
-	9,  // 27: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	46, // 28: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
-	9,  // 29: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
-	46, // 30: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
-	4,  // 31: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
-	4,  // 32: socialrx.plugin.v1.EraseRequest.also:type_name -> socialrx.plugin.v1.Document
-	6,  // 33: socialrx.plugin.v1.OutboxAboutResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
-	34, // 34: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
-	46, // 35: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
-	35, // 36: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
-	36, // 37: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
-	39, // 38: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
-	0,  // 39: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
-	10, // 40: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
-	12, // 41: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
-	14, // 42: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
-	16, // 43: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
-	18, // 44: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
-	20, // 45: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
-	22, // 46: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
-	24, // 47: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
-	26, // 48: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
-	28, // 49: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
-	30, // 50: socialrx.plugin.v1.Store.Erase:input_type -> socialrx.plugin.v1.EraseRequest
-	32, // 51: socialrx.plugin.v1.Store.OutboxAbout:input_type -> socialrx.plugin.v1.OutboxAboutRequest
-	37, // 52: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
-	40, // 53: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
-	42, // 54: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
-	44, // 55: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
-	1,  // 56: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
-	11, // 57: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
-	13, // 58: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
-	15, // 59: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
-	17, // 60: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
-	19, // 61: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
-	21, // 62: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
-	23, // 63: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
-	25, // 64: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
-	27, // 65: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
-	29, // 66: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
-	31, // 67: socialrx.plugin.v1.Store.Erase:output_type -> socialrx.plugin.v1.EraseResponse
-	33, // 68: socialrx.plugin.v1.Store.OutboxAbout:output_type -> socialrx.plugin.v1.OutboxAboutResponse
-	38, // 69: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
-	41, // 70: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
-	43, // 71: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
-	45, // 72: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
-	56, // [56:73] is the sub-list for method output_type
-	39, // [39:56] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	58, // 1: socialrx.plugin.v1.Document.due_at:type_name -> google.protobuf.Timestamp
+	58, // 2: socialrx.plugin.v1.Document.created_at:type_name -> google.protobuf.Timestamp
+	58, // 3: socialrx.plugin.v1.Document.updated_at:type_name -> google.protobuf.Timestamp
+	58, // 4: socialrx.plugin.v1.Event.at:type_name -> google.protobuf.Timestamp
+	58, // 5: socialrx.plugin.v1.OutboxMessage.created_at:type_name -> google.protobuf.Timestamp
+	58, // 6: socialrx.plugin.v1.OutboxMessage.next_attempt_at:type_name -> google.protobuf.Timestamp
+	58, // 7: socialrx.plugin.v1.OutboxMessage.delivered_at:type_name -> google.protobuf.Timestamp
+	58, // 8: socialrx.plugin.v1.OutboxMessage.dead_at:type_name -> google.protobuf.Timestamp
+	4,  // 9: socialrx.plugin.v1.Write.document:type_name -> socialrx.plugin.v1.Document
+	5,  // 10: socialrx.plugin.v1.Write.events:type_name -> socialrx.plugin.v1.Event
+	6,  // 11: socialrx.plugin.v1.Write.outbox:type_name -> socialrx.plugin.v1.OutboxMessage
+	4,  // 12: socialrx.plugin.v1.Write.also:type_name -> socialrx.plugin.v1.Document
+	58, // 13: socialrx.plugin.v1.Query.updated_since:type_name -> google.protobuf.Timestamp
+	58, // 14: socialrx.plugin.v1.Lease.until:type_name -> google.protobuf.Timestamp
+	4,  // 15: socialrx.plugin.v1.GetResponse.document:type_name -> socialrx.plugin.v1.Document
+	7,  // 16: socialrx.plugin.v1.CreateRequest.write:type_name -> socialrx.plugin.v1.Write
+	4,  // 17: socialrx.plugin.v1.CreateResponse.document:type_name -> socialrx.plugin.v1.Document
+	7,  // 18: socialrx.plugin.v1.UpdateRequest.write:type_name -> socialrx.plugin.v1.Write
+	4,  // 19: socialrx.plugin.v1.UpdateResponse.document:type_name -> socialrx.plugin.v1.Document
+	8,  // 20: socialrx.plugin.v1.ListRequest.query:type_name -> socialrx.plugin.v1.Query
+	4,  // 21: socialrx.plugin.v1.ListResponse.documents:type_name -> socialrx.plugin.v1.Document
+	5,  // 22: socialrx.plugin.v1.EventsResponse.events:type_name -> socialrx.plugin.v1.Event
+	9,  // 23: socialrx.plugin.v1.LeaseOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	58, // 24: socialrx.plugin.v1.LeaseOutboxRequest.now:type_name -> google.protobuf.Timestamp
+	6,  // 25: socialrx.plugin.v1.LeaseOutboxResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	9,  // 26: socialrx.plugin.v1.AckOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	58, // 27: socialrx.plugin.v1.AckOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	9,  // 28: socialrx.plugin.v1.NackOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	58, // 29: socialrx.plugin.v1.NackOutboxRequest.retry_at:type_name -> google.protobuf.Timestamp
+	9,  // 30: socialrx.plugin.v1.LeaseDueRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	58, // 31: socialrx.plugin.v1.LeaseDueRequest.now:type_name -> google.protobuf.Timestamp
+	4,  // 32: socialrx.plugin.v1.LeaseDueResponse.documents:type_name -> socialrx.plugin.v1.Document
+	4,  // 33: socialrx.plugin.v1.EraseRequest.also:type_name -> socialrx.plugin.v1.Document
+	6,  // 34: socialrx.plugin.v1.OutboxAboutResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	9,  // 35: socialrx.plugin.v1.DeadLetterOutboxRequest.lease:type_name -> socialrx.plugin.v1.Lease
+	58, // 36: socialrx.plugin.v1.DeadLetterOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	6,  // 37: socialrx.plugin.v1.DeadLettersResponse.messages:type_name -> socialrx.plugin.v1.OutboxMessage
+	6,  // 38: socialrx.plugin.v1.GetOutboxResponse.message:type_name -> socialrx.plugin.v1.OutboxMessage
+	58, // 39: socialrx.plugin.v1.RedriveOutboxRequest.at:type_name -> google.protobuf.Timestamp
+	6,  // 40: socialrx.plugin.v1.RedriveOutboxResponse.message:type_name -> socialrx.plugin.v1.OutboxMessage
+	58, // 41: socialrx.plugin.v1.PruneOutboxRequest.delivered_before:type_name -> google.protobuf.Timestamp
+	58, // 42: socialrx.plugin.v1.PruneOutboxRequest.keys_before:type_name -> google.protobuf.Timestamp
+	46, // 43: socialrx.plugin.v1.Message.to:type_name -> socialrx.plugin.v1.Recipient
+	58, // 44: socialrx.plugin.v1.Receipt.at:type_name -> google.protobuf.Timestamp
+	47, // 45: socialrx.plugin.v1.SendRequest.message:type_name -> socialrx.plugin.v1.Message
+	48, // 46: socialrx.plugin.v1.SendResponse.receipt:type_name -> socialrx.plugin.v1.Receipt
+	51, // 47: socialrx.plugin.v1.RecordEventRequest.event:type_name -> socialrx.plugin.v1.CodedEvent
+	0,  // 48: socialrx.plugin.v1.Plugin.Describe:input_type -> socialrx.plugin.v1.DescribeRequest
+	10, // 49: socialrx.plugin.v1.Store.Get:input_type -> socialrx.plugin.v1.GetRequest
+	12, // 50: socialrx.plugin.v1.Store.Create:input_type -> socialrx.plugin.v1.CreateRequest
+	14, // 51: socialrx.plugin.v1.Store.Update:input_type -> socialrx.plugin.v1.UpdateRequest
+	16, // 52: socialrx.plugin.v1.Store.List:input_type -> socialrx.plugin.v1.ListRequest
+	18, // 53: socialrx.plugin.v1.Store.Events:input_type -> socialrx.plugin.v1.EventsRequest
+	20, // 54: socialrx.plugin.v1.Store.LeaseOutbox:input_type -> socialrx.plugin.v1.LeaseOutboxRequest
+	22, // 55: socialrx.plugin.v1.Store.AckOutbox:input_type -> socialrx.plugin.v1.AckOutboxRequest
+	24, // 56: socialrx.plugin.v1.Store.NackOutbox:input_type -> socialrx.plugin.v1.NackOutboxRequest
+	26, // 57: socialrx.plugin.v1.Store.OutboxDepth:input_type -> socialrx.plugin.v1.OutboxDepthRequest
+	28, // 58: socialrx.plugin.v1.Store.LeaseDue:input_type -> socialrx.plugin.v1.LeaseDueRequest
+	30, // 59: socialrx.plugin.v1.Store.Erase:input_type -> socialrx.plugin.v1.EraseRequest
+	32, // 60: socialrx.plugin.v1.Store.OutboxAbout:input_type -> socialrx.plugin.v1.OutboxAboutRequest
+	34, // 61: socialrx.plugin.v1.Store.DeadLetterOutbox:input_type -> socialrx.plugin.v1.DeadLetterOutboxRequest
+	36, // 62: socialrx.plugin.v1.Store.DeadLetters:input_type -> socialrx.plugin.v1.DeadLettersRequest
+	38, // 63: socialrx.plugin.v1.Store.DeadLetterCount:input_type -> socialrx.plugin.v1.DeadLetterCountRequest
+	40, // 64: socialrx.plugin.v1.Store.GetOutbox:input_type -> socialrx.plugin.v1.GetOutboxRequest
+	42, // 65: socialrx.plugin.v1.Store.RedriveOutbox:input_type -> socialrx.plugin.v1.RedriveOutboxRequest
+	44, // 66: socialrx.plugin.v1.Store.PruneOutbox:input_type -> socialrx.plugin.v1.PruneOutboxRequest
+	49, // 67: socialrx.plugin.v1.Messenger.Send:input_type -> socialrx.plugin.v1.SendRequest
+	52, // 68: socialrx.plugin.v1.ClinicalSystem.RecordEvent:input_type -> socialrx.plugin.v1.RecordEventRequest
+	54, // 69: socialrx.plugin.v1.ClinicalSystem.LookupPerson:input_type -> socialrx.plugin.v1.LookupPersonRequest
+	56, // 70: socialrx.plugin.v1.ClinicalSystem.PullReferrals:input_type -> socialrx.plugin.v1.PullReferralsRequest
+	1,  // 71: socialrx.plugin.v1.Plugin.Describe:output_type -> socialrx.plugin.v1.DescribeResponse
+	11, // 72: socialrx.plugin.v1.Store.Get:output_type -> socialrx.plugin.v1.GetResponse
+	13, // 73: socialrx.plugin.v1.Store.Create:output_type -> socialrx.plugin.v1.CreateResponse
+	15, // 74: socialrx.plugin.v1.Store.Update:output_type -> socialrx.plugin.v1.UpdateResponse
+	17, // 75: socialrx.plugin.v1.Store.List:output_type -> socialrx.plugin.v1.ListResponse
+	19, // 76: socialrx.plugin.v1.Store.Events:output_type -> socialrx.plugin.v1.EventsResponse
+	21, // 77: socialrx.plugin.v1.Store.LeaseOutbox:output_type -> socialrx.plugin.v1.LeaseOutboxResponse
+	23, // 78: socialrx.plugin.v1.Store.AckOutbox:output_type -> socialrx.plugin.v1.AckOutboxResponse
+	25, // 79: socialrx.plugin.v1.Store.NackOutbox:output_type -> socialrx.plugin.v1.NackOutboxResponse
+	27, // 80: socialrx.plugin.v1.Store.OutboxDepth:output_type -> socialrx.plugin.v1.OutboxDepthResponse
+	29, // 81: socialrx.plugin.v1.Store.LeaseDue:output_type -> socialrx.plugin.v1.LeaseDueResponse
+	31, // 82: socialrx.plugin.v1.Store.Erase:output_type -> socialrx.plugin.v1.EraseResponse
+	33, // 83: socialrx.plugin.v1.Store.OutboxAbout:output_type -> socialrx.plugin.v1.OutboxAboutResponse
+	35, // 84: socialrx.plugin.v1.Store.DeadLetterOutbox:output_type -> socialrx.plugin.v1.DeadLetterOutboxResponse
+	37, // 85: socialrx.plugin.v1.Store.DeadLetters:output_type -> socialrx.plugin.v1.DeadLettersResponse
+	39, // 86: socialrx.plugin.v1.Store.DeadLetterCount:output_type -> socialrx.plugin.v1.DeadLetterCountResponse
+	41, // 87: socialrx.plugin.v1.Store.GetOutbox:output_type -> socialrx.plugin.v1.GetOutboxResponse
+	43, // 88: socialrx.plugin.v1.Store.RedriveOutbox:output_type -> socialrx.plugin.v1.RedriveOutboxResponse
+	45, // 89: socialrx.plugin.v1.Store.PruneOutbox:output_type -> socialrx.plugin.v1.PruneOutboxResponse
+	50, // 90: socialrx.plugin.v1.Messenger.Send:output_type -> socialrx.plugin.v1.SendResponse
+	53, // 91: socialrx.plugin.v1.ClinicalSystem.RecordEvent:output_type -> socialrx.plugin.v1.RecordEventResponse
+	55, // 92: socialrx.plugin.v1.ClinicalSystem.LookupPerson:output_type -> socialrx.plugin.v1.LookupPersonResponse
+	57, // 93: socialrx.plugin.v1.ClinicalSystem.PullReferrals:output_type -> socialrx.plugin.v1.PullReferralsResponse
+	71, // [71:94] is the sub-list for method output_type
+	48, // [48:71] is the sub-list for method input_type
+	48, // [48:48] is the sub-list for extension type_name
+	48, // [48:48] is the sub-list for extension extendee
+	0,  // [0:48] is the sub-list for field type_name
 }
 
 func init() { file_socialrx_plugin_v1_plugin_proto_init() }
@@ -2981,7 +3637,7 @@ func file_socialrx_plugin_v1_plugin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_socialrx_plugin_v1_plugin_proto_rawDesc), len(file_socialrx_plugin_v1_plugin_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   46,
+			NumMessages:   58,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -140,18 +140,24 @@ var Plugin_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	Store_Get_FullMethodName         = "/socialrx.plugin.v1.Store/Get"
-	Store_Create_FullMethodName      = "/socialrx.plugin.v1.Store/Create"
-	Store_Update_FullMethodName      = "/socialrx.plugin.v1.Store/Update"
-	Store_List_FullMethodName        = "/socialrx.plugin.v1.Store/List"
-	Store_Events_FullMethodName      = "/socialrx.plugin.v1.Store/Events"
-	Store_LeaseOutbox_FullMethodName = "/socialrx.plugin.v1.Store/LeaseOutbox"
-	Store_AckOutbox_FullMethodName   = "/socialrx.plugin.v1.Store/AckOutbox"
-	Store_NackOutbox_FullMethodName  = "/socialrx.plugin.v1.Store/NackOutbox"
-	Store_OutboxDepth_FullMethodName = "/socialrx.plugin.v1.Store/OutboxDepth"
-	Store_LeaseDue_FullMethodName    = "/socialrx.plugin.v1.Store/LeaseDue"
-	Store_Erase_FullMethodName       = "/socialrx.plugin.v1.Store/Erase"
-	Store_OutboxAbout_FullMethodName = "/socialrx.plugin.v1.Store/OutboxAbout"
+	Store_Get_FullMethodName              = "/socialrx.plugin.v1.Store/Get"
+	Store_Create_FullMethodName           = "/socialrx.plugin.v1.Store/Create"
+	Store_Update_FullMethodName           = "/socialrx.plugin.v1.Store/Update"
+	Store_List_FullMethodName             = "/socialrx.plugin.v1.Store/List"
+	Store_Events_FullMethodName           = "/socialrx.plugin.v1.Store/Events"
+	Store_LeaseOutbox_FullMethodName      = "/socialrx.plugin.v1.Store/LeaseOutbox"
+	Store_AckOutbox_FullMethodName        = "/socialrx.plugin.v1.Store/AckOutbox"
+	Store_NackOutbox_FullMethodName       = "/socialrx.plugin.v1.Store/NackOutbox"
+	Store_OutboxDepth_FullMethodName      = "/socialrx.plugin.v1.Store/OutboxDepth"
+	Store_LeaseDue_FullMethodName         = "/socialrx.plugin.v1.Store/LeaseDue"
+	Store_Erase_FullMethodName            = "/socialrx.plugin.v1.Store/Erase"
+	Store_OutboxAbout_FullMethodName      = "/socialrx.plugin.v1.Store/OutboxAbout"
+	Store_DeadLetterOutbox_FullMethodName = "/socialrx.plugin.v1.Store/DeadLetterOutbox"
+	Store_DeadLetters_FullMethodName      = "/socialrx.plugin.v1.Store/DeadLetters"
+	Store_DeadLetterCount_FullMethodName  = "/socialrx.plugin.v1.Store/DeadLetterCount"
+	Store_GetOutbox_FullMethodName        = "/socialrx.plugin.v1.Store/GetOutbox"
+	Store_RedriveOutbox_FullMethodName    = "/socialrx.plugin.v1.Store/RedriveOutbox"
+	Store_PruneOutbox_FullMethodName      = "/socialrx.plugin.v1.Store/PruneOutbox"
 )
 
 // StoreClient is the client API for Store service.
@@ -180,6 +186,12 @@ type StoreClient interface {
 	// idempotency key names the document id, oldest first. A plugin built
 	// before it answers Unimplemented.
 	OutboxAbout(ctx context.Context, in *OutboxAboutRequest, opts ...grpc.CallOption) (*OutboxAboutResponse, error)
+	DeadLetterOutbox(ctx context.Context, in *DeadLetterOutboxRequest, opts ...grpc.CallOption) (*DeadLetterOutboxResponse, error)
+	DeadLetters(ctx context.Context, in *DeadLettersRequest, opts ...grpc.CallOption) (*DeadLettersResponse, error)
+	DeadLetterCount(ctx context.Context, in *DeadLetterCountRequest, opts ...grpc.CallOption) (*DeadLetterCountResponse, error)
+	GetOutbox(ctx context.Context, in *GetOutboxRequest, opts ...grpc.CallOption) (*GetOutboxResponse, error)
+	RedriveOutbox(ctx context.Context, in *RedriveOutboxRequest, opts ...grpc.CallOption) (*RedriveOutboxResponse, error)
+	PruneOutbox(ctx context.Context, in *PruneOutboxRequest, opts ...grpc.CallOption) (*PruneOutboxResponse, error)
 }
 
 type storeClient struct {
@@ -310,6 +322,66 @@ func (c *storeClient) OutboxAbout(ctx context.Context, in *OutboxAboutRequest, o
 	return out, nil
 }
 
+func (c *storeClient) DeadLetterOutbox(ctx context.Context, in *DeadLetterOutboxRequest, opts ...grpc.CallOption) (*DeadLetterOutboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeadLetterOutboxResponse)
+	err := c.cc.Invoke(ctx, Store_DeadLetterOutbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *storeClient) DeadLetters(ctx context.Context, in *DeadLettersRequest, opts ...grpc.CallOption) (*DeadLettersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeadLettersResponse)
+	err := c.cc.Invoke(ctx, Store_DeadLetters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *storeClient) DeadLetterCount(ctx context.Context, in *DeadLetterCountRequest, opts ...grpc.CallOption) (*DeadLetterCountResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeadLetterCountResponse)
+	err := c.cc.Invoke(ctx, Store_DeadLetterCount_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *storeClient) GetOutbox(ctx context.Context, in *GetOutboxRequest, opts ...grpc.CallOption) (*GetOutboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetOutboxResponse)
+	err := c.cc.Invoke(ctx, Store_GetOutbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *storeClient) RedriveOutbox(ctx context.Context, in *RedriveOutboxRequest, opts ...grpc.CallOption) (*RedriveOutboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RedriveOutboxResponse)
+	err := c.cc.Invoke(ctx, Store_RedriveOutbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *storeClient) PruneOutbox(ctx context.Context, in *PruneOutboxRequest, opts ...grpc.CallOption) (*PruneOutboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PruneOutboxResponse)
+	err := c.cc.Invoke(ctx, Store_PruneOutbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StoreServer is the server API for Store service.
 // All implementations must embed UnimplementedStoreServer
 // for forward compatibility.
@@ -336,6 +408,12 @@ type StoreServer interface {
 	// idempotency key names the document id, oldest first. A plugin built
 	// before it answers Unimplemented.
 	OutboxAbout(context.Context, *OutboxAboutRequest) (*OutboxAboutResponse, error)
+	DeadLetterOutbox(context.Context, *DeadLetterOutboxRequest) (*DeadLetterOutboxResponse, error)
+	DeadLetters(context.Context, *DeadLettersRequest) (*DeadLettersResponse, error)
+	DeadLetterCount(context.Context, *DeadLetterCountRequest) (*DeadLetterCountResponse, error)
+	GetOutbox(context.Context, *GetOutboxRequest) (*GetOutboxResponse, error)
+	RedriveOutbox(context.Context, *RedriveOutboxRequest) (*RedriveOutboxResponse, error)
+	PruneOutbox(context.Context, *PruneOutboxRequest) (*PruneOutboxResponse, error)
 	mustEmbedUnimplementedStoreServer()
 }
 
@@ -381,6 +459,24 @@ func (UnimplementedStoreServer) Erase(context.Context, *EraseRequest) (*EraseRes
 }
 func (UnimplementedStoreServer) OutboxAbout(context.Context, *OutboxAboutRequest) (*OutboxAboutResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method OutboxAbout not implemented")
+}
+func (UnimplementedStoreServer) DeadLetterOutbox(context.Context, *DeadLetterOutboxRequest) (*DeadLetterOutboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeadLetterOutbox not implemented")
+}
+func (UnimplementedStoreServer) DeadLetters(context.Context, *DeadLettersRequest) (*DeadLettersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeadLetters not implemented")
+}
+func (UnimplementedStoreServer) DeadLetterCount(context.Context, *DeadLetterCountRequest) (*DeadLetterCountResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeadLetterCount not implemented")
+}
+func (UnimplementedStoreServer) GetOutbox(context.Context, *GetOutboxRequest) (*GetOutboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetOutbox not implemented")
+}
+func (UnimplementedStoreServer) RedriveOutbox(context.Context, *RedriveOutboxRequest) (*RedriveOutboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RedriveOutbox not implemented")
+}
+func (UnimplementedStoreServer) PruneOutbox(context.Context, *PruneOutboxRequest) (*PruneOutboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PruneOutbox not implemented")
 }
 func (UnimplementedStoreServer) mustEmbedUnimplementedStoreServer() {}
 func (UnimplementedStoreServer) testEmbeddedByValue()               {}
@@ -619,6 +715,114 @@ func _Store_OutboxAbout_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Store_DeadLetterOutbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeadLetterOutboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).DeadLetterOutbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_DeadLetterOutbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).DeadLetterOutbox(ctx, req.(*DeadLetterOutboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Store_DeadLetters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeadLettersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).DeadLetters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_DeadLetters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).DeadLetters(ctx, req.(*DeadLettersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Store_DeadLetterCount_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeadLetterCountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).DeadLetterCount(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_DeadLetterCount_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).DeadLetterCount(ctx, req.(*DeadLetterCountRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Store_GetOutbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetOutboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).GetOutbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_GetOutbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).GetOutbox(ctx, req.(*GetOutboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Store_RedriveOutbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RedriveOutboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).RedriveOutbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_RedriveOutbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).RedriveOutbox(ctx, req.(*RedriveOutboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Store_PruneOutbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PruneOutboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StoreServer).PruneOutbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Store_PruneOutbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StoreServer).PruneOutbox(ctx, req.(*PruneOutboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Store_ServiceDesc is the grpc.ServiceDesc for Store service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -673,6 +877,30 @@ var Store_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "OutboxAbout",
 			Handler:    _Store_OutboxAbout_Handler,
+		},
+		{
+			MethodName: "DeadLetterOutbox",
+			Handler:    _Store_DeadLetterOutbox_Handler,
+		},
+		{
+			MethodName: "DeadLetters",
+			Handler:    _Store_DeadLetters_Handler,
+		},
+		{
+			MethodName: "DeadLetterCount",
+			Handler:    _Store_DeadLetterCount_Handler,
+		},
+		{
+			MethodName: "GetOutbox",
+			Handler:    _Store_GetOutbox_Handler,
+		},
+		{
+			MethodName: "RedriveOutbox",
+			Handler:    _Store_RedriveOutbox_Handler,
+		},
+		{
+			MethodName: "PruneOutbox",
+			Handler:    _Store_PruneOutbox_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -116,6 +116,36 @@ class StoreStub(object):
         request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutRequest.SerializeToString,
         response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutResponse.FromString,
         )
+    self.DeadLetterOutbox = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/DeadLetterOutbox',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterOutboxRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterOutboxResponse.FromString,
+        )
+    self.DeadLetters = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/DeadLetters',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLettersRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLettersResponse.FromString,
+        )
+    self.DeadLetterCount = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/DeadLetterCount',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterCountRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterCountResponse.FromString,
+        )
+    self.GetOutbox = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/GetOutbox',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.GetOutboxRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.GetOutboxResponse.FromString,
+        )
+    self.RedriveOutbox = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/RedriveOutbox',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.RedriveOutboxRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.RedriveOutboxResponse.FromString,
+        )
+    self.PruneOutbox = channel.unary_unary(
+        '/socialrx.plugin.v1.Store/PruneOutbox',
+        request_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.PruneOutboxRequest.SerializeToString,
+        response_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.PruneOutboxResponse.FromString,
+        )
 
 
 class StoreServicer(object):
@@ -212,6 +242,48 @@ class StoreServicer(object):
     context.set_details('Method not implemented!')
     raise NotImplementedError('Method not implemented!')
 
+  def DeadLetterOutbox(self, request, context):
+    # missing associated documentation comment in .proto file
+    pass
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def DeadLetters(self, request, context):
+    # missing associated documentation comment in .proto file
+    pass
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def DeadLetterCount(self, request, context):
+    # missing associated documentation comment in .proto file
+    pass
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def GetOutbox(self, request, context):
+    # missing associated documentation comment in .proto file
+    pass
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def RedriveOutbox(self, request, context):
+    # missing associated documentation comment in .proto file
+    pass
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def PruneOutbox(self, request, context):
+    # missing associated documentation comment in .proto file
+    pass
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
 
 def add_StoreServicer_to_server(servicer, server):
   rpc_method_handlers = {
@@ -274,6 +346,36 @@ def add_StoreServicer_to_server(servicer, server):
           servicer.OutboxAbout,
           request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutRequest.FromString,
           response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.OutboxAboutResponse.SerializeToString,
+      ),
+      'DeadLetterOutbox': grpc.unary_unary_rpc_method_handler(
+          servicer.DeadLetterOutbox,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterOutboxRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterOutboxResponse.SerializeToString,
+      ),
+      'DeadLetters': grpc.unary_unary_rpc_method_handler(
+          servicer.DeadLetters,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLettersRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLettersResponse.SerializeToString,
+      ),
+      'DeadLetterCount': grpc.unary_unary_rpc_method_handler(
+          servicer.DeadLetterCount,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterCountRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.DeadLetterCountResponse.SerializeToString,
+      ),
+      'GetOutbox': grpc.unary_unary_rpc_method_handler(
+          servicer.GetOutbox,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.GetOutboxRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.GetOutboxResponse.SerializeToString,
+      ),
+      'RedriveOutbox': grpc.unary_unary_rpc_method_handler(
+          servicer.RedriveOutbox,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.RedriveOutboxRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.RedriveOutboxResponse.SerializeToString,
+      ),
+      'PruneOutbox': grpc.unary_unary_rpc_method_handler(
+          servicer.PruneOutbox,
+          request_deserializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.PruneOutboxRequest.FromString,
+          response_serializer=socialrx_dot_plugin_dot_v1_dot_plugin__pb2.PruneOutboxResponse.SerializeToString,
       ),
   }
   generic_handler = grpc.method_handlers_generic_handler(
