@@ -3,6 +3,7 @@ package host_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -273,4 +274,42 @@ func findAudit(entries []host.AuditEntry, action string) *host.AuditEntry {
 		}
 	}
 	return nil
+}
+
+// TestRetentionByDefaultOnTwoHosts: with no retention configured, a closed
+// referral is kept 96 months and erased after; two hosts on one store
+// running their schedulers at once both succeed, and the report counts the
+// same. On every deployment.
+func TestRetentionByDefaultOnTwoHosts(t *testing.T) {
+	hosttest.Matrix(t, func(t *testing.T, e *hosttest.Env) {
+		ctx := context.Background()
+		admin := as(referral.RoleAdmin)
+		r := everything(t, e)
+		_, err := e.Svc.ChangeReferralStatus(ctx, as(referral.RoleLinkWorker), host.Target{ID: r.ID}, host.StatusChange{To: referral.StatusClosed, Reason: referral.CloseMovedAway})
+		require.NoError(t, err)
+		want, err := e.Svc.OutcomesReport(ctx, admin, outcomes.Options{})
+		require.NoError(t, err)
+		peer := e.Peer(t)
+		both := func() {
+			t.Helper()
+			errs := make(chan error, 2)
+			for _, h := range []*hosttest.Env{e, peer} {
+				go func() { _, err := h.Svc.RunScheduler(ctx, fmt.Sprintf("host-%p", h), 100); errs <- err }()
+			}
+			require.NoError(t, <-errs)
+			require.NoError(t, <-errs)
+		}
+		e.Clock.Add(time.Duration(host.DefaultRetentionMonths*30) * 24 * time.Hour) // a little short of 96 months
+		both()
+		_, _, err = e.Svc.GetReferral(ctx, admin, r.ID)
+		require.NoError(t, err, "kept for 96 months")
+		e.Clock.Add(60 * 24 * time.Hour)
+		both()
+		_, _, err = e.Svc.GetReferral(ctx, admin, r.ID)
+		assert.Equal(t, socialrx.CodeNotFound, socialrx.ErrorCode(err), "erased after")
+		got, err := e.Svc.OutcomesReport(ctx, admin, outcomes.Options{})
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+		assert.NotNil(t, findAudit(auditLog(t, e), "retention_erase"))
+	})
 }
