@@ -21,10 +21,11 @@ import (
 // relative to the working directory (as a flag is), the database, the
 // message log and the tokens land beside the config, for the embedded
 // store and for plugin processes named by relative paths with relative
-// arguments. serve says where they are when it starts, and logs its
-// shutdown.
+// arguments (on PostgreSQL the data is in the database, and the plugin's
+// binary, the message log and the tokens are beside the config). serve
+// says where they are when it starts, and logs its shutdown.
 func TestConfigPathsRelativeToTheFile(t *testing.T) {
-	for _, store := range []string{embedded, sqlitePlugin} {
+	for _, store := range []string{embedded, sqlitePlugin, postgresPlugin} {
 		t.Run(store, func(t *testing.T) {
 			b := binaries(t)
 			root := t.TempDir()
@@ -34,13 +35,20 @@ func TestConfigPathsRelativeToTheFile(t *testing.T) {
 			cfg := config.Config{Addr: "127.0.0.1:0", TokensFile: "tokens.json",
 				Store: config.PluginConfig{SQLite: "data/socialrx.db"}, Messenger: config.PluginConfig{Log: "data/messages.jsonl"}}
 			data := filepath.Join(etc, "data", "socialrx.db") + " (embedded SQLite)"
-			if store == sqlitePlugin {
-				for _, p := range []string{sqlitePlugin, "devlog-plugin"} {
+			files := []string{"data/socialrx.db", "data/messages.jsonl", "tokens.json"}
+			if store != embedded {
+				for _, p := range []string{store, "devlog-plugin"} {
 					require.NoError(t, os.Symlink(b[p][0], filepath.Join(etc, p)))
 				}
-				cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: sqlitePlugin, SHA256: b[sqlitePlugin][1], Args: []string{"-db", "data/socialrx.db"}}}
+				cfg.Store = config.PluginConfig{Plugin: &config.PluginBinary{Path: store, SHA256: b[store][1], Args: []string{"-db", "data/socialrx.db"}}}
 				cfg.Messenger = config.PluginConfig{Plugin: &config.PluginBinary{Path: "devlog-plugin", SHA256: b["devlog-plugin"][1], Args: []string{"-log", "data/messages.jsonl"}}}
-				data = "wherever the store plugin " + filepath.Join(etc, sqlitePlugin) + " keeps it"
+				data = "wherever the store plugin " + filepath.Join(etc, store) + " keeps it"
+			}
+			if store == postgresPlugin {
+				url := postgresURL(t)
+				cfg.Store = postgresStore(t, url, freshSchema(t, url))
+				cfg.Store.Plugin.Path = postgresPlugin
+				files = files[1:]
 			}
 			j, err := json.Marshal(cfg)
 			require.NoError(t, err)
@@ -48,7 +56,7 @@ func TestConfigPathsRelativeToTheFile(t *testing.T) {
 
 			s := startCmd(t, elsewhere, exec.Command(b["socialrx"][0], "serve", "--config", "../etc/config.json"))
 			assert.Equal(t, 200, s.call("", "GET", "/readyz", nil).status)
-			for _, f := range []string{"data/socialrx.db", "data/messages.jsonl", "tokens.json"} {
+			for _, f := range files {
 				assert.FileExists(t, filepath.Join(etc, f), "beside the config")
 			}
 			left, err := os.ReadDir(elsewhere)
