@@ -93,7 +93,7 @@ func TestDeadLettersCommand(t *testing.T) {
 			assert.Contains(t, out, "smtp: mailbox unavailable")
 			assert.Contains(t, out, "2 dead letters")
 
-			code, out, errOut = cli(t, "deadletters", "show", ids[0], "--config", su.config)
+			code, out, errOut = cli(t, "deadletters", "show", "--config", su.config, ids[0])
 			require.Equal(t, 0, code, errOut)
 			var dl host.DeadLetter
 			require.NoError(t, json.Unmarshal([]byte(out), &dl), out)
