@@ -13,6 +13,7 @@ import (
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/plugins/host"
 	"github.com/socialrx/socialrx/plugins/host/internal/hosttest"
+	"github.com/socialrx/socialrx/plugins/memory"
 	"github.com/socialrx/socialrx/referral"
 )
 
@@ -233,4 +234,37 @@ func TestPruneOutboxKeepsWhatItShould(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, plugins.Pruned{}, p, "a second run finds nothing more")
 	}, func(o *host.Options) { o.Retry = host.RetryPolicy{Max: 10 * time.Minute, MaxAttempts: 2} })
+}
+
+// fakeOldStore is a store plugin built before dead letters: the new calls
+// fail as an unknown gRPC method does (internal).
+type fakeOldStore struct{ plugins.Store }
+
+func (fakeOldStore) DeadLetterOutbox(context.Context, string, plugins.Lease, string, time.Time) error {
+	return socialrx.Errorf(socialrx.CodeInternal, "plugin: unknown method DeadLetterOutbox for service socialrx.plugin.v1.Store")
+}
+
+func TestOutboxKeepsRetryingOnAStoreThatCannotDeadLetter(t *testing.T) {
+	mem := memory.New()
+	e := hosttest.New(t, func(o *host.Options) {
+		o.Store = fakeOldStore{mem}
+		o.Retry = host.RetryPolicy{Max: 10 * time.Minute, MaxAttempts: 2}
+	})
+	ctx := context.Background()
+	newReferral(t, e)
+	depth, err := mem.OutboxDepth(ctx)
+	require.NoError(t, err)
+	e.Messenger.SetFail(errUnavailable)
+	for range 3 {
+		_, err := e.Svc.DeliverOutbox(ctx, "w", 100)
+		require.NoError(t, err, "the worker goes on")
+		e.Clock.Add(time.Hour)
+	}
+	after, err := mem.OutboxDepth(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, depth, after, "nothing is lost: every message still waits")
+	e.Messenger.SetFail(nil)
+	n, err := e.Svc.DeliverOutbox(ctx, "w", 100)
+	require.NoError(t, err)
+	assert.Equal(t, depth, n, "and is delivered once the messenger is back")
 }

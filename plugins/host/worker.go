@@ -105,7 +105,13 @@ func (s *Service) DeliverOutbox(ctx context.Context, owner string, n int) (int, 
 			attempt := m.Attempts + 1
 			if attempt >= s.o.Retry.MaxAttempts {
 				s.o.Logger.Error("outbox delivery failed for the last time; dead-lettered for an admin to re-drive", "id", m.ID, "key", m.IdempotencyKey, "attempt", attempt, "err", err)
-				err = s.o.Store.DeadLetterOutbox(ctx, m.ID, lease, err.Error(), s.now())
+				last := err.Error()
+				if err = s.o.Store.DeadLetterOutbox(ctx, m.ID, lease, last, s.now()); socialrx.ErrorCode(err) == socialrx.CodeInternal {
+					// A store plugin built before dead letters cannot keep
+					// one: the message stays queued and is retried.
+					s.o.Logger.Warn("the store cannot dead-letter (a plugin older than this host?); the message stays queued", "id", m.ID, "err", err)
+					err = s.o.Store.NackOutbox(ctx, m.ID, lease, last, s.now().Add(s.o.Retry.Backoff(attempt)))
+				}
 				break
 			}
 			s.o.Logger.Warn("outbox delivery failed; will retry", "id", m.ID, "key", m.IdempotencyKey, "attempt", attempt, "err", err)
