@@ -119,3 +119,36 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	require.Len(t, pg.Documents, 1)
 	assert.Equal(t, "old", pg.Documents[0].ID)
 }
+
+// TestMigrations: a new file is migrated with goose and keeps its version
+// in user_version too (which builds before goose read); a file a newer build
+// migrated further, by goose or before it, is refused and left as it was.
+func TestMigrations(t *testing.T) {
+	for _, tc := range []struct {
+		name, change string
+	}{
+		{"newer by goose", "INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, 1)"},
+		{"newer before goose", "DROP TABLE goose_db_version; PRAGMA user_version = 99"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.db")
+			s, err := sqlite.Open(path)
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+			db, err := sql.Open("sqlite", path)
+			require.NoError(t, err)
+			defer db.Close()
+			var v, n int
+			require.NoError(t, db.QueryRow("PRAGMA user_version").Scan(&v))
+			require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM goose_db_version WHERE version_id > 0").Scan(&n))
+			assert.Equal(t, n, v, "user_version is goose's version")
+			assert.GreaterOrEqual(t, v, 2)
+
+			_, err = db.Exec(tc.change)
+			require.NoError(t, err)
+			_, err = sqlite.Open(path)
+			assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err))
+			assert.ErrorContains(t, err, "newer than this build")
+		})
+	}
+}
