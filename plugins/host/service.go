@@ -96,6 +96,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger logs delivery failures and scheduler runs; nil discards.
 	Logger *slog.Logger
+
+	// later are formats beyond this build's, by kind, for tests that play a
+	// newer host (see export_test.go).
+	later map[plugins.Kind][]upgrade
 }
 
 // Service is the application service of the host. It is safe for
