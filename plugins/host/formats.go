@@ -36,7 +36,7 @@ var upgrades = map[plugins.Kind][]upgrade{}
 // formatOf is the format a stored document was written in.
 func formatOf(d plugins.Document) (int, error) {
 	var head struct {
-		Format *json.RawMessage `json:"_format"`
+		Format json.RawMessage `json:"_format"`
 	}
 	if err := json.Unmarshal(d.Data, &head); err != nil {
 		return 0, socialrx.Errorf(socialrx.CodeInternal, "stored %s %s does not decode: %v", d.Kind, d.ID, err)
@@ -44,9 +44,9 @@ func formatOf(d plugins.Document) (int, error) {
 	if head.Format == nil {
 		return 1, nil
 	}
-	f, err := strconv.Atoi(string(*head.Format))
+	f, err := strconv.Atoi(string(head.Format))
 	if err != nil || f < 1 {
-		return 0, socialrx.Errorf(socialrx.CodeInternal, "stored %s %s has format %s, not a whole number from 1", d.Kind, d.ID, *head.Format)
+		return 0, socialrx.Errorf(socialrx.CodeInternal, "stored %s %s has format %s, not a whole number from 1", d.Kind, d.ID, head.Format)
 	}
 	return f, nil
 }

@@ -128,3 +128,30 @@ func TestHostsOfTwoFormatsShareOneStore(t *testing.T) {
 		}
 	})
 }
+
+// TestStoredFormatMustBeAWholeNumber: a document whose format member is
+// not a version (hand-edited, or written by something other than a host)
+// is an internal error naming the record and the value, not read as
+// format 1.
+func TestStoredFormatMustBeAWholeNumber(t *testing.T) {
+	for _, format := range []string{`0`, `-1`, `"2"`, `1.5`, `null`} {
+		t.Run(format, func(t *testing.T) {
+			e := hosttest.New(t)
+			r := newReferral(t, e)
+			d, err := e.Store.Get(context.Background(), plugins.KindReferral, r.ID)
+			require.NoError(t, err)
+			var m map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(d.Data, &m))
+			m[host.FormatKey] = json.RawMessage(format)
+			d.Data, err = json.Marshal(m)
+			require.NoError(t, err)
+			_, err = e.Store.Update(context.Background(), plugins.Write{Document: d})
+			require.NoError(t, err)
+
+			_, _, err = e.Svc.GetReferral(context.Background(), as(referral.RoleLinkWorker), r.ID)
+			assert.Equal(t, socialrx.CodeInternal, socialrx.ErrorCode(err))
+			assert.ErrorContains(t, err, "has format "+format)
+			assert.ErrorContains(t, err, r.ID)
+		})
+	}
+}
