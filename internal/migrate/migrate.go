@@ -13,13 +13,17 @@ package migrate
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
 )
 
 // Table is goose's record of the applied migrations.
@@ -89,4 +93,50 @@ func Up(ctx context.Context, dialect goose.Dialect, db *sql.DB, fsys fs.FS, opts
 		return 0, err
 	}
 	return p.GetDBVersion(ctx)
+}
+
+// SQLiteLocker returns a goose lock.Locker for a SQLite database: a row in
+// a table of its own (goose_lock), so that processes opening one file at
+// the same time migrate it one after the other. A lock left by a process
+// that died lapses after ttl.
+func SQLiteLocker(ttl time.Duration) lock.Locker {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return &sqliteLocker{owner: hex.EncodeToString(b), ttl: ttl}
+}
+
+type sqliteLocker struct {
+	owner string
+	ttl   time.Duration
+}
+
+// Lock waits until it holds the lock, or ctx ends.
+func (l *sqliteLocker) Lock(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS goose_lock (
+		id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, until INTEGER NOT NULL)`); err != nil {
+		return err
+	}
+	for {
+		now := time.Now().UnixMicro()
+		res, err := db.ExecContext(ctx, `INSERT INTO goose_lock (id, owner, until) VALUES (1, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE goose_lock.until < ?`,
+			l.owner, now+l.ttl.Microseconds(), now)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// Unlock releases the lock if this locker holds it.
+func (l *sqliteLocker) Unlock(ctx context.Context, db *sql.DB) error {
+	_, err := db.ExecContext(ctx, `DELETE FROM goose_lock WHERE id = 1 AND owner = ?`, l.owner)
+	return err
 }

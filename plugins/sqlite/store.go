@@ -80,13 +80,26 @@ func Open(path string) (*Store, error) {
 // migrate brings the file's schema up to date with goose and refuses one
 // a newer build made. A file made before goose counted its schema version in
 // PRAGMA user_version; the versions up to it are recorded as applied first,
-// in one transaction that holds the write lock. user_version keeps the
-// version after, so that builds before goose still refuse a newer file.
+// in one transaction that holds the write lock. Processes opening the file
+// at once migrate one after the other (migrate.SQLiteLocker). user_version
+// keeps the version after, so that builds before goose still refuse a
+// newer file.
 func (s *Store) migrate() error {
 	ctx := context.Background()
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return s.fail(ctx, "open", err)
+	// Turning a new file to WAL, as the connection's first statement does,
+	// can find another process migrating it and fail busy without waiting;
+	// try again for as long as the busy timeout.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+		if err == nil {
+			break
+		}
+		var de *sqlitedriver.Error
+		busy := errors.As(err, &de) && (de.Code()&0xff == codeBusy || de.Code()&0xff == codeLocked)
+		if !busy || time.Now().After(deadline) {
+			return s.fail(ctx, "open", err)
+		}
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: journal mode is %s, want wal", mode)
@@ -109,7 +122,7 @@ func (s *Store) migrate() error {
 	if err != nil {
 		return s.fail(ctx, "migrate", err)
 	}
-	v, err := migrate.Up(ctx, goose.DialectSQLite3, s.db, fsys)
+	v, err := migrate.Up(ctx, goose.DialectSQLite3, s.db, fsys, goose.WithLocker(migrate.SQLiteLocker(2*time.Minute)))
 	var newer *migrate.NewerError
 	if errors.As(err, &newer) {
 		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %w", err)

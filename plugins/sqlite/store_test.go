@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -150,5 +151,35 @@ func TestMigrations(t *testing.T) {
 			assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err))
 			assert.ErrorContains(t, err, "newer than this build")
 		})
+	}
+}
+
+// TestOpenTogether: processes opening a new file at the same time all
+// open it, and each migration is applied once.
+func TestOpenTogether(t *testing.T) {
+	for range 5 {
+		path := filepath.Join(t.TempDir(), "s.db")
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := sqlite.Open(path)
+				if errs[i] = err; err == nil {
+					errs[i] = s.Close()
+				}
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		var n, distinct int
+		require.NoError(t, db.QueryRow("SELECT COUNT(*), COUNT(DISTINCT version_id) FROM goose_db_version").Scan(&n, &distinct))
+		assert.Equal(t, distinct, n, "each migration applied once")
+		require.NoError(t, db.Close())
 	}
 }
