@@ -67,6 +67,7 @@ type NewerError struct {
 	Database, Known int64
 }
 
+// Error says the versions and what to do.
 func (e *NewerError) Error() string {
 	return fmt.Sprintf("the database schema is at version %d, newer than this build knows (up to %d); upgrade socialrx", e.Database, e.Known)
 }
