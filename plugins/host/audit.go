@@ -2,7 +2,6 @@ package host
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 	"unicode/utf8"
 
@@ -57,7 +56,7 @@ func reason(ctx context.Context) string {
 // auditDoc is the audit entry of an action, as a document to store.
 func (s *Service) auditDoc(ctx context.Context, p Principal, action string, kind plugins.Kind, id string, records ...string) plugins.Document {
 	e := AuditEntry{ID: newID(), At: s.now(), Who: p, Action: action, Kind: kind, Target: id, Records: records, Why: reason(ctx)}
-	return plugins.Document{Kind: KindAudit, ID: e.ID, Owner: p.ID, Status: action, Team: p.Team, Data: mustJSON(e)}
+	return plugins.Document{Kind: KindAudit, ID: e.ID, Owner: p.ID, Status: action, Team: p.Team, Data: s.encode(KindAudit, e)}
 }
 
 // audit stores the audit entry of a read. A read of personal data fails if
@@ -91,7 +90,7 @@ func (s *Service) Audit(ctx context.Context, p Principal, page Page) ([]AuditEnt
 	out := make([]AuditEntry, 0, len(pg.Documents))
 	for _, d := range pg.Documents {
 		var e AuditEntry
-		if err := json.Unmarshal(d.Data, &e); err != nil {
+		if err := s.decodeDoc(d, &e); err != nil {
 			return nil, "", socialrx.Errorf(socialrx.CodeInternal, "audit entry %s: %v", d.ID, err)
 		}
 		out = append(out, e)

@@ -149,7 +149,7 @@ func (s *Service) refreshDirectory(ctx context.Context) error {
 			}
 			read[d.ID] = d.Version
 			var svc directory.Service
-			if err := json.Unmarshal(d.Data, &svc); err != nil {
+			if err := s.decodeDoc(d, &svc); err != nil {
 				s.o.Logger.Warn("stored service does not decode; left out of the directory", "id", d.ID, "version", d.Version, "err", err)
 				continue
 			}
@@ -190,6 +190,9 @@ func (s *Service) upsert(ctx context.Context, p Principal, d plugins.Document) e
 	case "":
 		if bytes.Equal(compact(cur.Data), compact(d.Data)) {
 			return nil
+		}
+		if err := s.writable(cur); err != nil {
+			return err
 		}
 		d.Version = cur.Version
 		_, err = s.o.Store.Update(ctx, plugins.Write{Document: d, Events: []plugins.Event{{Type: string(d.Kind) + ".imported", Actor: p.ID, At: s.now()}}})

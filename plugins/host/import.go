@@ -162,13 +162,13 @@ func (s *Service) ImportORUK(ctx context.Context, p Principal, doc []byte, progr
 		}
 	}()
 	for _, o := range orgs {
-		if err := s.upsert(ctx, p, plugins.Document{Kind: plugins.KindOrganization, ID: o.ID, Data: mustJSON(o)}); err != nil {
+		if err := s.upsert(ctx, p, plugins.Document{Kind: plugins.KindOrganization, ID: o.ID, Data: s.encode(plugins.KindOrganization, o)}); err != nil {
 			return rep, err
 		}
 		rep.Organizations++
 	}
 	for i, svc := range services {
-		d := plugins.Document{Kind: plugins.KindService, ID: svc.ID, Status: string(svc.Status), Partner: svc.OrganizationID, Data: mustJSON(svc)}
+		d := plugins.Document{Kind: plugins.KindService, ID: svc.ID, Status: string(svc.Status), Partner: svc.OrganizationID, Data: s.encode(plugins.KindService, svc)}
 		if err := s.upsert(ctx, p, d); err != nil {
 			return rep, err
 		}

@@ -2,7 +2,6 @@ package host
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -17,7 +16,7 @@ import (
 // listed.
 func (s *Service) onwardDoc(o *referral.OnwardReferral, person, team string) plugins.Document {
 	d := plugins.Document{Kind: plugins.KindOnwardReferral, ID: o.ID, Version: o.Version, Status: string(o.Status),
-		Owner: o.RequestedBy, Partner: o.Partner, Person: person, Team: team, Data: mustJSON(o)}
+		Owner: o.RequestedBy, Partner: o.Partner, Person: person, Team: team, Data: s.encode(plugins.KindOnwardReferral, o)}
 	due, next := o.ChasesDue(s.now(), s.o.Policy)
 	d.DueAt = dueAt(due > 0, next, s.now())
 	return d
@@ -156,7 +155,7 @@ func (s *Service) reachOnward(ctx context.Context, p Principal, d plugins.Docume
 // Codes: internal, unavailable.
 func (s *Service) loadOnward(ctx context.Context, d plugins.Document) (referral.OnwardReferral, error) {
 	var o referral.OnwardReferral
-	if err := decodeDoc(d, &o); err != nil {
+	if err := s.decodeDoc(d, &o); err != nil {
 		return o, err
 	}
 	r, _, err := s.loadReferral(ctx, o.ReferralID)
@@ -265,7 +264,7 @@ func (s *Service) applySharing(ctx context.Context, p Principal, r *referral.Ref
 		}
 		for _, d := range pg.Documents {
 			var o referral.OnwardReferral
-			if err := decodeDoc(d, &o); err != nil {
+			if err := s.decodeDoc(d, &o); err != nil {
 				return err
 			}
 			if o.ReferralID != r.ID {
@@ -316,7 +315,7 @@ func (s *Service) partnerEmail(ctx context.Context, org string) string {
 		Email string `json:"email"`
 	}
 	d, err := s.o.Store.Get(ctx, plugins.KindOrganization, org)
-	if err != nil || json.Unmarshal(d.Data, &o) != nil {
+	if err != nil || s.decodeDoc(d, &o) != nil {
 		return ""
 	}
 	return o.Email

@@ -59,7 +59,7 @@ func (s *Service) RecordMeasurement(ctx context.Context, p Principal, referralID
 	if err != nil {
 		return nil, err
 	}
-	doc := plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint), Owner: p.ID, Person: d.Person, Team: d.Team, Data: mustJSON(scored)}
+	doc := plugins.Document{Kind: plugins.KindMeasurement, ID: scored.ID, Status: string(scored.TimePoint), Owner: p.ID, Person: d.Person, Team: d.Team, Data: s.encode(plugins.KindMeasurement, scored)}
 	if scored.TimePoint == outcomes.TimePoint("baseline") {
 		due := scored.Date.AddDays(s.o.FollowUpAfterDays).Time()
 		doc.DueAt = &due
@@ -97,7 +97,7 @@ func (s *Service) eachMeasurement(ctx context.Context, q plugins.Query, fn func(
 		}
 		for _, d := range pg.Documents {
 			var m outcomes.Measurement
-			if err := decodeDoc(d, &m); err != nil {
+			if err := s.decodeDoc(d, &m); err != nil {
 				return err
 			}
 			if err := fn(m); err != nil {
@@ -119,7 +119,7 @@ func (s *Service) latestPlan(ctx context.Context, person, referralID string) (*p
 	var latest *plan.Plan
 	for _, d := range docs {
 		var pl plan.Plan
-		if err := decodeDoc(d, &pl); err != nil {
+		if err := s.decodeDoc(d, &pl); err != nil {
 			return nil, err
 		}
 		if pl.ReferralID == referralID && (latest == nil || pl.CreatedAt.After(latest.CreatedAt)) {
@@ -191,7 +191,7 @@ func (s *Service) OutcomesReport(ctx context.Context, p Principal, opts outcomes
 			}
 			for _, d := range pg.Documents {
 				var o referral.OnwardReferral
-				if err := decodeDoc(d, &o); err != nil {
+				if err := s.decodeDoc(d, &o); err != nil {
 					return outcomes.Report{}, err
 				}
 				pc := partners[o.Partner]
@@ -248,8 +248,12 @@ func (s *Service) remindFollowUps(ctx context.Context, lease plugins.Lease, now 
 		return 0, err
 	}
 	for _, d := range docs {
+		if err := s.writable(d); err != nil {
+			s.o.Logger.Warn("scheduler leaves a document a newer host wrote to a newer host", "kind", d.Kind, "id", d.ID, "err", err)
+			continue
+		}
 		var base outcomes.Measurement
-		if err := decodeDoc(d, &base); err != nil {
+		if err := s.decodeDoc(d, &base); err != nil {
 			return 0, err
 		}
 		taken := false
@@ -271,7 +275,7 @@ func (s *Service) remindFollowUps(ctx context.Context, lease plugins.Lease, now 
 				Body: fmt.Sprintf("The follow-up %s measure for referral %s is due: the baseline was taken on %s.", base.Instrument, base.Referral, base.Date)})})
 		}
 		nd := d
-		nd.DueAt = nil
+		nd.DueAt, nd.Data = nil, s.encode(plugins.KindMeasurement, base)
 		if err := s.rescheduled(ctx, nd, out); err != nil {
 			return 0, err
 		}

@@ -28,9 +28,9 @@ func (s *Service) rules() *plan.RuleSet {
 	return plan.DefaultRules()
 }
 
-func planDoc(p *plan.Plan, person, team string) plugins.Document {
+func (s *Service) planDoc(p *plan.Plan, person, team string) plugins.Document {
 	return plugins.Document{Kind: plugins.KindPlan, ID: p.ID, Version: p.Version, Status: string(p.Status),
-		Owner: p.LinkWorker.ID, Person: person, Team: team, Data: mustJSON(p)}
+		Owner: p.LinkWorker.ID, Person: person, Team: team, Data: s.encode(plugins.KindPlan, p)}
 }
 
 // CreatePlan triages the person's assessment with the service's rule set
@@ -63,7 +63,7 @@ func (s *Service) CreatePlan(ctx context.Context, p Principal, referralID string
 		return nil, err
 	}
 	var stored plan.Plan
-	err = s.create(ctx, p, idempotencyKey, []any{referralID, a}, plugins.Write{Document: planDoc(pl, d.Person, d.Team),
+	err = s.create(ctx, p, idempotencyKey, []any{referralID, a}, plugins.Write{Document: s.planDoc(pl, d.Person, d.Team),
 		Events: []plugins.Event{{Type: "plan.created", Actor: p.ID, At: now, Data: mustJSON(res)}},
 		Outbox: []plugins.OutboxMessage{event("plan:"+pl.ID+":created", "plan.created", map[string]any{"plan_id": pl.ID, "referral_id": r.ID, "level": res.Level, "pathway": res.Pathway})}}, &stored)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Service) GetPlan(ctx context.Context, p Principal, id string) (*plan.Pl
 	if err := s.reachCase(ctx, p, d, "read"); err != nil {
 		return nil, err
 	}
-	if err := decodeDoc(d, &pl); err != nil {
+	if err := s.decodeDoc(d, &pl); err != nil {
 		return nil, err
 	}
 	return &pl, s.audit(ctx, p, "read", plugins.KindPlan, id)
@@ -115,7 +115,7 @@ func (s *Service) UpdatePlan(ctx context.Context, p Principal, t Target, what st
 			if err := fn(pl, now); err != nil {
 				return plugins.Write{}, err
 			}
-			return plugins.Write{Document: planDoc(pl, d.Person, d.Team), Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}}, nil
+			return plugins.Write{Document: s.planDoc(pl, d.Person, d.Team), Events: []plugins.Event{{Type: "plan." + what, Actor: p.ID, At: now}}}, nil
 		})
 }
 
@@ -181,7 +181,7 @@ func (s *Service) Caseload(ctx context.Context, p Principal) (plan.Caseload, err
 		}
 		for _, d := range pg.Documents {
 			var pl plan.Plan
-			if err := decodeDoc(d, &pl); err != nil {
+			if err := s.decodeDoc(d, &pl); err != nil {
 				return plan.Caseload{}, err
 			}
 			if pl.Status != plan.StatusClosed {

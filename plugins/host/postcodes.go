@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +40,7 @@ func (s *Service) Postcode(ctx context.Context, postcode string) (PostcodePoint,
 		return PostcodePoint{}, err
 	}
 	var pt PostcodePoint
-	if err := json.Unmarshal(d.Data, &pt); err != nil {
+	if err := s.decodeDoc(d, &pt); err != nil {
 		return PostcodePoint{}, socialrx.Errorf(socialrx.CodeInternal, "stored postcode %s: %v", pc, err)
 	}
 	return pt, nil
@@ -147,7 +146,7 @@ func (s *Service) ImportPostcodes(ctx context.Context, p Principal, r io.Reader,
 			continue
 		}
 		pt := PostcodePoint{Postcode: pc, Point: directory.Point{Latitude: lat, Longitude: lon}}
-		if err := s.upsert(ctx, p, plugins.Document{Kind: plugins.KindPostcode, ID: pc, Data: mustJSON(pt)}); err != nil {
+		if err := s.upsert(ctx, p, plugins.Document{Kind: plugins.KindPostcode, ID: pc, Data: s.encode(plugins.KindPostcode, pt)}); err != nil {
 			return rep, fmt.Errorf("line %d, %s: %w", line, pc, err)
 		}
 		rep.Imported++

@@ -160,23 +160,23 @@ func (s *Service) SubjectAccess(ctx context.Context, p Principal, sub Subject) (
 			switch k {
 			case plugins.KindReferral:
 				var r referral.Referral
-				if err = decodeDoc(d, &r); err == nil {
+				if err = s.decodeDoc(d, &r); err == nil {
 					out.Referrals = append(out.Referrals, r)
 					out.Consents = append(out.Consents, SubjectConsents{ReferralID: r.ID, Consents: r.Consents})
 				}
 			case plugins.KindPlan:
 				var pl plan.Plan
-				if err = decodeDoc(d, &pl); err == nil {
+				if err = s.decodeDoc(d, &pl); err == nil {
 					out.Plans = append(out.Plans, pl)
 				}
 			case plugins.KindOnwardReferral:
 				var o referral.OnwardReferral
-				if err = decodeDoc(d, &o); err == nil {
+				if err = s.decodeDoc(d, &o); err == nil {
 					out.OnwardReferrals = append(out.OnwardReferrals, o)
 				}
 			case plugins.KindMeasurement:
 				var m outcomes.Measurement
-				if err = decodeDoc(d, &m); err == nil {
+				if err = s.decodeDoc(d, &m); err == nil {
 					out.Measurements = append(out.Measurements, m)
 				}
 			}
@@ -338,7 +338,7 @@ func (s *Service) applyRetention(ctx context.Context, now time.Time, n int) (int
 			}
 			for _, d := range pg.Documents {
 				var r referral.Referral
-				if err := decodeDoc(d, &r); err != nil {
+				if err := s.decodeDoc(d, &r); err != nil {
 					return erased, err
 				}
 				if erased >= n || closedAt(&r).AddDate(0, months, 0).After(now) {
@@ -383,7 +383,7 @@ func (s *Service) retire(ctx context.Context, r *referral.Referral, rd plugins.D
 			return err
 		}
 		for _, d := range docs {
-			keep, mine, err := retained(d, r, pseudo)
+			keep, mine, err := s.retained(d, r, pseudo)
 			if err != nil {
 				return err
 			}
@@ -416,20 +416,20 @@ func (s *Service) retire(ctx context.Context, r *referral.Referral, rd plugins.D
 
 // retained reports whether d belongs to referral r and, for a measurement
 // or onward referral, returns the de-identified record to keep of it.
-func retained(d plugins.Document, r *referral.Referral, pseudo string) (*plugins.Document, bool, error) {
+func (s *Service) retained(d plugins.Document, r *referral.Referral, pseudo string) (*plugins.Document, bool, error) {
 	keep := plugins.Document{Kind: KindRetained, ID: d.ID, Status: string(d.Kind)}
 	switch d.Kind {
 	case plugins.KindMeasurement:
 		var m outcomes.Measurement
-		if err := decodeDoc(d, &m); err != nil || m.Referral != r.ID {
+		if err := s.decodeDoc(d, &m); err != nil || m.Referral != r.ID {
 			return nil, false, err
 		}
 		m.Person, m.Referral, m.Version = "retained:"+pseudo, pseudo, 0
 		m.EvaluationConsent = r.Consents.Evaluation.Active()
-		keep.Data = mustJSON(m)
+		keep.Data = s.encode(KindRetained, m)
 	case plugins.KindOnwardReferral:
 		var o referral.OnwardReferral
-		if err := decodeDoc(d, &o); err != nil || o.ReferralID != r.ID {
+		if err := s.decodeDoc(d, &o); err != nil || o.ReferralID != r.ID {
 			return nil, false, err
 		}
 		o.ReferralID, o.Version, o.View, o.Feedback = pseudo, 0, referral.PartnerView{}, nil
@@ -439,10 +439,10 @@ func retained(d plugins.Document, r *referral.Referral, pseudo string) (*plugins
 		for i := range o.Attendance {
 			o.Attendance[i].Note = ""
 		}
-		keep.Partner, keep.Data = o.Partner, mustJSON(o)
+		keep.Partner, keep.Data = o.Partner, s.encode(KindRetained, o)
 	default:
 		var pl plan.Plan
-		if err := decodeDoc(d, &pl); err != nil || pl.ReferralID != r.ID {
+		if err := s.decodeDoc(d, &pl); err != nil || pl.ReferralID != r.ID {
 			return nil, false, err
 		}
 		return nil, true, nil

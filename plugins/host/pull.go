@@ -2,7 +2,6 @@ package host
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins"
@@ -34,7 +33,7 @@ func (s *Service) PullReferrals(ctx context.Context, limit int) (received, skipp
 	d, err := s.o.Store.Get(ctx, kindCursor, "clinical-referrals")
 	switch socialrx.ErrorCode(err) {
 	case "":
-		if err := json.Unmarshal(d.Data, &cur); err != nil {
+		if err := s.decodeDoc(d, &cur); err != nil {
 			return 0, 0, socialrx.Errorf(socialrx.CodeInternal, "stored cursor: %v", err)
 		}
 	case socialrx.CodeNotFound:
@@ -63,7 +62,7 @@ func (s *Service) PullReferrals(ctx context.Context, limit int) (received, skipp
 			return received, skipped, err
 		}
 	}
-	next := plugins.Document{Kind: kindCursor, ID: "clinical-referrals", Data: mustJSON(map[string]string{"cursor": batch.Cursor})}
+	next := plugins.Document{Kind: kindCursor, ID: "clinical-referrals", Data: s.encode(kindCursor, map[string]string{"cursor": batch.Cursor})}
 	if d.Version == 0 {
 		_, err = s.o.Store.Create(ctx, plugins.Write{Document: next})
 	} else {

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/socialrx/socialrx"
-	"github.com/socialrx/socialrx/internal/schema"
-	"github.com/socialrx/socialrx/outcomes"
-	"github.com/socialrx/socialrx/plan"
 	"github.com/socialrx/socialrx/plugins"
 	"github.com/socialrx/socialrx/referral"
 )
@@ -21,7 +18,7 @@ var staff = []referral.Role{referral.RoleAdmin, referral.RoleLinkWorker}
 // filter fields.
 func (s *Service) referralDoc(r *referral.Referral, team string) plugins.Document {
 	d := plugins.Document{Kind: plugins.KindReferral, ID: r.ID, Version: r.Version, Status: string(r.Status),
-		Owner: r.Owner, Person: personKey(r.Person), Team: team, Data: mustJSON(r)}
+		Owner: r.Owner, Person: personKey(r.Person), Team: team, Data: s.encode(plugins.KindReferral, r)}
 	due, next := r.Reminders(s.now())
 	d.DueAt = dueAt(len(due) > 0, next, s.now())
 	return d
@@ -134,30 +131,12 @@ func (s *Service) openReferralsOf(ctx context.Context, r *referral.Referral) ([]
 	others := make([]referral.Referral, 0, len(docs))
 	for _, d := range docs {
 		var o referral.Referral
-		if err := decodeDoc(d, &o); err != nil {
+		if err := s.decodeDoc(d, &o); err != nil {
 			return nil, err
 		}
 		others = append(others, o)
 	}
 	return referral.FindDuplicates(r, others), nil
-}
-
-// decodeDoc decodes a stored document into v and sets its version.
-func decodeDoc(d plugins.Document, v any) error {
-	if err := schema.DecodeStrict(d.Data, v); err != nil {
-		return socialrx.Errorf(socialrx.CodeInternal, "stored %s %s does not decode: %v", d.Kind, d.ID, err)
-	}
-	switch x := v.(type) {
-	case *referral.Referral:
-		x.Version = d.Version
-	case *referral.OnwardReferral:
-		x.Version = d.Version
-	case *plan.Plan:
-		x.Version = d.Version
-	case *outcomes.Measurement:
-		x.Version = d.Version
-	}
-	return nil
 }
 
 // Outcome is what a referrer may read of their own referral: where it
@@ -240,7 +219,7 @@ func (s *Service) ListReferrals(ctx context.Context, p Principal, q ReferralQuer
 	}
 	out := make([]referral.Referral, len(pg.Documents))
 	for i, d := range pg.Documents {
-		if err := decodeDoc(d, &out[i]); err != nil {
+		if err := s.decodeDoc(d, &out[i]); err != nil {
 			return nil, "", err
 		}
 	}

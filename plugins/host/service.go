@@ -24,6 +24,12 @@
 // a view made afresh from the consents on every read and message; a record
 // a caller may not know of is not_found; every read, write and refusal is
 // audited, a write's entry in the same atomic write.
+//
+// Every document the Service stores carries the version of its format
+// ([FormatKey]); it reads older formats through upgrade functions, passes
+// over members a newer host added, and does not write over a document in a
+// format newer than it knows (formats.go), so hosts of two releases can
+// share one store during a rolling upgrade.
 package host
 
 import (
@@ -110,6 +116,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger logs delivery failures and scheduler runs; nil discards.
 	Logger *slog.Logger
+
+	// later are formats beyond this build's, by kind, for tests that play a
+	// newer host (see export_test.go).
+	later map[plugins.Kind][]upgrade
 }
 
 // Service is the application service of the host. It is safe for

@@ -170,7 +170,11 @@ func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, e
 	}
 	for _, d := range docs {
 		var r referral.Referral
-		if err := decodeDoc(d, &r); err != nil {
+		if err := s.writable(d); err != nil {
+			s.o.Logger.Warn("scheduler leaves a document a newer host wrote to a newer host", "kind", d.Kind, "id", d.ID, "err", err)
+			continue
+		}
+		if err := s.decodeDoc(d, &r); err != nil {
 			return handled, err
 		}
 		due, _ := r.Reminders(now)
@@ -199,7 +203,11 @@ func (s *Service) RunScheduler(ctx context.Context, owner string, n int) (int, e
 	}
 	for _, d := range docs {
 		var o referral.OnwardReferral
-		if err := decodeDoc(d, &o); err != nil {
+		if err := s.writable(d); err != nil {
+			s.o.Logger.Warn("scheduler leaves a document a newer host wrote to a newer host", "kind", d.Kind, "id", d.ID, "err", err)
+			continue
+		}
+		if err := s.decodeDoc(d, &o); err != nil {
 			return handled, err
 		}
 		due, _ := o.ChasesDue(now, s.o.Policy)

@@ -55,7 +55,7 @@ func (s *Service) create(ctx context.Context, p Principal, key string, request a
 	if err := s.checkReplay(ctx, d, idem); err != nil {
 		return err
 	}
-	return decodeDoc(d, out)
+	return s.decodeDoc(d, out)
 }
 
 // idempotency scopes a client's key to the principal and fingerprints the
@@ -98,7 +98,8 @@ func (s *Service) checkReplay(ctx context.Context, d plugins.Document, ev []plug
 // (document, events, outbox), and stores that with the audit entry of the
 // change, compare-and-swapped on the version read, or on the target's
 // version when it is not 0 (If-Match). It decodes the stored result. Codes:
-// not_found, forbidden (from may), conflict (stale version or a lost race),
+// not_found, forbidden (from may), conflict (stale version, a lost race, or
+// a document a newer host wrote; see [Service.writable]),
 // invalid (from change), unavailable (wrapping [ErrOutcomeUnknown] when the
 // store did not answer the write).
 func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins.Kind, t Target, what string,
@@ -110,11 +111,14 @@ func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins
 	if err := may(d); err != nil {
 		return nil, err
 	}
+	if err := s.writable(d); err != nil {
+		return nil, err
+	}
 	if err := checkVersion(d, t.Version); err != nil {
 		return nil, err
 	}
 	var v T
-	if err := decodeDoc(d, &v); err != nil {
+	if err := s.decodeDoc(d, &v); err != nil {
 		return nil, err
 	}
 	w, err := change(&v, d, s.now())
@@ -129,7 +133,7 @@ func updateDoc[T any](ctx context.Context, s *Service, p Principal, kind plugins
 		return nil, unknownOutcome(err, "read the record again: if the change was stored, its version has moved on")
 	}
 	var stored T
-	if err := decodeDoc(nd, &stored); err != nil {
+	if err := s.decodeDoc(nd, &stored); err != nil {
 		return nil, err
 	}
 	return &stored, nil
@@ -143,5 +147,5 @@ func (s *Service) loadReferral(ctx context.Context, id string) (referral.Referra
 	if err != nil {
 		return r, d, err
 	}
-	return r, d, decodeDoc(d, &r)
+	return r, d, s.decodeDoc(d, &r)
 }

@@ -1,57 +1,138 @@
 package postgres
 
 import (
-	"crypto/sha256"
+	"context"
+	"database/sql"
 	"embed"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/socialrx/socialrx"
+	"github.com/socialrx/socialrx/internal/migrate"
 )
 
-// migrationFiles holds the schema migrations, named NNNN_what.sql. A
-// migration is never edited once released: Open refuses a database whose
-// applied migration has another checksum. Add a new file instead.
+// migrationFiles holds the schema migrations, named NNNN_what.sql, applied
+// by goose (see internal/migrate). A migration is never edited once
+// released: add a new file instead.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one versioned SQL file.
-type migration struct {
-	Version  int
-	Name     string
-	Checksum string
-	SQL      string
+// legacyChecksums are the SHA-256 sums of the migrations as they were
+// before goose, when the table schema_migrations recorded each applied
+// migration with its sum: Open records those as applied in goose's table
+// the first time, if their sums match.
+var legacyChecksums = map[int64]string{
+	1: "74647617504ffb1b432450c99ca18be1eb40f83b1003d16abfe6dc810d55a911",
+	2: "26cd4143bdda3db90248c5150762674a7b2cdd5be2f9d3d92ff00df5ab9e877a",
 }
 
-// loadMigrations reads the embedded migrations in version order.
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "migrations/"), ".sql")
-		num, name, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v < 1 {
-			return nil, fmt.Errorf("migration file %s: want NNNN_name.sql", n)
+// migrate applies the pending migrations with goose, under the schema's
+// advisory lock, so hosts starting at the same time migrate once. A schema
+// migrated before goose (the table schema_migrations) has what it applied
+// recorded in goose's table first, in a transaction that holds the same
+// lock. Each migration goose applies is also recorded in
+// schema_migrations, when that exists, so that builds before goose still
+// refuse a schema migrated further than they know.
+func (s *Store) migrate(ctx context.Context) error {
+	db := stdlib.OpenDBFromPool(s.pool)
+	defer db.Close()
+	key := migrationLockKey(s.schema)
+	legacy := false
+	err := inTx(ctx, db, func(tx *sql.Tx) error {
+		ident := pgx.Identifier{s.schema}.Sanitize()
+		for _, q := range []string{"SELECT pg_advisory_xact_lock(" + fmt.Sprint(key) + ")", "CREATE SCHEMA IF NOT EXISTS " + ident, "SET LOCAL search_path TO " + ident} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
-		b, err := migrationFiles.ReadFile(n)
+		if err := tx.QueryRowContext(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&legacy); err != nil || !legacy {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT version, name, checksum FROM schema_migrations ORDER BY version")
 		if err != nil {
-			return nil, err
+			return err
 		}
-		sum := sha256.Sum256(b)
-		ms = append(ms, migration{Version: v, Name: name, Checksum: hex.EncodeToString(sum[:]), SQL: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i, m := range ms {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migrations: want version %d, found %d (%s)", i+1, m.Version, m.Name)
+		defer rows.Close()
+		var versions []int64
+		for rows.Next() {
+			var v int64
+			var name, sum string
+			if err := rows.Scan(&v, &name, &sum); err != nil {
+				return err
+			}
+			want, ok := legacyChecksums[v]
+			switch {
+			case name == "goose":
+				// recorded by this build for older ones; goose's table knows it
+			case !ok:
+				return socialrx.Errorf(socialrx.CodeInternal,
+					"postgres: schema %q has migration %d (%s), newer than this build knows; upgrade socialrx", s.schema, v, name)
+			case sum != want:
+				return socialrx.Errorf(socialrx.CodeInternal,
+					"postgres: migration %d (%s) was changed after schema %q applied it", v, name, s.schema)
+			default:
+				versions = append(versions, v)
+			}
 		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return migrate.Baseline(ctx, tx, goose.DialectPostgres, versions)
+	})
+	if err != nil {
+		return s.migrateErr(ctx, err)
 	}
-	return ms, nil
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(key), lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return s.migrateErr(ctx, err)
+	}
+	fsys, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return s.migrateErr(ctx, err)
+	}
+	v, err := migrate.Up(ctx, goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	if err != nil {
+		return s.migrateErr(ctx, err)
+	}
+	if legacy {
+		_, err = db.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, checksum)
+			SELECT g, 'goose', '' FROM generate_series(1, $1::integer) AS g ON CONFLICT (version) DO NOTHING`, v)
+	}
+	return s.migrateErr(ctx, err)
+}
+
+// migrateErr maps an error of migrate: a schema newer than this build is
+// internal, as are the refusals migrate makes itself.
+func (s *Store) migrateErr(ctx context.Context, err error) error {
+	var newer *migrate.NewerError
+	var se *socialrx.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &newer):
+		return socialrx.Errorf(socialrx.CodeInternal, "postgres: schema %q: %w", s.schema, err)
+	case errors.As(err, &se):
+		return err
+	}
+	return mapErr(ctx, "migrate", err)
+}
+
+// inTx runs fn in a transaction of db that commits when fn returns nil.
+func inTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -15,9 +15,10 @@
 // ExampleOpen_unavailable shows), create a document and update it
 // (conflict if someone updated it first).
 //
-// Open applies the schema migrations (embedded SQL files, versioned in the
-// table schema_migrations) under a transaction-scoped advisory lock, so
-// hosts starting at the same time migrate once and wait for each other.
+// Open applies the schema migrations (embedded SQL files, applied by goose
+// and recorded in the table goose_db_version; see internal/migrate) under
+// an advisory lock, so hosts starting at the same time migrate once and
+// wait for each other.
 // Timestamps are kept to the microsecond, PostgreSQL's precision: the times
 // a Store returns are UTC and truncated to the microsecond, and the times it
 // sets itself (CreatedAt, UpdatedAt) are rounded up, never before the call.
@@ -25,14 +26,11 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"hash/fnv"
 	"regexp"
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -150,82 +148,4 @@ func migrationLockKey(schema string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte("socialrx.postgres.migrate." + schema))
 	return int64(h.Sum64())
-}
-
-// migrate applies the pending migrations in one transaction that holds the
-// schema's advisory lock, so a second host starting at the same time waits
-// and then finds nothing to do.
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations()
-	if err != nil {
-		return socialrx.Errorf(socialrx.CodeInternal, "postgres: %w", err)
-	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLockKey(s.schema)); err != nil {
-			return err
-		}
-		ident := pgx.Identifier{s.schema}.Sanitize()
-		for _, q := range []string{
-			"CREATE SCHEMA IF NOT EXISTS " + ident,
-			"SET LOCAL search_path TO " + ident,
-			`CREATE TABLE IF NOT EXISTS schema_migrations (
-				version    integer PRIMARY KEY,
-				name       text NOT NULL,
-				checksum   text NOT NULL,
-				applied_at timestamptz NOT NULL DEFAULT now())`,
-		} {
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return err
-			}
-		}
-		rows, err := tx.Query(ctx, "SELECT version, name, checksum FROM schema_migrations ORDER BY version")
-		if err != nil {
-			return err
-		}
-		applied := map[int]migration{}
-		for rows.Next() {
-			var m migration
-			if err := rows.Scan(&m.Version, &m.Name, &m.Checksum); err != nil {
-				return err
-			}
-			applied[m.Version] = m
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		known := map[int]bool{}
-		for _, m := range ms {
-			known[m.Version] = true
-			if a, ok := applied[m.Version]; ok {
-				if a.Checksum != m.Checksum {
-					return socialrx.Errorf(socialrx.CodeInternal,
-						"postgres: migration %d (%s) was changed after schema %q applied it", m.Version, m.Name, s.schema)
-				}
-				continue
-			}
-			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
-			}
-			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-				m.Version, m.Name, m.Checksum); err != nil {
-				return err
-			}
-		}
-		for v, a := range applied {
-			if !known[v] {
-				return socialrx.Errorf(socialrx.CodeInternal,
-					"postgres: schema %q has migration %d (%s), newer than this build knows (up to %d); upgrade socialrx",
-					s.schema, v, a.Name, ms[len(ms)-1].Version)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		var se *socialrx.Error
-		if errors.As(err, &se) {
-			return err
-		}
-		return mapErr(ctx, "migrate", err)
-	}
-	return nil
 }

@@ -11,7 +11,11 @@
 // document, its events and its outbox messages are stored together or not
 // at all, and compare-and-swap on the version cannot race. Readers never
 // wait for the writer. The schema (with indexes on every filter field) is
-// created on open; a busy timeout covers another process holding the lock.
+// created and migrated on open by goose, from the SQL files in migrations/
+// (see internal/migrate; a file made before goose is taken over in place),
+// and a file a newer build migrated is refused; processes opening a file
+// at once migrate it one after the other, and a busy timeout covers
+// another process holding the lock.
 // The database holds people's data, so Open creates it private (0600), and
 // SQLite's -wal and -shm files follow its mode.
 //

@@ -3,109 +3,33 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"strings"
 	"time"
 
+	"github.com/pressly/goose/v3"
 	sqlitedriver "modernc.org/sqlite"
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/internal/fileperm"
+	"github.com/socialrx/socialrx/internal/migrate"
 	"github.com/socialrx/socialrx/plugins"
 )
 
-// schemaVersion is the user_version of a database this package made.
-const schemaVersion = 3
-
-// schemaBaseline is the version the schema constant creates: a new file
-// gets it, then the upgrades from there.
-const schemaBaseline = 2
-
-// upgrades[v] brings a file at schema version v to v+1, in the transaction
-// that then creates whatever of the schema is missing.
-var upgrades = map[int]string{
-	// 2: documents carry the team whose case they are.
-	1: `ALTER TABLE documents ADD COLUMN team TEXT NOT NULL DEFAULT ''`,
-	// 3: dead letters, and pruning of delivered messages and old create
-	// idempotency keys (keys stored before this upgrade count from it).
-	2: `
-ALTER TABLE outbox ADD COLUMN dead_at INTEGER;
-ALTER TABLE idempotency ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
-UPDATE idempotency SET created_at = CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER);
-CREATE INDEX IF NOT EXISTS outbox_dead      ON outbox (id) WHERE dead_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created_at);
-`,
-}
+// migrations are the schema, as goose migrations (see internal/migrate): a
+// change is a new file; a released one is never edited.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // limits bounds kinds and document ids, so a key stays a key; the input
 // checks themselves are the contract's (plugins.Write.Check and the like).
 var limits = plugins.Limits{Kind: 64, ID: 256}
-
-// schema creates the tables and indexes on open. Times are INTEGER
-// microseconds since the Unix epoch in UTC, the precision PostgreSQL keeps
-// too, so they sort and compare as numbers.
-const schema = `
-CREATE TABLE IF NOT EXISTS documents (
-	kind        TEXT    NOT NULL,
-	id          TEXT    NOT NULL,
-	version     INTEGER NOT NULL,
-	status      TEXT    NOT NULL DEFAULT '',
-	owner       TEXT    NOT NULL DEFAULT '',
-	partner     TEXT    NOT NULL DEFAULT '',
-	person      TEXT    NOT NULL DEFAULT '',
-	team        TEXT    NOT NULL DEFAULT '',
-	due_at      INTEGER,
-	data        BLOB    NOT NULL,
-	created_at  INTEGER NOT NULL,
-	updated_at  INTEGER NOT NULL,
-	lease_owner TEXT,
-	lease_until INTEGER,
-	PRIMARY KEY (kind, id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS documents_status  ON documents (kind, status, id);
-CREATE INDEX IF NOT EXISTS documents_owner   ON documents (kind, owner, id);
-CREATE INDEX IF NOT EXISTS documents_partner ON documents (kind, partner, id);
-CREATE INDEX IF NOT EXISTS documents_person  ON documents (kind, person, id);
-CREATE INDEX IF NOT EXISTS documents_team    ON documents (kind, team, id);
-CREATE INDEX IF NOT EXISTS documents_updated ON documents (kind, updated_at);
-CREATE INDEX IF NOT EXISTS documents_due     ON documents (kind, due_at) WHERE due_at IS NOT NULL;
-
-CREATE TABLE IF NOT EXISTS events (
-	kind  TEXT    NOT NULL,
-	id    TEXT    NOT NULL,
-	seq   INTEGER NOT NULL,
-	type  TEXT    NOT NULL,
-	actor TEXT    NOT NULL,
-	at    INTEGER NOT NULL,
-	data  BLOB,
-	PRIMARY KEY (kind, id, seq)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS idempotency (
-	key    TEXT PRIMARY KEY,
-	result BLOB NOT NULL
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS outbox (
-	seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-	id              TEXT    NOT NULL UNIQUE,
-	idempotency_key TEXT    NOT NULL UNIQUE,
-	target          TEXT    NOT NULL,
-	payload         BLOB    NOT NULL,
-	created_at      INTEGER NOT NULL,
-	attempts        INTEGER NOT NULL DEFAULT 0,
-	next_attempt_at INTEGER NOT NULL,
-	last_error      TEXT    NOT NULL DEFAULT '',
-	delivered_at    INTEGER,
-	lease_owner     TEXT,
-	lease_until     INTEGER
-);
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at, seq) WHERE delivered_at IS NULL;
-`
 
 // Store is a [plugins.Store] in one SQLite file, without cgo. It is safe for
 // concurrent use; open one Store per file and process.
@@ -125,7 +49,8 @@ var _ plugins.Store = (*Store)(nil)
 // write returns (synchronous=FULL): an acknowledged write survives a crash
 // of the process, the operating system or the power. A new file is created
 // with mode 0600, and missing directories with 0700, whatever the umask;
-// SQLite gives the -wal and -shm files the database's mode. Codes: invalid
+// SQLite gives the -wal and -shm files the database's mode. Open migrates
+// the schema of an older file in place. Codes: invalid
 // (empty path or one with '?'), unavailable (the file cannot be created or
 // opened, or was made by a newer version).
 func Open(path string) (*Store, error) {
@@ -153,46 +78,61 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// migrate creates the schema of an empty file and refuses a newer one.
+// migrate brings the file's schema up to date with goose and refuses one
+// a newer build made. A file made before goose counted its schema version in
+// PRAGMA user_version; the versions up to it are recorded as applied first,
+// in one transaction that holds the write lock. Processes opening the file
+// at once migrate one after the other (migrate.SQLiteLocker). user_version
+// keeps the version after, so that builds before goose still refuse a
+// newer file.
 func (s *Store) migrate() error {
 	ctx := context.Background()
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return s.fail(ctx, "open", err)
+	// Turning a new file to WAL, as the connection's first statement does,
+	// can find another process migrating it and fail busy without waiting;
+	// try again for as long as the busy timeout.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+		if err == nil {
+			break
+		}
+		var de *sqlitedriver.Error
+		busy := errors.As(err, &de) && (de.Code()&0xff == codeBusy || de.Code()&0xff == codeLocked)
+		if !busy || time.Now().After(deadline) {
+			return s.fail(ctx, "open", err)
+		}
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: journal mode is %s, want wal", mode)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	err := s.inWrite(ctx, "upgrade schema", func(tx *sql.Tx) error {
+		var v int64
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return err
+		}
+		var legacy []int64
+		for i := int64(1); i <= v; i++ {
+			legacy = append(legacy, i)
+		}
+		return migrate.Baseline(ctx, tx, goose.DialectSQLite3, legacy)
+	})
 	if err != nil {
-		return s.fail(ctx, "open", err)
+		return err
 	}
-	defer tx.Rollback()
-	var v int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return s.fail(ctx, "open", err)
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return s.fail(ctx, "migrate", err)
 	}
-	if v > schemaVersion {
-		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: the file has schema version %d; this build knows %d", v, schemaVersion)
+	v, err := migrate.Up(ctx, goose.DialectSQLite3, s.db, fsys, goose.WithLocker(migrate.SQLiteLocker(2*time.Minute)))
+	var newer *migrate.NewerError
+	if errors.As(err, &newer) {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %w", err)
 	}
-	if v == 0 {
-		if _, err := tx.ExecContext(ctx, schema); err != nil {
-			return s.fail(ctx, "create schema", err)
-		}
-		v = schemaBaseline
+	if err != nil {
+		return s.fail(ctx, "migrate", err)
 	}
-	for ; v < schemaVersion; v++ {
-		if _, err := tx.ExecContext(ctx, upgrades[v]); err != nil {
-			return s.fail(ctx, fmt.Sprintf("upgrade schema from version %d", v), err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return s.fail(ctx, "create schema", err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
-		return s.fail(ctx, "create schema", err)
-	}
-	return s.fail(ctx, "create schema", tx.Commit())
+	_, err = s.db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v))
+	return s.fail(ctx, "migrate", err)
 }
 
 // Close closes the database; later calls return unavailable.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,4 +158,67 @@ PRAGMA user_version = 2;`)
 	p, err = s.PruneOutbox(ctx, time.Now(), time.Now().Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, plugins.Pruned{Delivered: 1, IdempotencyKeys: 1}, p)
+}
+
+// TestMigrations: a new file is migrated with goose and keeps its version
+// in user_version too (which builds before goose read); a file a newer build
+// migrated further, by goose or before it, is refused and left as it was.
+func TestMigrations(t *testing.T) {
+	for _, tc := range []struct {
+		name, change string
+	}{
+		{"newer by goose", "INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, 1)"},
+		{"newer before goose", "DROP TABLE goose_db_version; PRAGMA user_version = 99"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.db")
+			s, err := sqlite.Open(path)
+			require.NoError(t, err)
+			require.NoError(t, s.Close())
+			db, err := sql.Open("sqlite", path)
+			require.NoError(t, err)
+			defer db.Close()
+			var v, n int
+			require.NoError(t, db.QueryRow("PRAGMA user_version").Scan(&v))
+			require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM goose_db_version WHERE version_id > 0").Scan(&n))
+			assert.Equal(t, n, v, "user_version is goose's version")
+			assert.GreaterOrEqual(t, v, 2)
+
+			_, err = db.Exec(tc.change)
+			require.NoError(t, err)
+			_, err = sqlite.Open(path)
+			assert.Equal(t, socialrx.CodeUnavailable, socialrx.ErrorCode(err))
+			assert.ErrorContains(t, err, "newer than this build")
+		})
+	}
+}
+
+// TestOpenTogether: processes opening a new file at the same time all
+// open it, and each migration is applied once.
+func TestOpenTogether(t *testing.T) {
+	for range 5 {
+		path := filepath.Join(t.TempDir(), "s.db")
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := sqlite.Open(path)
+				if errs[i] = err; err == nil {
+					errs[i] = s.Close()
+				}
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+		db, err := sql.Open("sqlite", path)
+		require.NoError(t, err)
+		var n, distinct int
+		require.NoError(t, db.QueryRow("SELECT COUNT(*), COUNT(DISTINCT version_id) FROM goose_db_version").Scan(&n, &distinct))
+		assert.Equal(t, distinct, n, "each migration applied once")
+		require.NoError(t, db.Close())
+	}
 }

@@ -1,3 +1,4 @@
+-- +goose Up
 -- socialrx store, version 1: documents with their filter columns, the event
 -- log, the transactional outbox and the idempotency keys of creates.
 

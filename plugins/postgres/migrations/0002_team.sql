@@ -1,3 +1,4 @@
+-- +goose Up
 -- socialrx store, version 2: documents carry the team of link workers whose
 -- case they are, as a filter column like owner and partner.
 

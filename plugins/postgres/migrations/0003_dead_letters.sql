@@ -1,3 +1,4 @@
+-- +goose Up
 -- socialrx store, version 3: dead-lettered outbox messages (no longer
 -- leased until an admin re-drives them), and the indexes that pruning of
 -- delivered messages and old create idempotency keys uses.
