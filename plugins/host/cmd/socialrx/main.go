@@ -8,6 +8,7 @@
 //	                                                    import an ORUK feed, following its pages
 //	socialrx import postcodes [--config FILE] FILE      load postcode centroids (ONS Postcode Directory CSV)
 //	socialrx export oruk [--config FILE]                print the directory as an ORUK service list
+//	socialrx tokens add|list|revoke|rotate [--config FILE] ...  manage the bearer tokens (hashes in the tokens file)
 //
 // validate checks each document against a published schema and the
 // domain's rules, reporting every failing pointer, as the HTTP API does
@@ -66,6 +67,7 @@ const usage = `usage:
   socialrx import oruk [--config FILE] [--max-pages N] [--allow-partial] FILE|URL
   socialrx import postcodes [--config FILE] FILE
   socialrx export oruk [--config FILE]
+  socialrx tokens add|list|revoke|rotate [--config FILE] ...   (socialrx tokens --help)
 exit status: 0 ok; 1 error, invalid, or nothing imported; 2 usage;
   3 partly imported (some services refused, an envelope that disagrees
   with its contents, or --max-pages reached) unless --allow-partial
@@ -82,6 +84,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = serve(args[1:], stdout, stderr)
 	case "schema":
 		err = printSchema(args[1:], stdout)
+	case "tokens":
+		err = tokens(args[1:], stdout, stderr)
 	case "validate":
 		err = validate(args[1:], stdout, stderr)
 	case "plugins":
@@ -155,13 +159,20 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	admin, hint, err := config.FirstRun(cfg)
+	if err != nil {
+		return err
+	}
 	rt, err := config.Open(cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
-	if rt.AdminToken != "" {
-		fmt.Fprintf(stdout, "First run: an admin token was made. Keep it safe; it is not shown again:\n  %s\n", rt.AdminToken)
+	if admin != "" {
+		fmt.Fprintf(stdout, "First run: an admin token was made. Keep it safe; it is not shown again:\n  %s\n", admin)
+	}
+	if hint != "" {
+		fmt.Fprintln(stderr, hint)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
