@@ -1,8 +1,9 @@
 // Package httpapi serves a [host.Service] over HTTP: the route table (one
 // table registers the handlers, generates the OpenAPI 3.1 document and
 // drives the tests), RFC 9457 problem details, bearer-token
-// authentication, Prometheus metrics and the public Open Referral UK read
-// API. It holds no journey logic: each handler reads the request, calls
+// authentication (static [Tokens], and OpenID Connect sign-in with
+// [OIDC]), Prometheus [Metrics] (admins only unless configured otherwise)
+// and the public Open Referral UK read API. It holds no journey logic: each handler reads the request, calls
 // one service method as the authenticated principal and writes the answer.
 //
 //	h, err := httpapi.NewHandler(svc, httpapi.Options{Tokens: tokens})

@@ -59,7 +59,15 @@ type OIDC struct {
 
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier
+	// failed and failure are when discovery last failed and why: it is
+	// not tried again for retryAfter, so that requests do not queue on an
+	// issuer that is down.
+	failed  time.Time
+	failure error
 }
+
+// retryAfter is how long a failed discovery is answered from memory.
+const retryAfter = 5 * time.Second
 
 // NewOIDC checks the configuration. Codes: invalid (naming the field).
 func NewOIDC(c OIDCConfig) (*OIDC, error) {
@@ -131,10 +139,14 @@ func (o *OIDC) verifierFor(ctx context.Context) (*oidc.IDTokenVerifier, error) {
 	if o.verifier != nil {
 		return o.verifier, nil
 	}
-	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	if time.Since(o.failed) < retryAfter {
+		return nil, o.failure
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	p, err := oidc.NewProvider(dctx, o.c.Issuer)
 	if err != nil {
+		o.failed, o.failure = time.Now(), err
 		return nil, err
 	}
 	o.verifier = p.Verifier(&oidc.Config{ClientID: o.c.Audience})

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -154,4 +155,21 @@ func TestOIDCRoleMapping(t *testing.T) {
 	assert.Equal(t, http.StatusOK, e.bearer(ok, "GET", "/v1/audit", nil).status)
 	raw := hosttest.Sign(t, iss.Key, iss.Claims("a", map[string]any{"socialrx_role": "admin"}))
 	assert.Equal(t, http.StatusForbidden, e.bearer(raw, "GET", "/v1/audit", nil).status)
+}
+
+// TestOIDCIssuerDown: while the issuer cannot be reached, a signed-in
+// caller gets 503 (try again), not 401; static tokens still work.
+func TestOIDCIssuerDown(t *testing.T) {
+	iss := hosttest.NewFakeIssuer(t)
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	o, err := httpapi.NewOIDC(httpapi.OIDCConfig{Issuer: down.URL, Audience: hosttest.FakeIssuerAudience})
+	require.NoError(t, err)
+	e := newEnvWith(t, hosttest.New(t), httpapi.Options{OIDC: o})
+	tok := hosttest.Sign(t, iss.Key, map[string]any{"iss": down.URL, "aud": hosttest.FakeIssuerAudience, "sub": "a", "exp": time.Now().Add(time.Hour).Unix(), "socialrx_role": "admin"})
+	for range 2 {
+		res := e.bearer(tok, "GET", "/v1/audit", nil)
+		assert.Equal(t, http.StatusServiceUnavailable, res.status, string(res.body))
+	}
+	assert.Equal(t, http.StatusOK, e.do(referral.RoleAdmin, "GET", "/v1/audit", nil).status)
 }

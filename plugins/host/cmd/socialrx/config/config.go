@@ -10,6 +10,10 @@
 // directories created 0700, whatever the umask. Open logs a warning for
 // each of them that exists with a wider mode, and leaves the mode alone.
 //
+// Open never makes tokens: [FirstRun], which only `serve` calls, makes the
+// first admin token, and `socialrx tokens` the others ([ReadTokens],
+// [WriteTokens]); a serving host reloads the tokens file as it changes.
+//
 //	cfg, err := config.Load("socialrx.json")
 //	rt, err := config.Open(cfg, logger)
 //	defer rt.Close()
