@@ -130,15 +130,16 @@ func (h *Handler) authenticate(ctx context.Context, header string) (host.Princip
 		return host.Principal{Role: host.RolePublic}, nil
 	}
 	secret, found := strings.CutPrefix(header, "Bearer ")
-	switch {
-	case !found || secret == "":
+	if !found || secret == "" {
 		return host.Principal{}, unauthorized("the Authorization header must be \"Bearer <token>\"")
-	case h.oidc != nil && isJWT(secret):
-		return h.oidc.Authenticate(ctx, secret)
-	case h.tokens != nil:
+	}
+	if h.tokens != nil {
 		if p, ok := h.tokens.Authenticate(header); ok {
 			return p, nil
 		}
+	}
+	if h.oidc != nil && isJWT(secret) {
+		return h.oidc.Authenticate(ctx, secret)
 	}
 	return host.Principal{}, unauthorized("the bearer token is not valid")
 }

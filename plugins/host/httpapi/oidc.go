@@ -129,8 +129,8 @@ func loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// isJWT tells a compact JWT (three dot-separated parts) from a static
-// token's secret, which has no dots.
+// isJWT tells a compact JWT (three dot-separated parts) from other
+// secrets, which are not sent to the issuer's verifier.
 func isJWT(s string) bool { return strings.Count(s, ".") == 2 }
 
 func (o *OIDC) verifierFor(ctx context.Context) (*oidc.IDTokenVerifier, error) {
