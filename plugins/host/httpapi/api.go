@@ -1,8 +1,9 @@
 // Package httpapi serves a [host.Service] over HTTP: the route table (one
 // table registers the handlers, generates the OpenAPI 3.1 document and
 // drives the tests), RFC 9457 problem details, bearer-token
-// authentication, Prometheus metrics and the public Open Referral UK read
-// API. It holds no journey logic: each handler reads the request, calls
+// authentication (static [Tokens], and OpenID Connect sign-in with
+// [OIDC]), Prometheus [Metrics] (admins only unless configured otherwise)
+// and the public Open Referral UK read API. It holds no journey logic: each handler reads the request, calls
 // one service method as the authenticated principal and writes the answer.
 //
 // [NewHandler] makes the [Handler] of a service, an http.Handler to serve
@@ -35,10 +36,20 @@ import (
 
 // Options configure the HTTP API.
 type Options struct {
-	// Tokens authenticate callers. Required.
+	// Tokens authenticate callers by static bearer tokens. Required
+	// unless OIDC is set; ignored when OIDC.Only is.
 	Tokens *Tokens
+	// OIDC, when set, also accepts bearer JWTs from an OpenID Connect
+	// issuer (single sign-on).
+	OIDC *OIDC
 	// Metrics collects request metrics; nil makes new ones.
 	Metrics *Metrics
+	// MetricsPublic serves /metrics to anyone; by default only admins may
+	// read it.
+	MetricsPublic bool
+	// MetricsElsewhere leaves /metrics out of the API, for a listener of its
+	// own to serve [Handler.MetricsHandler].
+	MetricsElsewhere bool
 	// Ready reports whether the plugins answer; nil asks only the store.
 	Ready func(ctx context.Context) error
 	// Logger logs failed requests, and every request at debug level; nil discards.
@@ -51,28 +62,39 @@ type Options struct {
 
 // Handler serves the HTTP API of a [host.Service].
 type Handler struct {
-	svc       *host.Service
-	tokens    *Tokens
-	metrics   *Metrics
-	ready     func(context.Context) error
-	logger    *slog.Logger
-	byPattern map[string]route
-	queries   map[string]*queryChecker
-	publicURL string
-	openapi   []byte
+	svc     *host.Service
+	tokens  *Tokens
+	oidc    *OIDC
+	metrics *Metrics
+	// metricsPublic and metricsHere are Options.MetricsPublic and
+	// !Options.MetricsElsewhere.
+	metricsPublic, metricsHere bool
+	ready                      func(context.Context) error
+	logger                     *slog.Logger
+	byPattern                  map[string]route
+	queries                    map[string]*queryChecker
+	publicURL                  string
+	openapi                    []byte
 	// orukOpenAPI is the OpenAPI document of the ORUK read API alone.
 	orukOpenAPI []byte
 	mux         *http.ServeMux
 	root        http.Handler
 }
 
-// NewHandler returns the HTTP API over svc. Codes: invalid (no tokens).
+// NewHandler returns the HTTP API over svc. Codes: invalid (neither
+// tokens nor OIDC; metrics already serving another handler).
 func NewHandler(svc *host.Service, o Options) (*Handler, error) {
-	if o.Tokens == nil {
+	if o.Tokens == nil && o.OIDC == nil {
 		return nil, socialrx.Invalid(socialrx.Field("/tokens", "required"))
+	}
+	if o.OIDC != nil && o.OIDC.c.Only {
+		o.Tokens = nil
 	}
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics()
+	}
+	if err := o.Metrics.watch(svc); err != nil {
+		return nil, err
 	}
 	if o.Ready == nil {
 		o.Ready = func(ctx context.Context) error { _, err := svc.OutboxDepth(ctx); return err }
@@ -83,7 +105,7 @@ func NewHandler(svc *host.Service, o Options) (*Handler, error) {
 	if u, err := url.Parse(o.PublicURL); o.PublicURL != "" && (err != nil || !u.IsAbs() || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
 		return nil, socialrx.Invalid(socialrx.Field("/public_url", "must be an absolute http(s) URL such as https://socialrx.example.org"))
 	}
-	h := &Handler{svc: svc, tokens: o.Tokens, metrics: o.Metrics, ready: o.Ready, logger: o.Logger, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+	h := &Handler{svc: svc, tokens: o.Tokens, oidc: o.OIDC, metrics: o.Metrics, metricsPublic: o.MetricsPublic, metricsHere: !o.MetricsElsewhere, ready: o.Ready, logger: o.Logger, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
 		byPattern: map[string]route{}, queries: map[string]*queryChecker{}}
 	h.mux = http.NewServeMux()
 	routes := h.routes()
@@ -143,9 +165,9 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
 // declaration and runs the route.
 func (h *Handler) serve(rt route, qc *queryChecker) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.tokens.Authenticate(r.Header.Get("Authorization"))
-		if !ok {
-			writeProblem(w, &httpError{http.StatusUnauthorized, socialrx.Errorf(socialrx.CodeForbidden, "the bearer token is not valid")})
+		p, err := h.authenticate(r.Context(), r.Header.Get("Authorization"))
+		if err != nil {
+			writeProblem(w, err)
 			return
 		}
 		if p.Role == host.RolePublic && !rt.Public {

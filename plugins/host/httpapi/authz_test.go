@@ -66,7 +66,7 @@ var allowed = map[string][]referral.Role{
 	"GET /v1/schemas":                                       {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /healthz":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
 	"GET /readyz":                                           {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
-	"GET /metrics":                                          {"admin", "link_worker", "referrer", "partner", "commissioner", "public"},
+	"GET /metrics":                                          {"admin"},
 }
 
 var roles = []referral.Role{"admin", "link_worker", "referrer", "partner", "commissioner", "public"}

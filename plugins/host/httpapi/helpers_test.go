@@ -52,6 +52,13 @@ func newEnv(t testing.TB) *env {
 // hosttest.Matrix.
 func newEnvOn(t testing.TB, he *hosttest.Env) *env {
 	t.Helper()
+	return newEnvWith(t, he, httpapi.Options{})
+}
+
+// newEnvWith is newEnvOn with handler options; the test tokens are added
+// to them.
+func newEnvWith(t testing.TB, he *hosttest.Env, o httpapi.Options) *env {
+	t.Helper()
 	e := &env{Env: he, t: t}
 	var ts []httpapi.Token
 	for role, p := range hosttest.Principals {
@@ -62,7 +69,8 @@ func newEnvOn(t testing.TB, he *hosttest.Env) *env {
 	}
 	tk, err := httpapi.NewTokens(ts)
 	require.NoError(t, err)
-	h, err := httpapi.NewHandler(e.Svc, httpapi.Options{Tokens: tk})
+	o.Tokens = tk
+	h, err := httpapi.NewHandler(e.Svc, o)
 	require.NoError(t, err)
 	e.h = h
 	openapiOnce.Do(func() { openapiChecker = apitest.MustNew(h.OpenAPI()) })

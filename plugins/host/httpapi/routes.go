@@ -7,6 +7,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/plugins/host"
+	"github.com/socialrx/socialrx/referral"
 )
 
 // route is one operation of the HTTP API. The same table registers the
@@ -142,7 +143,7 @@ func list[T any](path, summary string, query []param, get func(c *call, pg host.
 // document, and health, readiness and metrics.
 func (h *Handler) systemRoutes() []route {
 	s := h.svc
-	return []route{
+	rs := []route{
 		list("/v1/audit", "Read the audit log (admins)", nil, func(c *call, pg host.Page) ([]host.AuditEntry, string, error) {
 			return s.Audit(c.ctx, c.p, pg)
 		}),
@@ -176,9 +177,19 @@ func (h *Handler) systemRoutes() []route {
 				}
 				return c.ok(0, Health{Status: "ready"})
 			}},
-		{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics", Public: true, Media: map[string]any{"text/plain": ""},
-			h: func(c *call) error { h.metrics.handler(s)(c.w, c.r); return nil }},
 	}
+	if h.metricsHere {
+		rs = append(rs, route{Method: "GET", Path: "/metrics", Summary: "Prometheus metrics (admins, unless configured public)", Public: h.metricsPublic,
+			Media: map[string]any{"text/plain": ""},
+			h: func(c *call) error {
+				if !h.metricsPublic && c.p.Role != referral.RoleAdmin {
+					return socialrx.Errorf(socialrx.CodeForbidden, "only admins may read the metrics")
+				}
+				h.metrics.Handler().ServeHTTP(c.w, c.r)
+				return nil
+			}})
+	}
+	return rs
 }
 
 // Health is the answer of /healthz and /readyz.

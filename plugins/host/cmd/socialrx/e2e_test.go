@@ -258,7 +258,7 @@ func (s *server) waitOutboxEmpty() {
 	s.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		r := s.call("", "GET", "/metrics", nil)
+		r := s.call(referral.RoleAdmin, "GET", "/metrics", nil)
 		if strings.Contains(string(r.body), "\nsocialrx_outbox_depth 0\n") {
 			return
 		}

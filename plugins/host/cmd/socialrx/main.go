@@ -91,6 +91,7 @@ func init() {
 		{name: "export", summary: "print the directory in an exchange format", subs: []*command{
 			{name: "oruk", summary: "print every active service as one Open Referral UK service list", cmd: exportORUK},
 		}},
+		{name: "tokens", summary: "make, list, revoke and rotate the API's bearer tokens (hashes in the tokens file)", subs: tokenCommands()},
 		{name: "deadletters", summary: "see and re-drive outbox messages that could not be delivered", subs: deadLetterCommands()},
 		{name: "version", summary: "print the version of socialrx and the commit it was built from", cmd: version},
 		{name: "help", args: "[COMMAND...]", summary: "show the commands, a command's flags, or (help config) every config field", cmd: help},
@@ -396,6 +397,10 @@ func serve(fs *flag.FlagSet) runFunc {
 			cfg.Addr = *addr
 		}
 		logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		admin, hint, err := config.FirstRun(cfg)
+		if err != nil {
+			return err
+		}
 		rt, err := config.Open(cfg, logger)
 		if err != nil {
 			return err
@@ -404,8 +409,11 @@ func serve(fs *flag.FlagSet) runFunc {
 		for _, l := range rt.Locations() {
 			fmt.Fprintf(stdout, "%-9s %s\n", l.What+":", l.Where)
 		}
-		if rt.AdminToken != "" {
-			fmt.Fprintf(stdout, "First run: an admin token was made. Keep it safe; it is not shown again:\n  %s\n", rt.AdminToken)
+		if admin != "" {
+			fmt.Fprintf(stdout, "First run: an admin token was made. Keep it safe; it is not shown again:\n  %s\n", admin)
+		}
+		if hint != "" {
+			fmt.Fprintln(stderr, hint)
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 		defer stop()

@@ -13,13 +13,14 @@
 // Paths in a config file are relative to the file's folder (see [Load]);
 // [Help] documents every field. The binary's serve command is the whole
 // flow: [Load], [Open], [Runtime.Serve], [Runtime.Close].
+//
+// Open never makes tokens: [FirstRun], which only `serve` calls, makes the
+// first admin token, and `socialrx tokens` the others ([ReadTokens],
+// [WriteTokens]); a serving host reloads the tokens file as it changes.
 package config
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,9 +69,19 @@ type Config struct {
 	Clinical PluginConfig `json:"clinical,omitzero"`
 	// Tokens are the bearer tokens (hashes only).
 	Tokens []httpapi.Token `json:"tokens,omitempty"`
-	// TokensFile keeps tokens the host made itself (the first admin token);
-	// default socialrx-tokens.json in Dir.
+	// TokensFile keeps the tokens `socialrx tokens` manages and the first
+	// admin token `serve` makes; default socialrx-tokens.json in Dir. A serving
+	// host reloads it within a second of a change.
 	TokensFile string `json:"tokens_file,omitempty"`
+	// OIDC turns on single sign-on: bearer JWTs from an OpenID Connect
+	// issuer, alongside the tokens (or instead of them, with "only").
+	OIDC *httpapi.OIDCConfig `json:"oidc,omitempty"`
+	// MetricsAddr serves /metrics on a listen address of its own, such as
+	// "127.0.0.1:9090", and not on Addr; default: on Addr.
+	MetricsAddr string `json:"metrics_addr,omitempty"`
+	// MetricsPublic serves /metrics without a token; default: an admin's
+	// bearer token is required, wherever they are served.
+	MetricsPublic bool `json:"metrics_public,omitempty"`
 	// Team is told of new referrals and partner updates.
 	Team plugins.Recipient `json:"team,omitzero"`
 	// LinkWorkers are how people reach each link worker (by token id), as
@@ -272,8 +283,10 @@ type Runtime struct {
 	Service *host.Service
 	Handler *httpapi.Handler
 	Logger  *slog.Logger
-	// AdminToken is the secret of an admin token made on first run ("" otherwise).
-	AdminToken string
+
+	// tokens are the static tokens the API authenticates, reloaded from
+	// the tokens file as it changes.
+	tokens *httpapi.Tokens
 
 	clients    []*plugins.Client
 	closers    []io.Closer
@@ -356,12 +369,21 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 	if rt.Service, err = host.NewService(httpapi.Instrument(opts, metrics)); err != nil {
 		return fail(err)
 	}
-	tokens, err := rt.tokens()
+	ts, err := rt.readTokens()
 	if err != nil {
 		return fail(err)
 	}
-	rt.Handler, err = httpapi.NewHandler(rt.Service, httpapi.Options{Tokens: tokens, Metrics: metrics, Ready: rt.ready, Logger: logger, PublicURL: cfg.PublicURL})
-	if err != nil {
+	if rt.tokens, err = httpapi.NewTokens(ts); err != nil {
+		return fail(err)
+	}
+	ho := httpapi.Options{Tokens: rt.tokens, Metrics: metrics, MetricsPublic: cfg.MetricsPublic, MetricsElsewhere: cfg.MetricsAddr != "",
+		Ready: rt.ready, Logger: logger, PublicURL: cfg.PublicURL}
+	if cfg.OIDC != nil {
+		if ho.OIDC, err = httpapi.NewOIDC(*cfg.OIDC); err != nil {
+			return fail(err)
+		}
+	}
+	if rt.Handler, err = httpapi.NewHandler(rt.Service, ho); err != nil {
 		return fail(err)
 	}
 	rt.warnExposed()
@@ -397,36 +419,43 @@ func (rt *Runtime) launch(name string, b PluginBinary) (*plugins.Client, error) 
 	return c, nil
 }
 
-// tokens are the configured tokens plus those in the tokens file; with
-// none at all, it makes an admin token, keeps its hash in the tokens file
-// and returns its secret once in AdminToken.
-func (rt *Runtime) tokens() (*httpapi.Tokens, error) {
-	ts := append([]httpapi.Token(nil), rt.Config.Tokens...)
-	var saved []httpapi.Token
-	b, err := os.ReadFile(rt.Config.TokensFile)
-	switch {
-	case err == nil:
-		if err := json.Unmarshal(b, &saved); err != nil {
-			return nil, socialrx.Invalid(socialrx.Field("/tokens_file", "%s: %v", rt.Config.TokensFile, err))
-		}
-	case !errors.Is(err, os.ErrNotExist):
+// readTokens are the configured tokens plus those in the tokens file.
+func (rt *Runtime) readTokens() ([]httpapi.Token, error) {
+	saved, err := ReadTokens(rt.Config.TokensFile)
+	if err != nil {
 		return nil, err
 	}
-	ts = append(ts, saved...)
-	if len(ts) == 0 {
-		raw := make([]byte, 24)
-		if _, err := rand.Read(raw); err != nil {
-			return nil, err
-		}
-		rt.AdminToken = "srx_" + hex.EncodeToString(raw)
-		saved = []httpapi.Token{{ID: "admin", Role: referral.RoleAdmin, SHA256: httpapi.HashToken(rt.AdminToken)}}
-		b, _ := json.MarshalIndent(saved, "", "  ")
-		if err := fileperm.WriteFile(rt.Config.TokensFile, b); err != nil {
-			return nil, err
-		}
-		ts = saved
+	return append(append([]httpapi.Token(nil), rt.Config.Tokens...), saved...), nil
+}
+
+// tokensStamp tells one state of the tokens file from another: its size
+// and modification time, or "" when it is missing.
+func (rt *Runtime) tokensStamp() string {
+	st, err := os.Stat(rt.Config.TokensFile)
+	if err != nil {
+		return ""
 	}
-	return httpapi.NewTokens(ts)
+	return fmt.Sprint(st.Size(), " ", st.ModTime().UnixNano())
+}
+
+// reloadTokens reads the tokens file again when its stamp is not last,
+// and returns the new stamp. A file that does not check is logged and the
+// tokens in use are kept.
+func (rt *Runtime) reloadTokens(last string) string {
+	stamp := rt.tokensStamp()
+	if stamp == last {
+		return last
+	}
+	ts, err := rt.readTokens()
+	if err == nil {
+		err = rt.tokens.Set(ts)
+	}
+	if err != nil {
+		rt.Logger.Error("the tokens file was not reloaded; the tokens in use are kept", "path", rt.Config.TokensFile, "err", err)
+		return stamp
+	}
+	rt.Logger.Info("tokens reloaded", "path", rt.Config.TokensFile, "tokens", len(ts))
+	return stamp
 }
 
 // Location is where the host keeps one kind of thing.
@@ -510,6 +539,14 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	srv := &http.Server{Handler: rt.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	var mln net.Listener
+	msrv := &http.Server{Handler: rt.Handler.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
+	if rt.Config.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", rt.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics_addr: %w", err)
+		}
+	}
 	worker := fmt.Sprintf("%s-%d", hostname(), os.Getpid())
 	loops, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -550,6 +587,8 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 			rt.Logger.Warn("scheduler", "err", err)
 		}
 	})
+	stamp := rt.tokensStamp()
+	every(tokensReloadEvery, func(context.Context) { stamp = rt.reloadTokens(stamp) })
 	if rt.Config.Clinical.Plugin != nil {
 		every(pullEvery, func(ctx context.Context) {
 			if n, skipped, err := rt.Service.PullReferrals(ctx, 100); err != nil {
@@ -559,8 +598,12 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 			}
 		})
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if mln != nil {
+		go func() { errc <- msrv.Serve(mln) }()
+		rt.Logger.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	rt.Logger.Info("serving", "addr", ln.Addr().String())
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -569,10 +612,10 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 	case err = <-errc:
 	case <-ctx.Done():
 		rt.Logger.Info("shutting down: finishing the requests in flight, then a last outbox delivery")
-		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
 	}
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	err = errors.Join(err, srv.Shutdown(sctx), msrv.Shutdown(sctx))
+	cancel()
 	stop()
 	wg.Wait()
 	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
