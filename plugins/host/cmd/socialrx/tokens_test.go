@@ -77,7 +77,7 @@ func TestTokensCommand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []httpapi.Token{{ID: "sam", Role: "link_worker", Team: "north", SHA256: httpapi.HashToken(secret)}}, saved)
 
-	code, out, errOut = socialrx(t, "tokens", "add", "gp", "--role", "referrer", "--organisation", "A81001", "--config", cfgPath)
+	code, out, errOut = socialrx(t, "tokens", "add", "--role", "referrer", "--organisation", "A81001", "--config", cfgPath, "gp")
 	require.Equal(t, 0, code, errOut)
 	gpSecret := strings.TrimSpace(out)
 
@@ -116,16 +116,17 @@ func TestTokensCommand(t *testing.T) {
 	}{
 		{[]string{"revoke", "sam"}, 1, `no token "sam"`},
 		{[]string{"rotate", "nobody"}, 1, `no token "nobody"`},
-		{[]string{"add", "gp", "--role", "admin"}, 1, `a token with id "gp" exists already`},
-		{[]string{"add", "lead", "--role", "partner"}, 2, "--organisation: required for role partner"},
-		{[]string{"add", "x", "--role", "wizard"}, 2, `--role: unknown role "wizard"`},
-		{[]string{"add", "--role", "admin"}, 2, "takes 1 argument"},
-		{[]string{"revoke", "a", "b"}, 2, "takes 1 argument"},
-		{[]string{"list", "extra"}, 2, "takes 0 argument"},
+		{[]string{"add", "--role", "admin", "gp"}, 1, `a token with id "gp" exists already`},
+		{[]string{"add", "--role", "partner", "lead"}, 2, "--organisation: required for role partner"},
+		{[]string{"add", "--role", "wizard", "x"}, 2, `--role: unknown role "wizard"`},
+		{[]string{"add", "x", "--role", "admin"}, 2, `"--role" after the arguments`},
+		{[]string{"add", "--role", "admin"}, 2, "missing ID"},
+		{[]string{"revoke", "a", "b"}, 2, "takes ID, but was given 2 arguments"},
+		{[]string{"list", "extra"}, 2, "takes no arguments"},
 		{[]string{"list", "--role", "admin"}, 2, "flag provided but not defined: -role"},
-		{[]string{"dance"}, 2, `unknown tokens command "dance"`},
+		{[]string{"dance"}, 2, `unknown command "dance"`},
 	} {
-		code, _, errOut := socialrx(t, append(append([]string{"tokens"}, tc.args...), "--config", cfgPath)...)
+		code, _, errOut := socialrx(t, append([]string{"tokens", tc.args[0], "--config", cfgPath}, tc.args[1:]...)...)
 		assert.Equal(t, tc.code, code, "%v: %s", tc.args, errOut)
 		assert.Contains(t, errOut, tc.says, tc.args)
 	}
@@ -135,7 +136,7 @@ func TestTokensCommand(t *testing.T) {
 
 	code, out, _ = socialrx(t, "tokens", "--help")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "socialrx tokens add")
+	assert.Contains(t, out, "add ID ")
 
 	// Tokens written in the config file are listed, not changed.
 	tour := filepath.Join(tourDir, "config.json")
