@@ -2,10 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -61,21 +58,6 @@ func deadLettersIn(t *testing.T, path string, subjects ...string) []string {
 	return ids
 }
 
-// cli runs the socialrx binary with args and returns its exit status and output.
-func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var o, e strings.Builder
-	cmd := exec.Command(binaries(t)["socialrx"][0], args...)
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode(), o.String(), e.String()
-	}
-	require.NoError(t, err)
-	return 0, o.String(), e.String()
-}
-
 // TestDeadLettersCommand lists, shows and re-drives dead letters with the
 // command line on each store, then starts the host and sees the re-driven
 // one delivered, the other not, and the command's work in the audit log.
@@ -85,7 +67,7 @@ func TestDeadLettersCommand(t *testing.T) {
 			su := setUp(t, store)
 			ids := deadLettersIn(t, su.config, "send me again", "leave me be")
 
-			code, out, errOut := cli(t, "deadletters", "list", "--config", su.config)
+			code, out, errOut := socialrx(t, "deadletters", "list", "--config", su.config)
 			require.Equal(t, 0, code, errOut)
 			for _, id := range ids {
 				assert.Contains(t, out, id)
@@ -93,7 +75,7 @@ func TestDeadLettersCommand(t *testing.T) {
 			assert.Contains(t, out, "smtp: mailbox unavailable")
 			assert.Contains(t, out, "2 dead letters")
 
-			code, out, errOut = cli(t, "deadletters", "show", "--config", su.config, ids[0])
+			code, out, errOut = socialrx(t, "deadletters", "show", "--config", su.config, ids[0])
 			require.Equal(t, 0, code, errOut)
 			var dl host.DeadLetter
 			require.NoError(t, json.Unmarshal([]byte(out), &dl), out)
@@ -101,19 +83,19 @@ func TestDeadLettersCommand(t *testing.T) {
 			assert.Equal(t, 1, dl.Attempts)
 			assert.Contains(t, string(dl.Payload), "send me again")
 
-			code, out, errOut = cli(t, "deadletters", "redrive", "--config", su.config, ids[0])
+			code, out, errOut = socialrx(t, "deadletters", "redrive", "--config", su.config, ids[0])
 			require.Equal(t, 0, code, errOut)
 			assert.Contains(t, out, "re-driven "+ids[0])
-			code, _, errOut = cli(t, "deadletters", "redrive", "--config", su.config, ids[0])
+			code, _, errOut = socialrx(t, "deadletters", "redrive", "--config", su.config, ids[0])
 			assert.Equal(t, 1, code, "a second re-drive is refused")
 			assert.Contains(t, errOut, "not dead-lettered")
-			code, _, errOut = cli(t, "deadletters", "show", "--config", su.config, "no-such-id")
+			code, _, errOut = socialrx(t, "deadletters", "show", "--config", su.config, "no-such-id")
 			assert.Equal(t, 1, code)
 			assert.Contains(t, errOut, "not_found")
 
 			for _, args := range [][]string{{"deadletters"}, {"deadletters", "frob"}, {"deadletters", "show", "--config", su.config},
 				{"deadletters", "list", "extra", "--config", su.config}, {"deadletters", "redrive", "--nope", ids[1]}} {
-				code, _, _ := cli(t, args...)
+				code, _, _ := socialrx(t, args...)
 				assert.Equal(t, 2, code, "usage error: %q", args)
 			}
 

@@ -405,6 +405,12 @@ func tour(t *testing.T, store string) {
 	assert.Equal(t, 1, toPartner)
 
 	// SIGTERM: the host stops cleanly, stopping its plugin too.
+	terminate(t, s)
+}
+
+// terminate sends serve SIGTERM and waits for it to exit 0.
+func terminate(t *testing.T, s *server) {
+	t.Helper()
 	require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)
 	go func() { done <- s.cmd.Wait() }()

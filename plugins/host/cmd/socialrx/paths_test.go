@@ -6,9 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,15 +70,7 @@ func TestConfigPathsRelativeToTheFile(t *testing.T) {
 			assert.Contains(t, out, "tokens:   "+filepath.Join(etc, "tokens.json")+"\n")
 			assert.Contains(t, out, "First run: an admin token was made")
 
-			require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
-			done := make(chan error, 1)
-			go func() { done <- s.cmd.Wait() }()
-			select {
-			case err := <-done:
-				require.NoError(t, err, "serve exits 0 on SIGTERM")
-			case <-time.After(30 * time.Second):
-				t.Fatal("serve did not stop on SIGTERM")
-			}
+			terminate(t, s)
 			assert.Contains(t, s.stderr.String(), `"msg":"shutting down: finishing the requests in flight, then a last outbox delivery"`)
 			assert.Contains(t, s.stderr.String(), `"msg":"stopped"`)
 		})
