@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -134,4 +135,60 @@ func TestPackageDocLinksResolve(t *testing.T) {
 		}
 	}
 	assert.Greater(t, links, 50, "doc links checked")
+}
+
+// Every Go block in the README is a verbatim run of lines, indentation
+// aside, of the .go file the README last linked to before it: a program
+// or test that go test builds, so the README cannot show code that no
+// longer compiles.
+func TestReadmeGoBlocksAreCompiledCode(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	link := regexp.MustCompile(`\]\(\./([^)\s]+\.go)\)`)
+	blocks := 0
+	for rest := string(b); ; {
+		i := strings.Index(rest, "```go\n")
+		if i < 0 {
+			break
+		}
+		links := link.FindAllStringSubmatch(rest[:i], -1)
+		rest = rest[i+len("```go\n"):]
+		j := strings.Index(rest, "```\n")
+		require.GreaterOrEqual(t, j, 0, "an unclosed Go block in README.md")
+		block := strings.Split(strings.TrimSuffix(rest[:j], "\n"), "\n")
+		rest = rest[j:]
+		blocks++
+		require.NotEmpty(t, links, "README Go block %d: no link to the .go file it comes from before it", blocks)
+		src := links[len(links)-1][1]
+		code, err := os.ReadFile(filepath.FromSlash(src))
+		require.NoError(t, err, "README Go block %d names %s", blocks, src)
+		assert.True(t, excerptOf(block, strings.Split(string(code), "\n")), "README Go block %d (starting %q) is not, line for line, in %s", blocks, block[0], src)
+	}
+	assert.Positive(t, blocks, "README.md has Go blocks to check")
+}
+
+// excerptOf reports whether block is a run of lines of file with one
+// indentation removed from each.
+func excerptOf(block, file []string) bool {
+	for start := range file {
+		indent := file[start][:len(file[start])-len(strings.TrimLeft(file[start], "\t"))]
+		if start+len(block) > len(file) {
+			return false
+		}
+		ok := true
+		for k, line := range block {
+			got := file[start+k]
+			if line != "" {
+				got = strings.TrimPrefix(got, indent)
+			}
+			if got != line {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
