@@ -50,6 +50,8 @@ type dirCache struct {
 	// last is when the last refresh began by the Service's clock; nil
 	// until the first load.
 	last atomic.Pointer[time.Time]
+	// loaded is set once the first load has succeeded.
+	loaded atomic.Bool
 
 	// refresh is held by the one goroutine refreshing, which alone uses
 	// the fields below.
@@ -90,6 +92,8 @@ func (s *Service) syncDirectory(ctx context.Context, force bool) error {
 	switch {
 	case force:
 		c.refresh.Lock()
+	case s.o.DirectoryInBackground && c.loaded.Load():
+		return nil // the embedder refreshes it
 	case !due():
 		return nil
 	case c.last.Load() == nil:
@@ -106,6 +110,7 @@ func (s *Service) syncDirectory(ctx context.Context, force bool) error {
 	switch {
 	case err == nil:
 		c.last.Store(&began)
+		c.loaded.Store(true)
 		return nil
 	case c.last.Load() == nil:
 		return err
@@ -120,6 +125,19 @@ func (s *Service) syncDirectory(ctx context.Context, force bool) error {
 	s.o.Logger.Warn("directory refresh failed; searching the directory as last loaded", "err", err)
 	return nil
 }
+
+// SyncDirectory reads what changed in the stored directory since the last
+// refresh into the Service's in-memory copy, waiting for a refresh under
+// way; with Options.DirectoryInBackground the embedder calls it every
+// DirectoryRefresh. A failed refresh after the first load is logged and
+// the copy kept. Codes: unavailable (the directory was never loaded).
+func (s *Service) SyncDirectory(ctx context.Context) error {
+	return s.syncDirectory(ctx, true)
+}
+
+// DirectoryLoaded reports whether the directory has been loaded into
+// memory, so that searches answer without waiting on the store.
+func (s *Service) DirectoryLoaded() bool { return s.dir.loaded.Load() }
 
 // refreshDirectory reads the services changed since the last refresh and
 // puts them into the index. The caller holds s.dir.refresh. A stored

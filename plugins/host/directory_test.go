@@ -301,3 +301,33 @@ func matchGardening() host.MatchRequest {
 	return host.MatchRequest{Person: directory.Person{Needs: []socialrx.Need{socialrx.NeedNatureGardening},
 		Location: &directory.Point{Latitude: lat, Longitude: lon}}}
 }
+
+// With DirectoryInBackground, searches never read the store once the
+// directory is loaded: another host's import shows only after
+// SyncDirectory, however much time passes, and the first load is what
+// DirectoryLoaded reports.
+func TestDirectoryInBackground(t *testing.T) {
+	hosttest.Matrix(t, func(t *testing.T, e *hosttest.Env) {
+		ctx := t.Context()
+		_, err := e.Svc.ImportORUK(ctx, as(referral.RoleAdmin), hosttest.Doc("directory.json"), nil)
+		require.NoError(t, err)
+
+		bg := e.Peer(t, func(o *host.Options) { o.DirectoryInBackground = true })
+		assert.False(t, bg.Svc.DirectoryLoaded(), "nothing loaded before the first sync")
+		require.NoError(t, bg.Svc.SyncDirectory(ctx))
+		assert.True(t, bg.Svc.DirectoryLoaded())
+		assert.Equal(t, 2, searchCount(t, bg, directory.Query{}))
+
+		_, err = e.Svc.ImportORUK(ctx, as(referral.RoleAdmin), walkDoc(1, 0), nil)
+		require.NoError(t, err)
+		e.Clock.Add(10 * host.DefaultDirectoryRefresh)
+		assert.Equal(t, 2, searchCount(t, bg, directory.Query{}), "a search does not refresh")
+		require.NoError(t, bg.Svc.SyncDirectory(ctx))
+		assert.Equal(t, 3, searchCount(t, bg, directory.Query{}), "the sync brings the other host's import")
+
+		// Its own import shows at once, as without the option.
+		_, err = bg.Svc.ImportORUK(ctx, as(referral.RoleAdmin), walkDoc(2, 0), nil)
+		require.NoError(t, err)
+		assert.Equal(t, 4, searchCount(t, bg, directory.Query{}))
+	})
+}

@@ -107,6 +107,12 @@ type Options struct {
 	// an import through another host sharing the store may take to show.
 	// Default DefaultDirectoryRefresh.
 	DirectoryRefresh time.Duration
+	// DirectoryInBackground stops requests refreshing the directory: the
+	// embedder calls [Service.SyncDirectory] every DirectoryRefresh (as
+	// socialrx serve does), so no search waits on the store, and reports
+	// ready only once [Service.DirectoryLoaded]. A request before the first
+	// load still waits for it.
+	DirectoryInBackground bool
 	// RetentionMonths is how many months after a referral is closed or
 	// declined its personal data is erased by the scheduler, keeping only
 	// what reports count (see [KindRetained]); 0 means

@@ -167,7 +167,7 @@ func (h *Handler) systemRoutes() []route {
 			}},
 		{Method: "GET", Path: "/healthz", Summary: "Liveness", Public: true, Static: true, Response: Health{},
 			h: func(c *call) error { return c.ok(0, Health{Status: "ok"}) }},
-		{Method: "GET", Path: "/readyz", Summary: "Readiness: the plugins answer", Public: true, Response: Health{},
+		{Method: "GET", Path: "/readyz", Summary: "Readiness: the plugins answer and, under socialrx serve, the directory is in memory", Public: true, Response: Health{},
 			h: func(c *call) error {
 				ctx, cancel := context.WithTimeout(c.ctx, 2*time.Second)
 				defer cancel()

@@ -193,6 +193,20 @@ func startCmd(t *testing.T, dir string, cmd *exec.Cmd) *server {
 	return s
 }
 
+// ready waits until /readyz answers 200 (the plugins answer and the
+// directory is in memory), and returns its last answer.
+func (s *server) ready() reply {
+	s.t.Helper()
+	var r reply
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if r = s.call("", "GET", "/readyz", nil); r.status == http.StatusOK || time.Now().After(deadline) {
+			return r
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 type reply struct {
 	status int
 	header http.Header
@@ -282,7 +296,7 @@ func tour(t *testing.T, store string) {
 	dir := su.dir
 	s := start(t, dir, su.config)
 
-	r0 := s.call("", "GET", "/readyz", nil)
+	r0 := s.ready()
 	require.Equal(t, 200, r0.status, "ready once the messenger plugin is up: %s", r0.body)
 
 	// 1. A GP refers Peggy.

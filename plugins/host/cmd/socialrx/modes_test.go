@@ -67,7 +67,7 @@ func TestDataFilesPrivate(t *testing.T) {
 			dir := t.TempDir()
 			data := filepath.Join(dir, "var", "socialrx")
 			s := serveWithUmask(t, dir, dataConfig(t, config.Config{}, data, plugins), "000")
-			assert.Equal(t, 200, s.call("", "GET", "/readyz", nil).status)
+			assert.Equal(t, 200, s.ready().status)
 
 			for _, d := range []string{filepath.Join(dir, "var"), data} {
 				assert.Equal(t, fs.FileMode(0o700), perm(t, d), d)

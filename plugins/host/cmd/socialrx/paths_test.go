@@ -53,7 +53,7 @@ func TestConfigPathsRelativeToTheFile(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(etc, "config.json"), j, 0o600))
 
 			s := startCmd(t, elsewhere, exec.Command(b["socialrx"][0], "serve", "--config", "../etc/config.json"))
-			assert.Equal(t, 200, s.call("", "GET", "/readyz", nil).status)
+			assert.Equal(t, 200, s.ready().status)
 			for _, f := range files {
 				assert.FileExists(t, filepath.Join(etc, f), "beside the config")
 			}

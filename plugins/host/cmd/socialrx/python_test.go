@@ -49,7 +49,7 @@ func TestPythonMessenger(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, j, 0o600))
 
 	s := start(t, dir, path)
-	r := s.call("", "GET", "/readyz", nil)
+	r := s.ready()
 	require.Equal(t, 200, r.status, "ready once the Python messenger is up: %s", r.body)
 	kids := children(t, s.cmd.Process.Pid)
 	require.Len(t, kids, 1, "the messenger is the host's one plugin process")

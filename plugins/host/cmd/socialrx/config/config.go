@@ -308,7 +308,8 @@ func Open(cfg Config, logger *slog.Logger) (*Runtime, error) {
 		rt.Close()
 		return nil, err
 	}
-	opts := host.Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Teams: cfg.Teams, CrossTeam: cfg.CrossTeam, MinCell: cfg.MinCell, Logger: logger}
+	opts := host.Options{Team: cfg.Team, Policy: cfg.Policy, LinkWorkers: cfg.LinkWorkers, Teams: cfg.Teams, CrossTeam: cfg.CrossTeam, MinCell: cfg.MinCell, Logger: logger,
+		DirectoryInBackground: true}
 	if m := cfg.Retention.ClosedReferralsMonths; m < -1 || m > 1200 {
 		return nil, socialrx.Invalid(socialrx.Field("/retention/closed_referrals_months", "must be 1 to 1200 months, or -1 never (default %d)", host.DefaultRetentionMonths))
 	}
@@ -492,6 +493,9 @@ func (rt *Runtime) ready(ctx context.Context) error {
 			return socialrx.Errorf(socialrx.CodeUnavailable, "plugin %v is down: %v", st.Contracts, st.Err)
 		}
 	}
+	if !rt.Service.DirectoryLoaded() {
+		return socialrx.Errorf(socialrx.CodeUnavailable, "the directory is still loading into memory")
+	}
 	_, err := rt.Service.OutboxDepth(ctx)
 	return err
 }
@@ -580,6 +584,28 @@ func (rt *Runtime) Serve(ctx context.Context, ready func(addr string)) error {
 	every(max(rt.pruneEvery, time.Minute), func(ctx context.Context) {
 		if _, err := rt.Service.PruneOutbox(ctx); err != nil {
 			rt.Logger.Warn("pruning the outbox", "err", err)
+		}
+	})
+	// The directory is loaded into memory before /readyz says ready, and
+	// kept current in the background: no search waits on the store.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for loops.Err() == nil {
+			if err := rt.Service.SyncDirectory(loops); err == nil {
+				return
+			} else if loops.Err() == nil {
+				rt.Logger.Warn("loading the directory; trying again", "err", err)
+			}
+			select {
+			case <-loops.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	every(host.DefaultDirectoryRefresh, func(ctx context.Context) {
+		if rt.Service.DirectoryLoaded() {
+			_ = rt.Service.SyncDirectory(ctx) // a failure is logged; searches use the copy
 		}
 	})
 	every(schedEvery, func(ctx context.Context) {

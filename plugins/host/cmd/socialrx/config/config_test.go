@@ -2,6 +2,8 @@ package config_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -104,4 +106,21 @@ func TestOutboxConfigNamesEveryBadField(t *testing.T) {
 		paths = append(paths, f.Path)
 	}
 	assert.ElementsMatch(t, []string{"/outbox/retry_base", "/outbox/max_attempts", "/outbox/prune_every"}, paths)
+}
+
+// /readyz says ready only once the directory is in memory, so that a load
+// balancer sends no search to a host that would make it wait on the store;
+// serve loads it as it starts.
+func TestReadyOnlyOnceTheDirectoryIsLoaded(t *testing.T) {
+	rt, err := config.Open(configIn(t, config.OutboxConfig{}), nil)
+	require.NoError(t, err)
+	defer rt.Close()
+	ready := func() int {
+		rec := httptest.NewRecorder()
+		rt.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+		return rec.Code
+	}
+	assert.Equal(t, http.StatusServiceUnavailable, ready(), "not ready before the directory is loaded")
+	require.NoError(t, rt.Service.SyncDirectory(t.Context()))
+	assert.Equal(t, http.StatusOK, ready())
 }
