@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -35,12 +36,28 @@ var limits = plugins.Limits{Kind: 64, ID: 256}
 // concurrent use; open one Store per file and process.
 type Store struct {
 	db *sql.DB
-	// write admits one write transaction of this process at a time, so that
-	// goroutines queue here (and give up when their context ends) instead of
-	// spinning in SQLite's busy handler; busy_timeout still covers other
-	// processes.
-	write chan struct{}
+	// writes carries each write to the one writer goroutine, which commits
+	// the writes waiting together in one transaction (group commit: one
+	// fsync for many writes) instead of each caller spinning in SQLite's
+	// busy handler; busy_timeout still covers other processes.
+	writes chan *writeReq
+	// closed ends the writer; stopped is closed when it has ended.
+	closed, stopped chan struct{}
+	closing         sync.Once
 }
+
+// writeReq is one write waiting for the writer: fn runs in the batch's
+// transaction, and done receives its result once that has committed or
+// failed.
+type writeReq struct {
+	ctx  context.Context
+	op   string
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
+}
+
+// maxBatch is the most writes one transaction commits.
+const maxBatch = 64
 
 var _ plugins.Store = (*Store)(nil)
 
@@ -70,9 +87,10 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, write: make(chan struct{}, 1)}
+	s := &Store{db: db, writes: make(chan *writeReq), closed: make(chan struct{}), stopped: make(chan struct{})}
+	go s.writer()
 	if err := s.migrate(); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -105,7 +123,7 @@ func (s *Store) migrate() error {
 	if !strings.EqualFold(mode, "wal") {
 		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: journal mode is %s, want wal", mode)
 	}
-	err := s.inWrite(ctx, "upgrade schema", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "upgrade schema", func(ctx context.Context, tx *sql.Tx) error {
 		var v int64
 		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 			return err
@@ -137,6 +155,8 @@ func (s *Store) migrate() error {
 
 // Close closes the database; later calls return unavailable.
 func (s *Store) Close() error {
+	s.closing.Do(func() { close(s.closed) })
+	<-s.stopped
 	return s.fail(context.Background(), "close", s.db.Close())
 }
 
@@ -187,26 +207,98 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 	return socialrx.Errorf(socialrx.CodeInternal, "sqlite store: %s: %w", op, err)
 }
 
-// inWrite runs fn in a write transaction that commits when fn returns nil.
-func (s *Store) inWrite(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+// inWrite runs fn in a write transaction that commits when fn returns nil,
+// and returns once it has: the writer may commit it together with other
+// writes waiting at the same time, each in a savepoint of its own, so that
+// a write that fails is undone alone. fn must use the ctx it is given (not
+// the caller's, whose cancellation would interrupt the whole batch). A
+// caller whose context ends before its write begins is refused; once it
+// has begun, inWrite waits for the commit, so what it returns is what
+// happened.
+func (s *Store) inWrite(ctx context.Context, op string, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	if err := live(ctx); err != nil {
 		return err
 	}
+	r := &writeReq{ctx: ctx, op: op, fn: fn, done: make(chan error, 1)}
 	select {
-	case s.write <- struct{}{}:
-		defer func() { <-s.write }()
+	case s.writes <- r:
+		return <-r.done
 	case <-ctx.Done():
 		return live(ctx)
+	case <-s.closed:
+		return socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: %s: the store is closed", op)
+	}
+}
+
+// writer commits the writes as they come, each batch of those waiting
+// together in one transaction, until the store closes.
+func (s *Store) writer() {
+	defer close(s.stopped)
+	for {
+		var batch []*writeReq
+		select {
+		case r := <-s.writes:
+			batch = append(batch, r)
+		case <-s.closed:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit runs a batch of writes in one transaction, each in a savepoint,
+// and tells each its result once the transaction has committed. A write
+// that fails is rolled back to its savepoint and the others go on; if the
+// transaction itself fails, every write in it fails and none is kept.
+func (s *Store) commit(batch []*writeReq) {
+	ctx := context.Background()
+	results := make([]error, len(batch))
+	finish := func(txErr error) {
+		for i, r := range batch {
+			if results[i] == nil && txErr != nil {
+				results[i] = s.fail(r.ctx, r.op, txErr)
+			}
+			r.done <- results[i]
+		}
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return s.fail(ctx, op, err)
+		finish(err)
+		return
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return s.fail(ctx, op, err)
+	for i, r := range batch {
+		if err := live(r.ctx); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT write"); err != nil {
+			finish(err)
+			return
+		}
+		err := r.fn(context.WithoutCancel(r.ctx), tx)
+		if err != nil {
+			results[i] = s.fail(r.ctx, r.op, err)
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO write"); err != nil {
+				finish(err)
+				return
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE write"); err != nil {
+			finish(err)
+			return
+		}
 	}
-	return s.fail(ctx, op, tx.Commit())
+	finish(tx.Commit())
 }
 
 // micros and fromMicros convert times to and from the stored form.
@@ -278,7 +370,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 		return plugins.Document{}, err
 	}
 	var out plugins.Document
-	err := s.inWrite(ctx, "create", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "create", func(ctx context.Context, tx *sql.Tx) error {
 		if w.IdempotencyKey != "" {
 			var first []byte
 			err := tx.QueryRowContext(ctx, `SELECT result FROM idempotency WHERE key = ?`, w.IdempotencyKey).Scan(&first)
@@ -392,7 +484,7 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 		return plugins.Document{}, err
 	}
 	var out plugins.Document
-	err := s.inWrite(ctx, "update", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "update", func(ctx context.Context, tx *sql.Tx) error {
 		d := w.Document
 		var version, created int64
 		err := tx.QueryRowContext(ctx, `SELECT version, created_at FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&version, &created)
@@ -521,7 +613,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 		return nil, err
 	}
 	var out []plugins.OutboxMessage
-	err := s.inWrite(ctx, "lease outbox", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "lease outbox", func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT seq, id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error FROM outbox
 			WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
 			ORDER BY created_at, seq LIMIT ?`, micros(now), micros(now), n)
@@ -582,7 +674,7 @@ func held(ctx context.Context, tx *sql.Tx, id string, lease plugins.Lease) (deli
 // by the same owner succeeds. Codes: not_found, conflict (another owner
 // holds it, or no one), unavailable.
 func (s *Store) AckOutbox(ctx context.Context, id string, lease plugins.Lease, at time.Time) error {
-	return s.inWrite(ctx, "ack outbox", func(tx *sql.Tx) error {
+	return s.inWrite(ctx, "ack outbox", func(ctx context.Context, tx *sql.Tx) error {
 		delivered, err := held(ctx, tx, id, lease)
 		if err != nil || delivered {
 			return err
@@ -596,7 +688,7 @@ func (s *Store) AckOutbox(ctx context.Context, id string, lease plugins.Lease, a
 // and releases it until retryAt. Codes: not_found, conflict (another owner
 // holds it, no one does, or it was delivered), unavailable.
 func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, retryAt time.Time) error {
-	return s.inWrite(ctx, "nack outbox", func(tx *sql.Tx) error {
+	return s.inWrite(ctx, "nack outbox", func(ctx context.Context, tx *sql.Tx) error {
 		delivered, err := held(ctx, tx, id, lease)
 		if err != nil {
 			return err
@@ -621,7 +713,7 @@ func (s *Store) Erase(ctx context.Context, e plugins.Erasure) error {
 	if err := e.Check(limits); err != nil {
 		return err
 	}
-	err := s.inWrite(ctx, "erase", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "erase", func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE kind = ? AND id = ?`, e.Kind, e.ID)
 		if err != nil {
 			return err
@@ -716,7 +808,7 @@ func (s *Store) count(ctx context.Context, op, query string) (int, error) {
 // lease.Owner and dead-letters it at at. Codes: not_found, conflict
 // (another owner holds it, no one does, or it was delivered), unavailable.
 func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, at time.Time) error {
-	return s.inWrite(ctx, "dead-letter outbox", func(tx *sql.Tx) error {
+	return s.inWrite(ctx, "dead-letter outbox", func(ctx context.Context, tx *sql.Tx) error {
 		delivered, err := held(ctx, tx, id, lease)
 		if err != nil {
 			return err
@@ -794,7 +886,7 @@ func (s *Store) GetOutbox(ctx context.Context, id string) (plugins.OutboxMessage
 // unavailable.
 func (s *Store) RedriveOutbox(ctx context.Context, id string, at time.Time) (plugins.OutboxMessage, error) {
 	var m plugins.OutboxMessage
-	err := s.inWrite(ctx, "redrive outbox", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "redrive outbox", func(ctx context.Context, tx *sql.Tx) error {
 		var dead sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT dead_at FROM outbox WHERE id = ?`, id).Scan(&dead)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -820,7 +912,7 @@ func (s *Store) RedriveOutbox(ctx context.Context, id string, at time.Time) (plu
 // the create idempotency keys stored before keysBefore. Codes: unavailable.
 func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (plugins.Pruned, error) {
 	var p plugins.Pruned
-	err := s.inWrite(ctx, "prune outbox", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "prune outbox", func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?`, before(deliveredBefore))
 		if err != nil {
 			return err
@@ -857,7 +949,7 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 		return nil, err
 	}
 	var out []plugins.Document
-	err := s.inWrite(ctx, "lease due", func(tx *sql.Tx) error {
+	err := s.inWrite(ctx, "lease due", func(ctx context.Context, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+docColumns+` FROM documents
 			WHERE kind = ? AND due_at IS NOT NULL AND due_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
 			ORDER BY due_at, id LIMIT ?`, kind, micros(now), micros(now), n)
