@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,7 +41,7 @@ func (s *Store) Get(ctx context.Context, kind plugins.Kind, id string) (plugins.
 	if err := s.check(ctx); err != nil {
 		return plugins.Document{}, err
 	}
-	d, err := scanDoc(s.pool.QueryRow(ctx, "SELECT "+docCols+" FROM documents WHERE kind = $1 AND id = $2", string(kind), id))
+	d, err := scanDoc(s.pool.QueryRow(ctx, getSQL, string(kind), id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return plugins.Document{}, socialrx.Errorf(socialrx.CodeNotFound, "postgres: no %s %q", kind, id)
 	}
@@ -186,8 +185,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 	err := s.pool.QueryRow(ctx, createSQL, append(args, d.Team)...).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// The idempotency key was used: return what the first create stored.
-		first, err := scanDoc(s.pool.QueryRow(ctx, "SELECT "+prefixed("d.", docCols)+
-			" FROM create_keys k JOIN documents d ON d.kind = k.kind AND d.id = k.id WHERE k.key = $1", w.IdempotencyKey))
+		first, err := scanDoc(s.pool.QueryRow(ctx, firstCreateSQL, w.IdempotencyKey))
 		if err != nil {
 			return plugins.Document{}, mapErr(ctx, "create", err)
 		}
@@ -247,7 +245,7 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 	err := s.pool.QueryRow(ctx, updateSQL, append(args, d.Team)...).Scan(&d.Version, &data, &d.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		var version int64
-		err := s.pool.QueryRow(ctx, "SELECT version FROM documents WHERE kind = $1 AND id = $2", string(d.Kind), d.ID).Scan(&version)
+		err := s.pool.QueryRow(ctx, versionSQL, string(d.Kind), d.ID).Scan(&version)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return plugins.Document{}, socialrx.Errorf(socialrx.CodeNotFound, "postgres: no %s %q", d.Kind, d.ID)
 		}
@@ -307,41 +305,7 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	if err != nil {
 		return plugins.Page{}, err
 	}
-	var sql strings.Builder
-	sql.WriteString("SELECT " + docCols + " FROM documents WHERE kind = $1")
-	args := []any{string(q.Kind)}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		sql.WriteString(" AND " + cond + " $" + strconv.Itoa(len(args)))
-	}
-	for _, f := range []struct{ col, v string }{
-		{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person}, {"team", q.Team},
-	} {
-		if f.v != "" {
-			add(f.col+" =", f.v)
-		}
-	}
-	if !q.UpdatedSince.IsZero() {
-		add("updated_at >=", micro(q.UpdatedSince))
-	}
-	if after != "" {
-		add("id >", after)
-	}
-	args = append(args, limit+1)
-	sql.WriteString(" ORDER BY id LIMIT $" + strconv.Itoa(len(args)))
-	// candidates are the next limit+1 documents; sized numbers them and adds
-	// up the data of the ones before each, as the client receives it
-	// (jsonb's text; never more than the Pager counts).
-	args = append(args, plugins.MaxPageBytes)
-	query := `SELECT ` + docCols + ` FROM (
-	SELECT ` + docCols + `, row_number() OVER w AS n,
-		sum(octet_length(data::text)) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-	FROM (` + sql.String() + `) AS candidates
-	WINDOW w AS (ORDER BY id)
-) AS sized
-WHERE n <= 2 OR before <= $` + strconv.Itoa(len(args)) + `
-ORDER BY id`
-
+	query, args := listSQL(q, after, limit)
 	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return plugins.Page{}, mapErr(ctx, "list", err)
@@ -446,7 +410,10 @@ func scanOutbox(row pgx.Row) (plugins.OutboxMessage, int64, error) {
 }
 
 // leaseOutboxSQL claims the oldest due messages that no live lease holds,
-// skipping rows another worker is claiming at this moment.
+// skipping rows another worker is claiming at this moment. The claimed ids
+// come as an array, which the update looks up by primary key: a join with
+// the CTE would let a cached generic plan, which cannot see the LIMIT,
+// hash-join the whole table.
 var leaseOutboxSQL = `
 WITH c AS (
 	SELECT id FROM outbox
@@ -456,7 +423,7 @@ WITH c AS (
 	FOR UPDATE SKIP LOCKED
 )
 UPDATE outbox o SET lease_owner = $1, lease_until = $2
-FROM c WHERE o.id = c.id
+WHERE o.id = ANY (ARRAY(SELECT id FROM c))
 RETURNING ` + prefixed("o.", outboxCols)
 
 // LeaseOutbox claims up to n undelivered messages whose NextAttemptAt is at
@@ -504,7 +471,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 func (s *Store) leaseLost(ctx context.Context, op, id string, lease plugins.Lease, ack bool) error {
 	var owner *string
 	var delivered *time.Time
-	err := s.pool.QueryRow(ctx, "SELECT lease_owner, delivered_at FROM outbox WHERE id = $1", id).Scan(&owner, &delivered)
+	err := s.pool.QueryRow(ctx, leaseLostSQL, id).Scan(&owner, &delivered)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return socialrx.Errorf(socialrx.CodeNotFound, "postgres: no outbox message %q", id)
 	}
@@ -527,9 +494,7 @@ func (s *Store) AckOutbox(ctx context.Context, id string, lease plugins.Lease, a
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	tag, err := s.pool.Exec(ctx,
-		"UPDATE outbox SET delivered_at = $3, lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL",
-		id, lease.Owner, micro(at))
+	tag, err := s.pool.Exec(ctx, ackOutboxSQL, id, lease.Owner, micro(at))
 	if err != nil {
 		return mapErr(ctx, "ack outbox", err)
 	}
@@ -547,10 +512,7 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 		return err
 	}
 	errMsg = strings.ReplaceAll(strings.ToValidUTF8(errMsg, "\uFFFD"), "\x00", "")
-	tag, err := s.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
-		lease_owner = NULL, lease_until = NULL
-		WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL`,
-		id, lease.Owner, errMsg, micro(retryAt))
+	tag, err := s.pool.Exec(ctx, nackOutboxSQL, id, lease.Owner, errMsg, micro(retryAt))
 	if err != nil {
 		return mapErr(ctx, "nack outbox", err)
 	}
@@ -563,12 +525,12 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 // OutboxDepth counts messages neither delivered nor dead-lettered.
 // Codes: unavailable.
 func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
-	return s.count(ctx, "outbox depth", "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL")
+	return s.count(ctx, "outbox depth", outboxDepthSQL)
 }
 
 // DeadLetterCount counts dead-lettered messages. Codes: unavailable.
 func (s *Store) DeadLetterCount(ctx context.Context) (int, error) {
-	return s.count(ctx, "dead letter count", "SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL")
+	return s.count(ctx, "dead letter count", deadLetterCountSQL)
 }
 
 func (s *Store) count(ctx context.Context, op, query string) (int, error) {
@@ -590,10 +552,7 @@ func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.L
 		return err
 	}
 	errMsg = strings.ReplaceAll(strings.ToValidUTF8(errMsg, "\uFFFD"), "\x00", "")
-	tag, err := s.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $3, dead_at = $4,
-		lease_owner = NULL, lease_until = NULL
-		WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL AND dead_at IS NULL`,
-		id, lease.Owner, errMsg, micro(at))
+	tag, err := s.pool.Exec(ctx, deadLetterSQL, id, lease.Owner, errMsg, micro(at))
 	if err != nil {
 		return mapErr(ctx, "dead-letter outbox", err)
 	}
@@ -695,12 +654,7 @@ func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore tim
 		return plugins.Pruned{}, err
 	}
 	var p plugins.Pruned
-	err := s.pool.QueryRow(ctx, `WITH d AS (
-		DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < $1 RETURNING 1
-	), k AS (
-		DELETE FROM create_keys WHERE created_at < $2 RETURNING 1
-	)
-	SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM k)`, micro(deliveredBefore), micro(keysBefore)).Scan(&p.Delivered, &p.IdempotencyKeys)
+	err := s.pool.QueryRow(ctx, pruneSQL, micro(deliveredBefore), micro(keysBefore)).Scan(&p.Delivered, &p.IdempotencyKeys)
 	if err != nil {
 		return plugins.Pruned{}, mapErr(ctx, "prune outbox", err)
 	}
@@ -708,7 +662,8 @@ func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore tim
 }
 
 // leaseDueSQL claims the documents of a kind that are due and not leased,
-// earliest due first, skipping rows another scheduler is claiming.
+// earliest due first, skipping rows another scheduler is claiming. The
+// claimed ids come as an array for the reason leaseOutboxSQL gives.
 const leaseDueSQL = `
 WITH c AS (
 	SELECT kind, id FROM documents
@@ -718,7 +673,7 @@ WITH c AS (
 	FOR UPDATE SKIP LOCKED
 )
 UPDATE documents d SET lease_owner = $2, lease_until = $3
-FROM c WHERE d.kind = c.kind AND d.id = c.id
+WHERE d.kind = $1 AND d.id = ANY (ARRAY(SELECT id FROM c))
 RETURNING `
 
 // LeaseDue claims up to n documents of the kind whose DueAt is at or before
@@ -732,7 +687,7 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 	if err := checkLease(lease.CheckDue(kind, now, n, limits), lease); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, leaseDueSQL+prefixed("d.", docCols), string(kind), lease.Owner, micro(lease.Until), micro(now), n)
+	rows, err := s.pool.Query(ctx, leaseDueQuery, string(kind), lease.Owner, micro(lease.Until), micro(now), n)
 	if err != nil {
 		return nil, mapErr(ctx, "lease due", err)
 	}
@@ -770,15 +725,19 @@ func (s *Store) Erase(ctx context.Context, e plugins.Erasure) error {
 	}
 	a := arrays(plugins.Write{Also: e.Also}, now())
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM events WHERE kind = $1 AND id = $2", string(e.Kind), e.ID); err != nil {
-			return err
-		}
+		// The document goes first: deleting it waits for, and then
+		// excludes, any Update of it, so the events deleted next include
+		// every event that will ever be appended to it (no foreign key
+		// checks this; see migration 0004).
 		tag, err := tx.Exec(ctx, "DELETE FROM documents WHERE kind = $1 AND id = $2", string(e.Kind), e.ID)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
 			return socialrx.Errorf(socialrx.CodeNotFound, "postgres: no %s %q", e.Kind, e.ID)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM events WHERE kind = $1 AND id = $2", string(e.Kind), e.ID); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM create_keys WHERE kind = $1 AND id = $2", string(e.Kind), e.ID); err != nil {
 			return err

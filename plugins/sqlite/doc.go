@@ -23,5 +23,13 @@
 // document with its events and outbox messages, update it (conflict if it
 // changed meanwhile) and list documents.
 //
+// Every statement on a hot path reads through an index whatever the file
+// holds: a List names the index of its most selective filter (INDEXED BY),
+// since SQLite without fresh statistics would walk the primary key and
+// visit every document of the kind, and TestHotQueryPlans explains each
+// statement on a file of 20,000 documents. Open and, hourly, an open Store
+// run PRAGMA optimize so that the statistics follow the tables for the
+// other queries.
+//
 // Times are stored as microseconds, as PostgreSQL keeps them.
 package sqlite

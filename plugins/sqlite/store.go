@@ -44,6 +44,9 @@ type Store struct {
 	// closed ends the writer; stopped is closed when it has ended.
 	closed, stopped chan struct{}
 	closing         sync.Once
+	// stop ends the goroutine that refreshes the planner's statistics.
+	stop     chan struct{}
+	stopOnce sync.Once
 }
 
 // writeReq is one write waiting for the writer: fn runs in the batch's
@@ -58,6 +61,10 @@ type writeReq struct {
 
 // maxBatch is the most writes one transaction commits.
 const maxBatch = 64
+
+// optimizeEvery is how often an open Store refreshes the query planner's
+// statistics (PRAGMA optimize), so that they follow the tables as they grow.
+const optimizeEvery = time.Hour
 
 var _ plugins.Store = (*Store)(nil)
 
@@ -82,18 +89,51 @@ func Open(path string) (*Store, error) {
 	}
 	// _txlock=immediate takes the write lock at BEGIN, so two writers never
 	// both read and then fail to upgrade (SQLITE_BUSY without waiting).
-	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)&_txlock=immediate"
+	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=analysis_limit(1000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, socialrx.Errorf(socialrx.CodeUnavailable, "sqlite store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, writes: make(chan *writeReq), closed: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Store{db: db, writes: make(chan *writeReq), closed: make(chan struct{}), stopped: make(chan struct{}), stop: make(chan struct{})}
 	go s.writer()
 	if err := s.migrate(); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if err := s.optimize(context.Background(), "PRAGMA optimize=0x10002"); err != nil {
+		s.Close()
+		return nil, err
+	}
+	go s.optimizeLoop()
 	return s, nil
+}
+
+// optimize refreshes the planner's statistics where SQLite judges them
+// stale (a table that grew or shrank tenfold, or was never analysed), each
+// ANALYZE reading at most analysis_limit rows per index. The hot queries
+// name their index and do not depend on it; it keeps every other query's
+// plan right as the tables grow. pragma is the form of PRAGMA optimize.
+func (s *Store) optimize(ctx context.Context, pragma string) error {
+	return s.inWrite(ctx, "optimize", func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, pragma)
+		return err
+	})
+}
+
+// optimizeLoop runs PRAGMA optimize every optimizeEvery until Close.
+func (s *Store) optimizeLoop() {
+	t := time.NewTicker(optimizeEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			// A failure (say, the disk is full) leaves the old statistics;
+			// the next tick tries again.
+			_ = s.optimize(context.Background(), "PRAGMA optimize")
+		}
+	}
 }
 
 // migrate brings the file's schema up to date with goose and refuses one
@@ -155,6 +195,7 @@ func (s *Store) migrate() error {
 
 // Close closes the database; later calls return unavailable.
 func (s *Store) Close() error {
+	s.stopOnce.Do(func() { close(s.stop) })
 	s.closing.Do(func() { close(s.closed) })
 	<-s.stopped
 	return s.fail(context.Background(), "close", s.db.Close())
@@ -354,7 +395,7 @@ func (s *Store) Get(ctx context.Context, kind plugins.Kind, id string) (plugins.
 	if err := live(ctx); err != nil {
 		return plugins.Document{}, err
 	}
-	d, err := scanDoc(s.db.QueryRowContext(ctx, `SELECT `+docColumns+` FROM documents WHERE kind = ? AND id = ?`, kind, id))
+	d, err := scanDoc(s.db.QueryRowContext(ctx, getSQL, kind, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return plugins.Document{}, notFound(kind, id)
 	}
@@ -373,7 +414,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 	err := s.inWrite(ctx, "create", func(ctx context.Context, tx *sql.Tx) error {
 		if w.IdempotencyKey != "" {
 			var first []byte
-			err := tx.QueryRowContext(ctx, `SELECT result FROM idempotency WHERE key = ?`, w.IdempotencyKey).Scan(&first)
+			err := tx.QueryRowContext(ctx, firstCreateSQL, w.IdempotencyKey).Scan(&first)
 			if err == nil {
 				return json.Unmarshal(first, &out)
 			}
@@ -394,7 +435,7 @@ func (s *Store) Create(ctx context.Context, w plugins.Write) (plugins.Document, 
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (key, result, created_at) VALUES (?, ?, ?)`, w.IdempotencyKey, result, micros(t)); err != nil {
+			if _, err := tx.ExecContext(ctx, insertKeySQL, w.IdempotencyKey, result, micros(t)); err != nil {
 				return err
 			}
 		}
@@ -419,7 +460,7 @@ func truncate(t *time.Time) *time.Time {
 // and id exist is a conflict.
 func insertDoc(ctx context.Context, tx *sql.Tx, d plugins.Document, t time.Time) (plugins.Document, error) {
 	var exists int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&exists)
+	err := tx.QueryRowContext(ctx, docExistsSQL, d.Kind, d.ID).Scan(&exists)
 	if err == nil {
 		return d, socialrx.Errorf(socialrx.CodeConflict, "%s %q already exists", d.Kind, d.ID)
 	}
@@ -428,7 +469,7 @@ func insertDoc(ctx context.Context, tx *sql.Tx, d plugins.Document, t time.Time)
 	}
 	d.Version, d.CreatedAt, d.UpdatedAt = 1, t, t
 	d.DueAt = truncate(d.DueAt)
-	_, err = tx.ExecContext(ctx, `INSERT INTO documents (`+docColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, insertDocSQL,
 		d.Kind, d.ID, d.Version, d.Status, d.Owner, d.Partner, d.Person, d.Team, nullMicros(d.DueAt), []byte(d.Data), micros(t), micros(t))
 	return d, err
 }
@@ -447,7 +488,7 @@ func appendRest(ctx context.Context, tx *sql.Tx, d plugins.Document, w plugins.W
 		if at.IsZero() {
 			at = t
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO events (kind, id, seq, type, actor, at, data) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, insertEventSQL,
 			d.Kind, d.ID, seq, e.Type, e.Actor, micros(at), nullBytes(e.Data))
 		if err != nil {
 			return err
@@ -455,7 +496,7 @@ func appendRest(ctx context.Context, tx *sql.Tx, d plugins.Document, w plugins.W
 	}
 	for _, m := range w.Outbox {
 		var used int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ? OR idempotency_key = ?`, m.ID, m.IdempotencyKey).Scan(&used)
+		err := tx.QueryRowContext(ctx, outboxUsedSQL, m.ID, m.IdempotencyKey).Scan(&used)
 		if err == nil {
 			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q or its key %q was used", m.ID, m.IdempotencyKey)
 		}
@@ -466,7 +507,7 @@ func appendRest(ctx context.Context, tx *sql.Tx, d plugins.Document, w plugins.W
 		if next.IsZero() {
 			next = t
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO outbox (id, idempotency_key, target, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		_, err = tx.ExecContext(ctx, insertOutboxSQL,
 			m.ID, m.IdempotencyKey, m.Target, []byte(m.Payload), micros(t), micros(next))
 		if err != nil {
 			return err
@@ -487,7 +528,7 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 	err := s.inWrite(ctx, "update", func(ctx context.Context, tx *sql.Tx) error {
 		d := w.Document
 		var version, created int64
-		err := tx.QueryRowContext(ctx, `SELECT version, created_at FROM documents WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&version, &created)
+		err := tx.QueryRowContext(ctx, versionSQL, d.Kind, d.ID).Scan(&version, &created)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(d.Kind, d.ID)
 		}
@@ -500,14 +541,13 @@ func (s *Store) Update(ctx context.Context, w plugins.Write) (plugins.Document, 
 		t := now()
 		d.Version, d.CreatedAt, d.UpdatedAt = version+1, fromMicros(created), t
 		d.DueAt = truncate(d.DueAt)
-		_, err = tx.ExecContext(ctx, `UPDATE documents SET version = ?, status = ?, owner = ?, partner = ?, person = ?, team = ?, due_at = ?, data = ?, updated_at = ?,
-			lease_owner = NULL, lease_until = NULL WHERE kind = ? AND id = ?`,
+		_, err = tx.ExecContext(ctx, updateDocSQL,
 			d.Version, d.Status, d.Owner, d.Partner, d.Person, d.Team, nullMicros(d.DueAt), []byte(d.Data), micros(t), d.Kind, d.ID)
 		if err != nil {
 			return err
 		}
 		var seq int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events WHERE kind = ? AND id = ?`, d.Kind, d.ID).Scan(&seq); err != nil {
+		if err := tx.QueryRowContext(ctx, lastSeqSQL, d.Kind, d.ID).Scan(&seq); err != nil {
 			return err
 		}
 		if err := appendRest(ctx, tx, d, w, seq, t); err != nil {
@@ -533,20 +573,8 @@ func (s *Store) List(ctx context.Context, q plugins.Query) (plugins.Page, error)
 	if err := live(ctx); err != nil {
 		return plugins.Page{}, err
 	}
-	where := []string{"kind = ?", "id > ?"}
-	args := []any{q.Kind, after}
-	for _, f := range []struct{ col, val string }{{"status", q.Status}, {"owner", q.Owner}, {"partner", q.Partner}, {"person", q.Person}, {"team", q.Team}} {
-		if f.val != "" {
-			where = append(where, f.col+" = ?")
-			args = append(args, f.val)
-		}
-	}
-	if !q.UpdatedSince.IsZero() {
-		where = append(where, "updated_at >= ?")
-		args = append(args, micros(q.UpdatedSince.Truncate(time.Microsecond)))
-	}
-	args = append(args, limit+1)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+docColumns+` FROM documents WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
+	query, args := listSQL(q, after, limit)
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return plugins.Page{}, s.fail(ctx, "list", err)
 	}
@@ -578,7 +606,7 @@ func (s *Store) Events(ctx context.Context, kind plugins.Kind, id string, after 
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, type, actor, at, data FROM events WHERE kind = ? AND id = ? AND seq > ? ORDER BY seq LIMIT ?`, kind, id, after, limit)
+	rows, err := s.db.QueryContext(ctx, eventsSQL, kind, id, after, limit)
 	if err != nil {
 		return nil, s.fail(ctx, "events", err)
 	}
@@ -614,9 +642,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 	}
 	var out []plugins.OutboxMessage
 	err := s.inWrite(ctx, "lease outbox", func(ctx context.Context, tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT seq, id, idempotency_key, target, payload, created_at, attempts, next_attempt_at, last_error FROM outbox
-			WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
-			ORDER BY created_at, seq LIMIT ?`, micros(now), micros(now), n)
+		rows, err := tx.QueryContext(ctx, leaseOutboxSQL, micros(now), micros(now), n)
 		if err != nil {
 			return err
 		}
@@ -640,7 +666,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 			return err
 		}
 		for _, seq := range seqs {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE seq = ?`, lease.Owner, micros(lease.Until), seq); err != nil {
+			if _, err := tx.ExecContext(ctx, leaseOutboxSetSQL, lease.Owner, micros(lease.Until), seq); err != nil {
 				return err
 			}
 		}
@@ -657,7 +683,7 @@ func (s *Store) LeaseOutbox(ctx context.Context, lease plugins.Lease, now time.T
 func held(ctx context.Context, tx *sql.Tx, id string, lease plugins.Lease) (delivered bool, err error) {
 	var owner sql.NullString
 	var at sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT lease_owner, delivered_at FROM outbox WHERE id = ?`, id).Scan(&owner, &at)
+	err = tx.QueryRowContext(ctx, heldSQL, id).Scan(&owner, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, socialrx.Errorf(socialrx.CodeNotFound, "outbox message %q not found", id)
 	}
@@ -679,7 +705,7 @@ func (s *Store) AckOutbox(ctx context.Context, id string, lease plugins.Lease, a
 		if err != nil || delivered {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET delivered_at = ? WHERE id = ?`, micros(at), id)
+		_, err = tx.ExecContext(ctx, ackOutboxSQL, micros(at), id)
 		return err
 	})
 }
@@ -696,7 +722,7 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 		if delivered {
 			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q was delivered", id)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+		_, err = tx.ExecContext(ctx, nackOutboxSQL,
 			errMsg, micros(retryAt), id)
 		return err
 	})
@@ -782,17 +808,15 @@ func cmpErr(err, fallback error) error {
 	return fallback
 }
 
-// OutboxDepth counts undelivered messages. Codes: unavailable.
-
 // OutboxDepth counts messages neither delivered nor dead-lettered.
 // Codes: unavailable.
 func (s *Store) OutboxDepth(ctx context.Context) (int, error) {
-	return s.count(ctx, "outbox depth", `SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL`)
+	return s.count(ctx, "outbox depth", outboxDepthSQL)
 }
 
 // DeadLetterCount counts dead-lettered messages. Codes: unavailable.
 func (s *Store) DeadLetterCount(ctx context.Context) (int, error) {
-	return s.count(ctx, "dead letter count", `SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL`)
+	return s.count(ctx, "dead letter count", deadLetterCountSQL)
 }
 
 func (s *Store) count(ctx context.Context, op, query string) (int, error) {
@@ -816,7 +840,7 @@ func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.L
 		if delivered {
 			return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q was delivered", id)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, dead_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`,
+		_, err = tx.ExecContext(ctx, deadLetterSQL,
 			errMsg, micros(at), id)
 		return err
 	})
@@ -913,7 +937,7 @@ func (s *Store) RedriveOutbox(ctx context.Context, id string, at time.Time) (plu
 func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore time.Time) (plugins.Pruned, error) {
 	var p plugins.Pruned
 	err := s.inWrite(ctx, "prune outbox", func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?`, before(deliveredBefore))
+		res, err := tx.ExecContext(ctx, pruneDeliveredSQL, before(deliveredBefore))
 		if err != nil {
 			return err
 		}
@@ -922,7 +946,7 @@ func (s *Store) PruneOutbox(ctx context.Context, deliveredBefore, keysBefore tim
 			return err
 		}
 		p.Delivered = int(n)
-		if res, err = tx.ExecContext(ctx, `DELETE FROM idempotency WHERE created_at < ?`, before(keysBefore)); err != nil {
+		if res, err = tx.ExecContext(ctx, pruneKeysSQL, before(keysBefore)); err != nil {
 			return err
 		}
 		n, err = res.RowsAffected()
@@ -950,9 +974,7 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 	}
 	var out []plugins.Document
 	err := s.inWrite(ctx, "lease due", func(ctx context.Context, tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+docColumns+` FROM documents
-			WHERE kind = ? AND due_at IS NOT NULL AND due_at <= ? AND (lease_owner IS NULL OR lease_until <= ?)
-			ORDER BY due_at, id LIMIT ?`, kind, micros(now), micros(now), n)
+		rows, err := tx.QueryContext(ctx, leaseDueSQL, kind, micros(now), micros(now), n)
 		if err != nil {
 			return err
 		}
@@ -971,7 +993,7 @@ func (s *Store) LeaseDue(ctx context.Context, kind plugins.Kind, lease plugins.L
 			return err
 		}
 		for _, d := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE documents SET lease_owner = ?, lease_until = ? WHERE kind = ? AND id = ?`, lease.Owner, micros(lease.Until), d.Kind, d.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, leaseDueSetSQL, lease.Owner, micros(lease.Until), d.Kind, d.ID); err != nil {
 				return err
 			}
 		}
