@@ -19,7 +19,7 @@ import (
 // planRows is how many documents (and outbox messages, and idempotency
 // keys) the plan test stores: enough that a walk of a table costs far more
 // than a search, so a planner with statistics would never choose it.
-const planRows = 20000
+const planRows = 5000
 
 // planKinds are the kinds the plan test's documents are spread over.
 var planKinds = []plugins.Kind{plugins.KindReferral, plugins.KindPlan, plugins.KindMeasurement, plugins.KindOnwardReferral, plugins.KindService}
