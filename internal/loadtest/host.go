@@ -205,8 +205,9 @@ func startHost(store, dir, pgURL string) (*server, error) {
 // fill imports m generated services and makes n referrals through the
 // host service from several goroutines: every referral is read once (an
 // audited read); every other one is accepted, made active, given a plan,
-// referred on to a service and measured at baseline.
-func (s *server) fill(ctx context.Context, services []directory.Service, n int) error {
+// referred on to a service and measured at baseline. logf is told of
+// progress.
+func (s *server) fill(ctx context.Context, services []directory.Service, n int, logf func(string, ...any)) error {
 	svc := s.rt.Service
 	const page = 500
 	for i := 0; i < len(services); i += page {
@@ -274,7 +275,7 @@ func (s *server) fill(ctx context.Context, services []directory.Service, n int) 
 		}
 		return nil
 	}
-	var next atomic.Int64
+	var next, filled atomic.Int64
 	errs := make(chan error, 8)
 	for range cap(errs) {
 		go func() {
@@ -288,6 +289,9 @@ func (s *server) fill(ctx context.Context, services []directory.Service, n int) 
 					next.Store(int64(n)) // the others stop too
 					errs <- err
 					return
+				}
+				if done := filled.Add(1); done%1000 == 0 {
+					logf("%d of %d referrals", done, n)
 				}
 			}
 		}()

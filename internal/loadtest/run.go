@@ -116,7 +116,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		cells, err := func() ([]Cell, error) {
 			t0 := time.Now()
-			if err := s.fill(ctx, services, o.N); err != nil {
+			if err := s.fill(ctx, services, o.N, func(f string, a ...any) { logf(store+": "+f, a...) }); err != nil {
 				return nil, err
 			}
 			logf("%s: filled with %d referrals and %d services in %s", store, o.N, o.M, time.Since(t0).Round(time.Millisecond))
