@@ -9,7 +9,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/directory"
-	"github.com/socialrx/socialrx/directory/internal/dirgen"
+	"github.com/socialrx/socialrx/internal/dirgen"
 )
 
 // The benchmarks run on a generated directory of 100,000 services around

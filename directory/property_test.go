@@ -13,7 +13,7 @@ import (
 
 	"github.com/socialrx/socialrx"
 	"github.com/socialrx/socialrx/directory"
-	"github.com/socialrx/socialrx/directory/internal/dirgen"
+	"github.com/socialrx/socialrx/internal/dirgen"
 )
 
 // queries is a battery of searches over a generated directory.
