@@ -350,6 +350,14 @@ func (s *Store) AckOutbox(ctx context.Context, id string, lease plugins.Lease, a
 // and releases it until retryAt. Codes: not_found, conflict (another owner
 // holds it, no one does, or it was delivered), unavailable.
 func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, retryAt time.Time) error {
+	return s.failed(ctx, id, lease, errMsg, func(m *plugins.OutboxMessage) { m.NextAttemptAt = retryAt.UTC().Round(0) })
+}
+
+// failed records a failed attempt of a message leased by lease.Owner,
+// lets then say what follows (a retry or a dead letter), and releases the
+// lease. Codes: not_found, conflict (another owner holds it, no one does,
+// or it was delivered), unavailable.
+func (s *Store) failed(ctx context.Context, id string, lease plugins.Lease, errMsg string, then func(*plugins.OutboxMessage)) error {
 	if err := s.lock(ctx); err != nil {
 		return err
 	}
@@ -363,7 +371,7 @@ func (s *Store) NackOutbox(ctx context.Context, id string, lease plugins.Lease, 
 	}
 	q.msg.Attempts++
 	q.msg.LastError = errMsg
-	q.msg.NextAttemptAt = retryAt.UTC().Round(0)
+	then(&q.msg)
 	q.lease = plugins.Lease{}
 	return nil
 }
@@ -397,23 +405,8 @@ func (s *Store) count(ctx context.Context, f func(plugins.OutboxMessage) bool) (
 // lease.Owner and dead-letters it at at. Codes: not_found, conflict
 // (another owner holds it, no one does, or it was delivered), unavailable.
 func (s *Store) DeadLetterOutbox(ctx context.Context, id string, lease plugins.Lease, errMsg string, at time.Time) error {
-	if err := s.lock(ctx); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	q, err := s.held(id, lease)
-	if err != nil {
-		return err
-	}
-	if q.msg.DeliveredAt != nil {
-		return socialrx.Errorf(socialrx.CodeConflict, "outbox message %q was delivered", id)
-	}
 	t := at.UTC().Round(0)
-	q.msg.Attempts++
-	q.msg.LastError = errMsg
-	q.msg.DeadAt = &t
-	q.lease = plugins.Lease{}
-	return nil
+	return s.failed(ctx, id, lease, errMsg, func(m *plugins.OutboxMessage) { m.DeadAt = &t })
 }
 
 // DeadLetters returns one page of dead-lettered messages by id. Codes:
